@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Users and roles"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        # Groups need the permissions that exist only after migrate; keeping
+        # them in step here means every database has the same roles.
+        post_migrate.connect(_sync_roles, dispatch_uid="accounts.sync_roles")
+
+
+def _sync_roles(sender, **kwargs) -> None:
+    # Runs once the decisions app, which declares the permissions, is migrated.
+    if sender.label != "decisions":
+        return
+    from accounts.services import roles_sync
+
+    roles_sync(using=kwargs.get("using", "default"))

@@ -1,0 +1,21 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from accounts.roles import Role
+
+
+class User(AbstractUser):
+    """A person who signs in. Their job title is copied onto what they sign."""
+
+    job_title = models.CharField(max_length=200, blank=True)
+    team = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    def has_role(self, role: Role) -> bool:
+        return self.groups.filter(name=role.label).exists()

@@ -1,0 +1,69 @@
+"""The one exception type for domain rules, and the messages it carries.
+
+Services raise ``DomainError(Messages.X, field="...", **params)``. Views show
+``error.message`` next to ``error.field``; tests compare ``error.template`` with
+the named message they import from here.
+"""
+
+from __future__ import annotations
+
+
+class Messages:
+    # References and decision types
+    DUPLICATE_REFERENCE = "{reference} is already in use. Each reference can be used only once."
+    REFERENCE_NUMBER_INVALID = "Enter a reference number that is a whole number above 0."
+    UNKNOWN_DECISION_TYPE = "Choose a decision type (PCD or CEOD)."
+    UNKNOWN_REFERENCE = "There is no decision with the reference {reference}."
+    REFERENCE_FORMAT = "Enter a reference like PCD 1406: the type, a space and the number."
+    # Decision content
+    FIELD_INVALID = "{detail}"
+    TITLE_REQUIRED = "Enter a title."
+    TEXT_TOO_LONG = "{label} must be {limit} characters or fewer."
+    TEXT_REQUIRED = "Enter {label}."
+    DEFERRAL_INCOMPLETE = "Give the reason for deferral and the date until which it is deferred."
+    DEFERRAL_DATE_PAST = "The date until which publication is deferred must be in the future."
+    DEFERRAL_NOT_WANTED = "Remove the deferral reason and date, or choose to defer publication."
+    PART2_INCOMPLETE = "Enter the Part 2 content and the legal rationale for non-publication."
+    LINK_TO_SELF = "A decision cannot be linked to itself."
+    LINK_DUPLICATE = "This decision is already linked to {reference} in that way."
+    NOT_EDITABLE = "{reference} is {state}: its content can no longer be changed."
+    EDIT_CONFLICT = (
+        "Someone else saved this decision while you were editing it. "
+        "Your text has been kept: compare it with theirs before saving again."
+    )
+    LINK_TARGET_NOT_APPROVED = "{reference} is not approved, so it cannot be amended or superseded."
+    APPENDIX_NOT_PDF = "The selected file must be a PDF."
+    APPENDIX_TOO_LARGE = "The selected file must be smaller than {limit}."
+    SIGN_OFF_DUPLICATE = "{reference} already has a {role} sign-off."
+    # Money and financial years
+    MONEY_INVALID = "Enter an amount in pounds, like 1800000, 1,800,000, £1,800,000 or £1.8m."
+    MONEY_NEGATIVE = "Enter an amount of £0 or more."
+    MONEY_NOT_POSITIVE = "Enter an amount above £0."
+    MONEY_TOO_LARGE = "Enter an amount below £1,000,000,000,000."
+    FINANCIAL_YEAR_INVALID = (
+        "Enter a financial year as two consecutive years, like 2024/25 (April 2024 to March 2025)."
+    )
+    FINANCIAL_YEAR_REPEATED = "{year} appears more than once. Enter each financial year once."
+    LINES_UNBALANCED = (
+        "The budget lines add up to {lines_total} but the envelope total is {envelope_total}."
+    )
+    ALLOCATIONS_UNBALANCED = (
+        "The allocations for {line} add up to {allocations_total} but the line is {line_amount}."
+    )
+    ENVELOPE_EXISTS = "{reference} already has a budget envelope."
+    MOVE_EXCEEDS_SOURCE = (
+        "You cannot move {amount}: the line holds {available} that is not yet committed."
+    )
+    MOVE_WRONG_ENVELOPE = "The source line must belong to the budget of a decision this one amends."
+    MOVE_ALREADY_APPLIED = "This budget movement has already been applied."
+
+
+class DomainError(Exception):
+    """A broken business rule, with a message fit to show to the user."""
+
+    def __init__(self, template: str, *, field: str | None = None, **params: object) -> None:
+        self.template = template
+        self.field = field
+        self.params = params
+        self.message = template.format(**params) if params else template
+        super().__init__(self.message)

@@ -1,0 +1,117 @@
+"""Markdown-light text: what officers type, and the safe HTML the public sees.
+
+Officers write plain paragraphs with emphasis, links, bullet and numbered lists,
+simple tables and lettered lists written as "(a) ...", "(b) ..." lines (the
+form's own style). Raw HTML never survives: it is stripped when text is saved and
+escaped, then sanitised again with nh3, when it is rendered.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+import nh3
+from markdown_it import MarkdownIt
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_markdown.enable("table")
+_inline_markdown = MarkdownIt("commonmark", {"html": False})
+
+ALLOWED_TAGS = {
+    "p", "em", "strong", "a", "ul", "ol", "li", "br", "span",
+    "table", "thead", "tbody", "tr", "th", "td", "code",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "ol": {"class", "start"},
+    "ul": {"class"},
+    "li": {"class"},
+    "span": {"class"},
+    "table": {"class"},
+    "th": {"class", "scope", "style"},
+    "td": {"class", "style"},
+    "p": {"class"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+_LETTERED_ITEM = re.compile(r"^\s*\(([a-z]{1,4})\)\s+(.*)$")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_source(text: str) -> str:
+    """Normalise what was typed or pasted, dropping any HTML tags it carries.
+
+    Pasted Word text keeps its paragraphs: line endings are normalised and runs
+    of blank lines collapse to one paragraph break.
+    """
+    text = unicodedata.normalize("NFC", text or "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    text = _CONTROL_CHARACTERS.sub("", text)
+    # nh3 escapes the text it keeps; unescaping turns "&amp;" back into "&" so the
+    # stored source is what the officer typed, minus the tags.
+    text = html.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def _lettered_list_html(items: list[tuple[str, str]]) -> str:
+    rendered = []
+    for marker, body in items:
+        inline = _inline_markdown.renderInline(body)
+        rendered.append(f'<li><span class="dr-alpha-list__marker">({marker})</span> {inline}</li>')
+    return '<ol class="dr-alpha-list">' + "".join(rendered) + "</ol>"
+
+
+def _blocks(text: str) -> list[tuple[str, object]]:
+    """Split text into markdown runs and lettered-list runs, in order."""
+    blocks: list[tuple[str, object]] = []
+    markdown_lines: list[str] = []
+    items: list[tuple[str, str]] = []
+    for line in text.split("\n"):
+        match = _LETTERED_ITEM.match(line)
+        if match:
+            if markdown_lines:
+                blocks.append(("markdown", "\n".join(markdown_lines)))
+                markdown_lines = []
+            items.append((match.group(1), match.group(2)))
+            continue
+        if items and line.strip() and line.startswith((" ", "\t")):
+            # A wrapped continuation of the previous lettered item.
+            marker, body = items[-1]
+            items[-1] = (marker, f"{body} {line.strip()}")
+            continue
+        if items:
+            blocks.append(("letters", items))
+            items = []
+        markdown_lines.append(line)
+    if items:
+        blocks.append(("letters", items))
+    if markdown_lines:
+        blocks.append(("markdown", "\n".join(markdown_lines)))
+    return blocks
+
+
+def render_markdown(text: str) -> str:
+    """Render Markdown-light source to sanitised HTML."""
+    parts = []
+    for kind, content in _blocks(clean_source(text)):
+        if kind == "letters":
+            parts.append(_lettered_list_html(content))  # type: ignore[arg-type]
+        elif str(content).strip():
+            parts.append(_markdown.render(str(content)))
+    rendered = "".join(parts).replace("<table>", '<table class="govuk-table">')
+    return nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def plain_text(text: str) -> str:
+    """The words of Markdown-light source without markup (for search and digests)."""
+    return nh3.clean(render_markdown(text), tags=set()).strip()

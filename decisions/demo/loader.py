@@ -1,0 +1,230 @@
+"""Load the demo users and the two demo decisions (PCD 1406, PCD 1620).
+
+Idempotent: users and decisions that already exist are left as they are. The
+decisions are built through the same services officers use, then imported as
+approved with their real references, dates and signatures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from types import ModuleType
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from accounts.models import User
+from accounts.roles import Role
+from decisions.demo import pcd_1406, pcd_1620
+from decisions.models import Decision, SignOffRole
+from decisions.services import (
+    appendix_add,
+    decision_create,
+    decision_import_approved,
+    decision_link_create,
+    declaration_confirm,
+    paragraph_add,
+    recommendation_add,
+    sign_off_import,
+)
+from funding.models import BudgetLine, ProcurementRoute
+from funding.services import LineSpec, budget_movement_propose, commitment_create, envelope_create
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    role: Role
+    username: str
+    first_name: str
+    last_name: str
+    job_title: str
+    password: str  # demo only: these users can be created only when DEBUG is on
+
+
+DEMO_USERS = [
+    DemoUser(Role.OFFICER, "officer", "Violet", "Alvarez", "Commissioning Officer", "officer-demo-2026"),
+    DemoUser(
+        Role.HEAD_OF_SERVICE, "head", "Harper", "Singh", "Head of Policy and Commissioning",
+        "head-demo-2026",
+    ),
+    DemoUser(
+        Role.CHIEF_EXECUTIVE, "ceo", "Chidi", "Evans", "Chief Executive Officer", "ceo-demo-2026"
+    ),
+    DemoUser(
+        Role.DMPC, "dmpc", "Dee", "Morgan", "Deputy Mayor for Policing and Crime", "dmpc-demo-2026"
+    ),
+    DemoUser(
+        Role.RECORDS_MANAGER, "records", "Rory", "Mann", "Governance Manager", "records-demo-2026"
+    ),
+]  # fmt: skip
+
+
+def demo_users_ensure() -> dict[Role, User]:
+    users = {}
+    for spec in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=spec.username,
+            defaults={
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "job_title": spec.job_title,
+                "email": f"{spec.username}@example.org",
+                "team": "Commissioning & Partnerships",
+                "is_staff": spec.role == Role.RECORDS_MANAGER,
+            },
+        )
+        if created:
+            user.set_password(spec.password)
+            user._change_reason = "Demo user created"
+            user.save()
+        user.groups.add(Group.objects.get(name=spec.role.label))
+        users[spec.role] = user
+    return users
+
+
+def _at(day: dt.date, hour: int = 12) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=LONDON)
+
+
+def _build_content(*, data: ModuleType, officer: User, head: User) -> Decision:
+    decision = decision_create(
+        user=officer,
+        type_code=data.REFERENCE_PREFIX,
+        title=data.TITLE,
+        executive_summary=data.EXECUTIVE_SUMMARY,
+    )
+    for text in data.RECOMMENDATIONS:
+        recommendation_add(user=officer, decision=decision, text=text)
+    for kind, paragraphs in data.SECTIONS.items():
+        for position, text in enumerate(paragraphs, start=1):
+            paragraph_add(
+                user=officer,
+                decision=decision,
+                section_kind=kind,
+                text=text,
+                budget_table_follows=(kind, position) == data.BUDGET_TABLE_AFTER,
+            )
+    for title in data.APPENDICES:
+        appendix_add(user=officer, decision=decision, title=title, published=True)
+    confirmed_at = _at(data.CHIEF_EXECUTIVE_SIGNED_ON, 9)
+    for kind, _heading, statement in data.DECLARATIONS:
+        declaration_confirm(
+            user=head if kind == "head_of_service" else officer,
+            decision=decision,
+            kind=kind,
+            statement=statement,
+            confirmed_by_name=data.DRAFTING_OFFICER_NAME if kind != "head_of_service" else None,
+            confirmed_at=confirmed_at,
+        )
+    return decision
+
+
+def _sign_and_import(
+    *, data: ModuleType, decision: Decision, users: dict[Role, User], actor: User
+) -> Decision:
+    sign_off_import(
+        user=actor,
+        decision=decision,
+        role=SignOffRole.CHIEF_EXECUTIVE,
+        signer=users[Role.CHIEF_EXECUTIVE],
+        signed_at=_at(data.CHIEF_EXECUTIVE_SIGNED_ON),
+        statement=data.CHIEF_EXECUTIVE_STATEMENT,
+    )
+    sign_off_import(
+        user=actor,
+        decision=decision,
+        role=SignOffRole.DMPC,
+        signer=users[Role.DMPC],
+        signed_at=_at(data.DMPC_SIGNED_ON),
+        statement=data.DMPC_STATEMENT,
+        approval_line=data.DMPC_APPROVAL_LINE,
+        interests=data.DMPC_INTERESTS,
+    )
+    return decision_import_approved(
+        user=actor,
+        decision=decision,
+        reference_number=data.REFERENCE_NUMBER,
+        approved_at=_at(data.DMPC_SIGNED_ON),
+        comment="Demo data: historical decision imported",
+    )
+
+
+def _load_pcd_1406(users: dict[Role, User]) -> Decision:
+    data = pcd_1406
+    officer, actor = users[Role.OFFICER], users[Role.RECORDS_MANAGER]
+    decision = _build_content(data=data, officer=officer, head=users[Role.HEAD_OF_SERVICE])
+    envelope_create(
+        user=officer,
+        decision=decision,
+        description=data.ENVELOPE_DESCRIPTION,
+        funding_source=data.FUNDING_SOURCE,
+        total_pence=data.TOTAL_PENCE,
+        lines=[
+            LineSpec(
+                route=ProcurementRoute.OPEN_PROCUREMENT,
+                amount_pence=data.TOTAL_PENCE,
+                description="New service(s) procured through an open and competitive process",
+                allocations=data.ALLOCATIONS,
+            )
+        ],
+    )
+    decision = _sign_and_import(data=data, decision=decision, users=users, actor=actor)
+    commitment = data.ALLIANCE_COMMITMENT
+    commitment_create(
+        user=actor,
+        line=decision.budget_envelope.lines.get(route=commitment["route"]),
+        kind=commitment["kind"],
+        counterparty=commitment["counterparty"],
+        max_value_pence=commitment["max_value_pence"],
+        awarded_on=commitment["awarded_on"],
+        authorised_by=decision,
+        description=commitment["description"],
+    )
+    return decision
+
+
+def _load_pcd_1620(users: dict[Role, User], amended: Decision) -> Decision:
+    data = pcd_1620
+    officer, actor = users[Role.OFFICER], users[Role.RECORDS_MANAGER]
+    decision = _build_content(data=data, officer=officer, head=users[Role.HEAD_OF_SERVICE])
+    decision_link_create(
+        user=officer,
+        decision=decision,
+        target_reference=amended.reference,
+        kind=data.LINK_KIND,
+        description=data.LINK_DESCRIPTION,
+    )
+    source: BudgetLine = amended.budget_envelope.lines.get(route=ProcurementRoute.OPEN_PROCUREMENT)
+    budget_movement_propose(
+        user=officer,
+        decision=decision,
+        source_line=source,
+        amount_pence=data.TOTAL_PENCE,
+        route=ProcurementRoute.DIRECT_AWARD_REG_12_7,
+        description=(
+            "Direct award to a host local authority acting on behalf of all 32 London local "
+            "authorities: access and coordination support"
+        ),
+        allocations=data.ALLOCATIONS,
+        over_commitment_reason=(
+            "The Alliance contract is let at up to £16m; the £1.8m is re-routed from the "
+            "open-procurement line as the decision records."
+        ),
+    )
+    return _sign_and_import(data=data, decision=decision, users=users, actor=actor)
+
+
+@transaction.atomic
+def demo_load() -> dict[Role, User]:
+    """Create the demo users and decisions that do not exist yet; return the users."""
+    users = demo_users_ensure()
+    pcd_1406_decision = Decision.objects.with_type().by_reference("PCD", 1406).first()
+    if pcd_1406_decision is None:
+        pcd_1406_decision = _load_pcd_1406(users)
+    if not Decision.objects.by_reference("PCD", 1620).exists():
+        _load_pcd_1620(users, pcd_1406_decision)
+    return users

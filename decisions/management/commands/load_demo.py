@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from decisions.demo.loader import DEMO_USERS, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo users (one per role) and the decisions PCD 1406 and PCD 1620."
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "Demo users have known passwords: load_demo runs only with DEBUG on."
+            )
+        demo_load()
+        self.stdout.write("Demo data loaded: PCD 1406 and PCD 1620.")
+        self.stdout.write("Logins (demo only):")
+        for spec in DEMO_USERS:
+            self.stdout.write(f"{spec.role.label}: {spec.username} / {spec.password}")

@@ -1,0 +1,45 @@
+from decisions.models.decision import (
+    INVERSE_LINK_LABELS,
+    Decision,
+    DecisionLink,
+    DecisionQuerySet,
+    LinkKind,
+    Paragraph,
+    Part2,
+    Recommendation,
+    Section,
+    SectionKind,
+)
+from decisions.models.records import (
+    DECLARATION_ORDER,
+    DEFAULT_DECLARATION_STATEMENTS,
+    Appendix,
+    DecisionEvent,
+    DeclarationKind,
+    OfficerDeclaration,
+    SignOff,
+    SignOffRole,
+)
+from decisions.models.types import DecisionType
+
+__all__ = [
+    "DECLARATION_ORDER",
+    "DEFAULT_DECLARATION_STATEMENTS",
+    "INVERSE_LINK_LABELS",
+    "Appendix",
+    "Decision",
+    "DecisionEvent",
+    "DecisionLink",
+    "DecisionQuerySet",
+    "DecisionType",
+    "DeclarationKind",
+    "LinkKind",
+    "OfficerDeclaration",
+    "Paragraph",
+    "Part2",
+    "Recommendation",
+    "Section",
+    "SectionKind",
+    "SignOff",
+    "SignOffRole",
+]

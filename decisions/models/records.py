@@ -1,0 +1,214 @@
+"""Appendices, the originating officer declarations, sign-offs and the event log."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from accounts.roles import Role
+from decisions.models.decision import Decision
+from decisions.workflow import State
+
+SHA256_HEX = r"^[0-9a-f]{64}$"
+
+
+def appendix_upload_to(instance: Appendix, filename: str) -> str:
+    # Never the uploaded name: it is untrusted and may collide.
+    return f"appendices/{uuid.uuid4().hex}.pdf"
+
+
+class Appendix(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="appendices")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    file = models.FileField(upload_to=appendix_upload_to, blank=True, max_length=200)
+    published = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision", "position"]
+        verbose_name_plural = "appendices"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "position"], name="appendix_unique_position"
+            ),
+            models.CheckConstraint(condition=Q(position__gte=1), name="appendix_position_positive"),
+            models.CheckConstraint(condition=~Q(title=""), name="appendix_title_present"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DeclarationKind(models.TextChoices):
+    """The eight rows of the originating officer declaration, in the form's order."""
+
+    FINANCIAL = "financial", "Financial Advice"
+    LEGAL = "legal", "Legal Advice"
+    EQUALITIES = "equalities", "Equalities Advice"
+    PUBLIC_HEALTH = "public_health", "Public Health Approach"
+    COMMERCIAL = "commercial", "Commercial Issues"
+    GDPR = "gdpr", "GDPR/Data Privacy"
+    DRAFTING_OFFICER = "drafting_officer", "Drafting Officer"
+    HEAD_OF_SERVICE = "head_of_service", "Director/Head of Service"
+
+
+DECLARATION_ORDER = {kind: index for index, kind in enumerate(DeclarationKind.values, start=1)}
+
+# The form's standard statement for each row; officers may adapt it (e.g. "Legal
+# advice is not required."). {officer} is the drafting officer's name.
+DEFAULT_DECLARATION_STATEMENTS = {
+    DeclarationKind.FINANCIAL: (
+        "The Strategic Finance and Resource Management Team has been consulted on this proposal."
+    ),
+    DeclarationKind.LEGAL: "The MOPAC legal team has been consulted on the proposal.",
+    DeclarationKind.EQUALITIES: (
+        "Equality and diversity issues are covered in the body of the report."
+    ),
+    DeclarationKind.PUBLIC_HEALTH: (
+        "Due diligence has been given to determine whether the programme sits within the "
+        "Violence Reduction Unit's public approach to reducing violence."
+    ),
+    DeclarationKind.COMMERCIAL: (
+        "The Procurement Contract and Grants Team has been consulted on the commercial issues "
+        "within this report. The proposal is in keeping with the GLA Group Responsible "
+        "Procurement Policy."
+    ),
+    DeclarationKind.GDPR: "GDPR compliance issues are covered in the body of the report.",
+    DeclarationKind.DRAFTING_OFFICER: (
+        "{officer} has drafted this report in accordance with MOPAC procedures."
+    ),
+    DeclarationKind.HEAD_OF_SERVICE: (
+        "The Head of Policy and Commissioning has reviewed the request and is satisfied it is "
+        "correct and consistent with the MOPAC's plans and priorities."
+    ),
+}
+
+
+class OfficerDeclaration(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="declarations")
+    kind = models.CharField(max_length=30, choices=DeclarationKind.choices)
+    position = models.PositiveSmallIntegerField()
+    statement = models.TextField(max_length=2_000)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The name as it stood when confirmed (also for imported historical records).
+    confirmed_by_name = models.CharField(max_length=200, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "kind"], name="officerdeclaration_one_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=DeclarationKind.values), name="officerdeclaration_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(statement=""), name="officerdeclaration_statement_present"
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True, confirmed_by_name="")
+                | (Q(confirmed_at__isnull=False) & ~Q(confirmed_by_name="")),
+                name="officerdeclaration_confirmation_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def heading(self) -> str:
+        return DeclarationKind(self.kind).label
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class SignOffRole(models.TextChoices):
+    CHIEF_EXECUTIVE = Role.CHIEF_EXECUTIVE.value, "Chief Executive Officer"
+    DMPC = Role.DMPC.value, "Deputy Mayor for Policing and Crime"
+
+
+class SignOff(models.Model):
+    """A signature: who, in what capacity, when, on what statement and content."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="sign_offs")
+    role = models.CharField(max_length=30, choices=SignOffRole.choices)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(max_length=200)
+    signer_title = models.CharField(max_length=200)
+    signed_at = models.DateTimeField()
+    statement = models.TextField(max_length=2_000)
+    approval_line = models.CharField(max_length=300, blank=True)
+    # The DMPC's declared personal or prejudicial interests; blank means none.
+    interests = models.TextField(blank=True, max_length=2_000)
+    content_digest = models.CharField(max_length=64)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision", "signed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "role"], name="signoff_one_per_role"),
+            models.CheckConstraint(
+                condition=Q(role__in=SignOffRole.values), name="signoff_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(content_digest__regex=SHA256_HEX), name="signoff_digest_sha256"
+            ),
+            models.CheckConstraint(
+                condition=~Q(statement="") & ~Q(signer_name="") & ~Q(signer_title=""),
+                name="signoff_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.signer_name}"
+
+
+class DecisionEvent(models.Model):
+    """One transition of a decision. Append-only: on PostgreSQL a trigger refuses
+    UPDATE and DELETE, so the log cannot be rewritten even by the application."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=20)
+    from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=200)
+    actor_role = models.CharField(max_length=30, blank=True)
+    comment = models.TextField(blank=True, max_length=5_000)
+    content_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decision", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_digest__regex=SHA256_HEX), name="decisionevent_digest_sha256"
+            ),
+            models.CheckConstraint(
+                condition=Q(to_state__in=State.values), name="decisionevent_to_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_state or '–'} → {self.to_state}"

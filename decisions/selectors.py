@@ -1,0 +1,113 @@
+"""Reads of decisions. Public views use only ``published_decisions`` and
+``published_decision_detail``: the publication rule is stated once, on the
+queryset, and nothing public reaches a decision any other way."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from core.errors import DomainError, Messages
+from decisions.models import Decision, DecisionLink, Paragraph, Section, SignOff
+
+_REFERENCE = re.compile(r"\s*([A-Za-z]{2,10})[\s-]*(\d{1,7})\s*")
+
+
+def parse_reference(reference: str) -> tuple[str, int]:
+    """`PCD 1406`, `pcd1406` or `pcd-1406` -> ("PCD", 1406); else DomainError."""
+    match = _REFERENCE.fullmatch(reference or "")
+    if not match:
+        raise DomainError(Messages.REFERENCE_FORMAT, field="reference")
+    return match[1].upper(), int(match[2])
+
+
+def decision_by_reference(reference: str) -> Decision:
+    code, number = parse_reference(reference)
+    decision = Decision.objects.with_type().by_reference(code, number).first()
+    if decision is None:
+        raise DomainError(
+            Messages.UNKNOWN_REFERENCE, field="reference", reference=f"{code} {number}"
+        )
+    return decision
+
+
+def published_decisions() -> QuerySet[Decision]:
+    return (
+        Decision.objects.published()
+        .with_type()
+        .prefetch_related(
+            Prefetch(
+                "sign_offs",
+                queryset=SignOff.objects.filter(role="dmpc"),
+                to_attr="dmpc_sign_offs",
+            )
+        )
+        .order_by("-approved_at", "-pk")
+    )
+
+
+def _full_decision(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
+    return queryset.with_type().prefetch_related(
+        "recommendations",
+        Prefetch(
+            "sections",
+            queryset=Section.objects.order_by("kind").prefetch_related(
+                Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
+            ),
+        ),
+        "appendices",
+        "declarations",
+        "sign_offs",
+        Prefetch(
+            "links_out",
+            queryset=DecisionLink.objects.select_related("target__decision_type"),
+        ),
+        Prefetch(
+            "links_in",
+            queryset=DecisionLink.objects.select_related("source__decision_type"),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class LinkView:
+    label: str
+    decision: Decision
+    description: str
+
+
+def published_decision_by_slug(slug: str) -> Decision | None:
+    match = re.fullmatch(r"([a-z]{2,10})-(\d{1,7})", slug)
+    if not match:
+        return None
+    queryset = Decision.objects.published().by_reference(match[1], int(match[2]))
+    return _full_decision(queryset).first()
+
+
+def decision_public_links(decision: Decision) -> list[LinkView]:
+    """Links to and from the decision, showing only decisions that are public too."""
+    public_ids = set(
+        Decision.objects.published()
+        .filter(
+            pk__in=[link.target_id for link in decision.links_out.all()]
+            + [link.source_id for link in decision.links_in.all()]
+        )
+        .values_list("pk", flat=True)
+    )
+    links = [
+        LinkView(link.get_kind_display(), link.target, link.description)
+        for link in decision.links_out.all()
+        if link.target_id in public_ids
+    ]
+    links += [
+        LinkView(link.inverse_label, link.source, link.description)
+        for link in decision.links_in.all()
+        if link.source_id in public_ids
+    ]
+    return links
+
+
+def decision_sign_off(decision: Decision, role: str) -> SignOff | None:
+    return next((s for s in decision.sign_offs.all() if s.role == role), None)

@@ -1,0 +1,113 @@
+"""Loading historical decisions with their real references, dates and signatures.
+
+Used by the demo loader and by records managers bringing in decisions taken
+before the system existed. The record is built as a draft with the drafting
+services, then signed and approved here in one step, with an `import` event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from accounts.models import User
+from core.audit import save_audited
+from core.errors import DomainError, Messages
+from decisions.digest import decision_content_digest
+from decisions.models import Decision, DecisionType, SignOff, SignOffRole
+from decisions.services.drafting import decision_lock_for_edit
+from decisions.services.events import event_record
+from decisions.workflow import IMPORT_ACTION, State
+
+
+@transaction.atomic
+def reference_reserve(*, user: User, decision: Decision, number: int | None = None) -> Decision:
+    """Give the decision its reference: ``number`` for a historical record, else the
+    next in its series. The series row is locked so two callers never get one number."""
+    series = DecisionType.objects.select_for_update().get(pk=decision.decision_type_id)
+    if number is None:
+        number = series.last_number + 1
+    if number < 1:
+        raise DomainError(Messages.REFERENCE_NUMBER_INVALID, field="reference_number")
+    taken = Decision.objects.filter(decision_type=series, reference_number=number).exclude(
+        pk=decision.pk
+    )
+    if taken.exists():
+        raise DomainError(
+            Messages.DUPLICATE_REFERENCE,
+            field="reference_number",
+            reference=f"{series.code} {number}",
+        )
+    if number > series.last_number:
+        series.last_number = number
+        save_audited(series, user=user, reason=f"Reference {series.code} {number} issued")
+    decision.reference_number = number
+    decision.decision_type = series
+    save_audited(decision, user=user, reason=f"Reference {series.code} {number} assigned")
+    return decision
+
+
+@transaction.atomic
+def sign_off_import(
+    *,
+    user: User,
+    decision: Decision,
+    role: str,
+    signer: User,
+    signed_at: dt.datetime,
+    statement: str,
+    approval_line: str = "",
+    interests: str = "",
+) -> SignOff:
+    role = SignOffRole(role)
+    if SignOff.objects.filter(decision=decision, role=role).exists():
+        raise DomainError(
+            Messages.SIGN_OFF_DUPLICATE,
+            reference=decision.reference,
+            role=role.label,
+        )
+    sign_off = SignOff(
+        decision=decision,
+        role=role,
+        signer=signer,
+        signer_name=signer.display_name,
+        signer_title=signer.job_title or role.label,
+        signed_at=signed_at,
+        statement=statement,
+        approval_line=approval_line,
+        interests=interests,
+        content_digest=decision_content_digest(decision),
+    )
+    save_audited(sign_off, user=user, reason=f"{role.label} sign-off imported")
+    return sign_off
+
+
+@transaction.atomic
+def decision_import_approved(
+    *,
+    user: User,
+    decision: Decision,
+    reference_number: int,
+    approved_at: dt.datetime,
+    comment: str = "Historical decision imported",
+) -> Decision:
+    """Mark a fully built draft as the approved historical decision it records."""
+    from funding.services import budget_movements_apply  # funding builds on decisions
+
+    locked = decision_lock_for_edit(decision)
+    reference_reserve(user=user, decision=locked, number=reference_number)
+    budget_movements_apply(user=user, decision=locked, at=approved_at)
+    locked.state = State.APPROVED
+    locked.approved_at = approved_at
+    save_audited(locked, user=user, reason=comment)
+    event_record(
+        decision=locked,
+        user=user,
+        action=IMPORT_ACTION,
+        from_state=State.DRAFT,
+        to_state=State.APPROVED,
+        comment=comment,
+        at=approved_at,
+    )
+    return locked

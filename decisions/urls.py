@@ -1,0 +1,8 @@
+from django.urls import path
+
+from decisions import views
+
+app_name = "decisions"
+urlpatterns = [
+    path("", views.decision_list, name="list"),
+]

@@ -1,0 +1,37 @@
+"""UK financial years run April to March and are written `2024/25`.
+
+They are stored as the year in which they start (2024 for 2024/25).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from core.errors import DomainError, Messages
+
+FIRST_YEAR = 2000
+LAST_YEAR = 2099
+_PATTERN = re.compile(r"^\s*(\d{4})\s*/\s*(\d{2}|\d{4})\s*$")
+
+
+def format_financial_year(start_year: int) -> str:
+    return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+def parse_financial_year(text: str, *, field: str | None = None) -> int:
+    """`2024/25` (or `2024/2025`) -> 2024; anything else raises DomainError."""
+    match = _PATTERN.match(str(text))
+    if not match:
+        raise DomainError(Messages.FINANCIAL_YEAR_INVALID, field=field)
+    start, end = int(match[1]), match[2]
+    expected_end = start + 1
+    valid = int(end) == expected_end % 100 if len(end) == 2 else int(end) == expected_end
+    if not valid or not FIRST_YEAR <= start <= LAST_YEAR:
+        raise DomainError(Messages.FINANCIAL_YEAR_INVALID, field=field)
+    return start
+
+
+def financial_year_of(day: dt.date) -> int:
+    """The start year of the financial year containing ``day``."""
+    return day.year if day.month >= 4 else day.year - 1

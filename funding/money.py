@@ -1,0 +1,72 @@
+"""Money: stored as integer pence, shown as `£1,800,000`, typed in several ways."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from core.errors import DomainError, Messages
+
+PENCE_PER_POUND = 100
+MAX_PENCE = 1_000_000_000_000 * PENCE_PER_POUND  # a trillion pounds: far past any budget
+
+_SUFFIXES = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
+# `1800000`, `1,800,000`, `£1,800,000`, `£1,800,000.50`, `£1.8m`, `£500k`, `£1.2bn`.
+_MONEY = re.compile(
+    r"""^(?P<sign>-)?\s*£?\s*(?P<sign2>-)?
+        (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)
+        \s*(?P<suffix>k|m|bn|million|billion)?$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def parse_money(text: str | int | Decimal, *, field: str | None = None) -> int:
+    """Return the amount in pence, or raise DomainError(MONEY_INVALID / MONEY_NEGATIVE)."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        pounds = Decimal(text)
+    elif isinstance(text, Decimal):
+        pounds = text
+    else:
+        match = _MONEY.match(str(text).strip())
+        if not match:
+            raise DomainError(Messages.MONEY_INVALID, field=field)
+        suffix = (match["suffix"] or "").lower()
+        suffix = {"million": "m", "billion": "bn"}.get(suffix, suffix)
+        try:
+            pounds = Decimal(match["number"].replace(",", "")) * _SUFFIXES[suffix]
+        except InvalidOperation as error:  # pragma: no cover - the pattern admits only digits
+            raise DomainError(Messages.MONEY_INVALID, field=field) from error
+        if match["sign"] or match["sign2"]:
+            pounds = -pounds
+    if not pounds.is_finite():
+        raise DomainError(Messages.MONEY_INVALID, field=field)
+    pence = pounds * PENCE_PER_POUND
+    if pence != pence.to_integral_value():
+        # Fractions of a penny are a typing mistake, not something to round away.
+        raise DomainError(Messages.MONEY_INVALID, field=field)
+    pence_int = int(pence.to_integral_value(rounding=ROUND_HALF_UP))
+    if pence_int < 0:
+        raise DomainError(Messages.MONEY_NEGATIVE, field=field)
+    if pence_int >= MAX_PENCE:
+        raise DomainError(Messages.MONEY_TOO_LARGE, field=field)
+    return pence_int
+
+
+def format_money(pence: int | None) -> str:
+    """`£1,800,000`; pence appear only when there are some (`£12.50`)."""
+    if pence is None:
+        return ""
+    sign = "-" if pence < 0 else ""
+    pounds, remainder = divmod(abs(int(pence)), PENCE_PER_POUND)
+    if remainder:
+        return f"{sign}£{pounds:,}.{remainder:02d}"
+    return f"{sign}£{pounds:,}"
+
+
+def format_money_short(pence: int) -> str:
+    """`£1.8m`, `£17.2m`, `£450,000`: the style of the form's prose."""
+    if abs(pence) >= 1_000_000 * PENCE_PER_POUND:
+        millions = Decimal(pence) / (1_000_000 * PENCE_PER_POUND)
+        text = f"{millions.quantize(Decimal('0.01')).normalize():f}"
+        return f"£{text}m"
+    return format_money(pence)

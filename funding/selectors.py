@@ -1,0 +1,116 @@
+"""Reads of funding data: headroom, the budget table of a decision, digest content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Sum
+
+from decisions.models import Decision
+from funding.financial_years import format_financial_year
+from funding.models import BudgetEnvelope, BudgetLine
+
+
+def line_committed_pence(line: BudgetLine) -> int:
+    return line.commitments.aggregate(total=Sum("max_value_pence"))["total"] or 0
+
+
+def line_uncommitted_pence(line: BudgetLine) -> int:
+    """Headroom: the line's amount less what has been committed against it."""
+    return line.amount_pence - line_committed_pence(line)
+
+
+@dataclass(frozen=True)
+class BudgetTableRow:
+    label: str
+    amounts: list[int]
+    total: int
+
+
+@dataclass(frozen=True)
+class BudgetTable:
+    """The form's "Proposed Expenditure" table: a column per financial year."""
+
+    years: list[str]
+    rows: list[BudgetTableRow]
+    totals: list[int]
+    total: int
+
+    @property
+    def has_total_row(self) -> bool:
+        return len(self.rows) > 1
+
+
+def line_approved_pence(line: BudgetLine) -> int:
+    """The line's amount as its own decision approved it, before later amendments
+    moved money out (so the signed content of that decision never changes)."""
+    moved_out = line.movements_out.exclude(applied_at=None).aggregate(total=Sum("amount_pence"))[
+        "total"
+    ]
+    return line.amount_pence + (moved_out or 0)
+
+
+def decision_budget_lines(decision: Decision) -> list[BudgetLine]:
+    """The lines this decision set: its own envelope's or those its amendments add."""
+    return list(
+        BudgetLine.objects.filter(set_by=decision)
+        .select_related("envelope")
+        .prefetch_related("allocations")
+        .order_by("envelope_id", "position")
+    )
+
+
+def decision_budget_table(decision: Decision) -> BudgetTable | None:
+    lines = [line for line in decision_budget_lines(decision) if line.allocations.all()]
+    if not lines:
+        return None
+    years = sorted({a.financial_year for line in lines for a in line.allocations.all()})
+    rows = []
+    for line in lines:
+        by_year = {a.financial_year: a.amount_pence for a in line.allocations.all()}
+        amounts = [by_year.get(year, 0) for year in years]
+        label = "Amount" if len(lines) == 1 else line.get_route_display()
+        rows.append(BudgetTableRow(label=label, amounts=amounts, total=sum(amounts)))
+    totals = [sum(row.amounts[i] for row in rows) for i in range(len(years))]
+    return BudgetTable(
+        years=[format_financial_year(year) for year in years],
+        rows=rows,
+        totals=totals,
+        total=sum(totals),
+    )
+
+
+def decision_envelope(decision: Decision) -> BudgetEnvelope | None:
+    return (
+        BudgetEnvelope.objects.filter(decision=decision)
+        .prefetch_related("lines__set_by__decision_type", "lines__commitments")
+        .first()
+    )
+
+
+def budget_content(decision: Decision) -> dict[str, Any]:
+    """What of the money is part of the decision's signed content."""
+    envelope = BudgetEnvelope.objects.filter(decision=decision).first()
+    lines = decision_budget_lines(decision)
+    return {
+        "envelope": (
+            [envelope.description, envelope.funding_source, envelope.total_pence]
+            if envelope
+            else None
+        ),
+        "lines": [
+            [
+                line.envelope.decision_id,
+                line.route,
+                line.description,
+                line_approved_pence(line),
+                [[a.financial_year, a.amount_pence] for a in line.allocations.all()],
+            ]
+            for line in lines
+        ],
+        "movements": [
+            [m.source_line_id, m.amount_pence, m.over_commitment_reason]
+            for m in decision.budget_movements.order_by("pk")
+        ],
+    }

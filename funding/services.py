@@ -1,0 +1,292 @@
+"""Every write to funding data: envelopes, lines, allocations, moves, commitments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max
+
+from accounts.models import User
+from core.audit import save_audited
+from core.errors import DomainError, Messages
+from decisions.models import Decision, LinkKind
+from decisions.services.drafting import decision_lock_for_edit
+from funding.financial_years import format_financial_year, parse_financial_year
+from funding.models import (
+    Allocation,
+    BudgetEnvelope,
+    BudgetLine,
+    BudgetMovement,
+    Commitment,
+    CommitmentKind,
+    ProcurementRoute,
+)
+from funding.money import MAX_PENCE, format_money
+from funding.selectors import line_uncommitted_pence
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    route: str
+    amount_pence: int
+    description: str = ""
+    # Financial year (start year or "2024/25") -> pence.
+    allocations: Mapping[int | str, int] = field(default_factory=dict)
+
+
+def _amount(pence: int, *, field: str, positive: bool = False) -> int:
+    if isinstance(pence, bool) or not isinstance(pence, int):
+        raise DomainError(Messages.MONEY_INVALID, field=field)
+    if pence < 0:
+        raise DomainError(Messages.MONEY_NEGATIVE, field=field)
+    if positive and pence == 0:
+        raise DomainError(Messages.MONEY_NOT_POSITIVE, field=field)
+    if pence >= MAX_PENCE:
+        raise DomainError(Messages.MONEY_TOO_LARGE, field=field)
+    return pence
+
+
+def _financial_year(value: int | str, *, field: str) -> int:
+    if isinstance(value, int):
+        value = format_financial_year(value)
+    return parse_financial_year(value, field=field)
+
+
+def _allocations(
+    allocations: Mapping[int | str, int], *, line_amount: int, line_label: str
+) -> dict[int, int]:
+    """Validate a line's allocations: real, unrepeated years summing to the line."""
+    checked: dict[int, int] = {}
+    for raw_year, pence in allocations.items():
+        year = _financial_year(raw_year, field="financial_year")
+        if year in checked:
+            raise DomainError(
+                Messages.FINANCIAL_YEAR_REPEATED,
+                field="financial_year",
+                year=format_financial_year(year),
+            )
+        checked[year] = _amount(pence, field="amount")
+    total = sum(checked.values())
+    if checked and total != line_amount:
+        raise DomainError(
+            Messages.ALLOCATIONS_UNBALANCED,
+            field="allocations",
+            line=line_label,
+            allocations_total=format_money(total),
+            line_amount=format_money(line_amount),
+        )
+    return dict(sorted(checked.items()))
+
+
+def _route(route: str) -> ProcurementRoute:
+    try:
+        return ProcurementRoute(route)
+    except ValueError as error:
+        raise DomainError(
+            Messages.FIELD_INVALID, field="route", detail="Choose a procurement route."
+        ) from error
+
+
+def _line_create(
+    *,
+    user: User,
+    envelope: BudgetEnvelope,
+    spec: LineSpec,
+    set_by: Decision,
+    active: bool,
+    position: int,
+    reason: str,
+) -> BudgetLine:
+    route = _route(spec.route)
+    amount = _amount(spec.amount_pence, field="amount", positive=True)
+    allocations = _allocations(spec.allocations, line_amount=amount, line_label=route.label)
+    line = BudgetLine(
+        envelope=envelope,
+        position=position,
+        route=route,
+        description=spec.description,
+        amount_pence=amount,
+        set_by=set_by,
+        active=active,
+    )
+    save_audited(line, user=user, reason=reason)
+    for year, pence in allocations.items():
+        save_audited(
+            Allocation(line=line, financial_year=year, amount_pence=pence),
+            user=user,
+            reason=reason,
+        )
+    return line
+
+
+@transaction.atomic
+def envelope_create(
+    *,
+    user: User,
+    decision: Decision,
+    description: str,
+    funding_source: str,
+    total_pence: int,
+    lines: Sequence[LineSpec],
+) -> BudgetEnvelope:
+    """The budget a draft decision approves. Its lines must add up to its total."""
+    locked = decision_lock_for_edit(decision)
+    if BudgetEnvelope.objects.filter(decision=locked).exists():
+        raise DomainError(Messages.ENVELOPE_EXISTS, reference=locked.reference or "This draft")
+    total = _amount(total_pence, field="total", positive=True)
+    lines_total = sum(_amount(spec.amount_pence, field="amount") for spec in lines)
+    if lines_total != total:
+        raise DomainError(
+            Messages.LINES_UNBALANCED,
+            field="lines",
+            lines_total=format_money(lines_total),
+            envelope_total=format_money(total),
+        )
+    envelope = BudgetEnvelope(
+        decision=locked,
+        description=description.strip(),
+        funding_source=funding_source.strip(),
+        total_pence=total,
+    )
+    save_audited(envelope, user=user, reason="Budget envelope created")
+    for position, spec in enumerate(lines, start=1):
+        _line_create(
+            user=user,
+            envelope=envelope,
+            spec=spec,
+            set_by=locked,
+            active=True,
+            position=position,
+            reason="Budget envelope created",
+        )
+    return envelope
+
+
+@transaction.atomic
+def allocation_create(
+    *, user: User, line: BudgetLine, financial_year: int | str, amount_pence: int
+) -> Allocation:
+    decision_lock_for_edit(line.set_by)
+    year = _financial_year(financial_year, field="financial_year")
+    if line.allocations.filter(financial_year=year).exists():
+        raise DomainError(
+            Messages.FINANCIAL_YEAR_REPEATED,
+            field="financial_year",
+            year=format_financial_year(year),
+        )
+    allocation = Allocation(
+        line=line, financial_year=year, amount_pence=_amount(amount_pence, field="amount")
+    )
+    save_audited(allocation, user=user, reason=f"Allocation {format_financial_year(year)} added")
+    return allocation
+
+
+@transaction.atomic
+def budget_movement_propose(
+    *,
+    user: User,
+    decision: Decision,
+    source_line: BudgetLine,
+    amount_pence: int,
+    route: str,
+    description: str = "",
+    allocations: Mapping[int | str, int] | None = None,
+    over_commitment_reason: str = "",
+) -> BudgetMovement:
+    """Plan to move money from a line of an amended decision to a new line.
+
+    Nothing moves until the amending decision is approved; until then the new
+    line is inactive and the source line keeps its amount.
+    """
+    locked = decision_lock_for_edit(decision)
+    source = (
+        BudgetLine.objects.select_for_update().select_related("envelope").get(pk=source_line.pk)
+    )
+    amended = locked.links_out.filter(kind=LinkKind.AMENDS).values_list("target_id", flat=True)
+    if source.envelope.decision_id not in set(amended) or not source.active:
+        raise DomainError(Messages.MOVE_WRONG_ENVELOPE, field="source_line")
+    amount = _amount(amount_pence, field="amount", positive=True)
+    uncommitted = line_uncommitted_pence(source)
+    reason = over_commitment_reason.strip()
+    if amount > source.amount_pence or (amount > uncommitted and not reason):
+        raise DomainError(
+            Messages.MOVE_EXCEEDS_SOURCE,
+            field="amount",
+            amount=format_money(amount),
+            available=format_money(max(uncommitted, 0)),
+        )
+    position = (source.envelope.lines.aggregate(last=Max("position"))["last"] or 0) + 1
+    target = _line_create(
+        user=user,
+        envelope=source.envelope,
+        spec=LineSpec(
+            route=route,
+            amount_pence=amount,
+            description=description,
+            allocations=allocations or {},
+        ),
+        set_by=locked,
+        active=False,
+        position=position,
+        reason=f"Proposed by {locked.reference or 'a draft'}",
+    )
+    movement = BudgetMovement(
+        decision=locked,
+        source_line=source,
+        target_line=target,
+        amount_pence=amount,
+        over_commitment_reason=reason,
+    )
+    save_audited(movement, user=user, reason="Budget movement proposed")
+    return movement
+
+
+@transaction.atomic
+def budget_movements_apply(*, user: User, decision: Decision, at: dt.datetime) -> None:
+    """Move the money of an approved amending decision (called at approval only)."""
+    for movement in decision.budget_movements.select_for_update().filter(applied_at=None):
+        source = BudgetLine.objects.select_for_update().get(pk=movement.source_line_id)
+        if movement.amount_pence > source.amount_pence:
+            raise DomainError(
+                Messages.MOVE_EXCEEDS_SOURCE,
+                amount=format_money(movement.amount_pence),
+                available=format_money(source.amount_pence),
+            )
+        reason = f"{format_money(movement.amount_pence)} moved by {decision.reference}"
+        source.amount_pence -= movement.amount_pence
+        save_audited(source, user=user, reason=reason)
+        target = movement.target_line
+        target.active = True
+        save_audited(target, user=user, reason=reason)
+        movement.applied_at = at
+        save_audited(movement, user=user, reason=reason)
+
+
+@transaction.atomic
+def commitment_create(
+    *,
+    user: User,
+    line: BudgetLine,
+    kind: str,
+    counterparty: str,
+    max_value_pence: int,
+    awarded_on: dt.date | None = None,
+    authorised_by: Decision | None = None,
+    description: str = "",
+) -> Commitment:
+    commitment = Commitment(
+        line=line,
+        kind=CommitmentKind(kind),
+        counterparty=counterparty.strip(),
+        description=description.strip(),
+        max_value_pence=_amount(max_value_pence, field="max_value"),
+        awarded_on=awarded_on,
+        authorised_by=authorised_by,
+    )
+    if not commitment.counterparty:
+        raise DomainError(Messages.TEXT_REQUIRED, field="counterparty", label="the counterparty")
+    save_audited(commitment, user=user, reason=f"Commitment to {commitment.counterparty}")
+    return commitment
