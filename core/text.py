@@ -23,8 +23,9 @@ ALLOWED_TAGS = {
     "p", "em", "strong", "a", "ul", "ol", "li", "br", "span",
     "table", "thead", "tbody", "tr", "th", "td", "code",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title", "class"},
+    "tr": {"class"},
     "ol": {"class", "start"},
     "ul": {"class"},
     "li": {"class"},
@@ -36,7 +37,19 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
+# GOV.UK typography for what markdown-it emits (it never emits attributes on these).
+_GOVUK_CLASSES = {
+    "<p>": '<p class="govuk-body">',
+    "<ul>": '<ul class="govuk-list govuk-list--bullet">',
+    "<ol>": '<ol class="govuk-list govuk-list--number">',
+    "<table>": '<table class="govuk-table">',
+    "<th>": '<th class="govuk-table__header">',
+    "<td>": '<td class="govuk-table__cell">',
+    "<tr>": '<tr class="govuk-table__row">',
+    "<a href=": '<a class="govuk-link" href=',
+}
 _LETTERED_ITEM = re.compile(r"^\s*\(([a-z]{1,4})\)\s+(.*)$")
+_BLOCK_END = re.compile(r"</(?:p|li|ol|ul|tr|th|td|table)>")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -102,7 +115,9 @@ def render_markdown(text: str) -> str:
             parts.append(_lettered_list_html(content))  # type: ignore[arg-type]
         elif str(content).strip():
             parts.append(_markdown.render(str(content)))
-    rendered = "".join(parts).replace("<table>", '<table class="govuk-table">')
+    rendered = "".join(parts)
+    for bare, styled in _GOVUK_CLASSES.items():
+        rendered = rendered.replace(bare, styled)
     return nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,
@@ -114,4 +129,5 @@ def render_markdown(text: str) -> str:
 
 def plain_text(text: str) -> str:
     """The words of Markdown-light source without markup (for search and digests)."""
-    return nh3.clean(render_markdown(text), tags=set()).strip()
+    rendered = _BLOCK_END.sub("\n", render_markdown(text))
+    return html.unescape(nh3.clean(rendered, tags=set())).strip()

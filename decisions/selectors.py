@@ -8,9 +8,18 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format as _date_format
 
 from core.errors import DomainError, Messages
 from decisions.models import Decision, DecisionLink, Paragraph, Section, SignOff
+
+
+def date_format(value) -> str:
+    if hasattr(value, "tzinfo"):
+        value = timezone.localtime(value).date()
+    return _date_format(value, "j F Y")
+
 
 _REFERENCE = re.compile(r"\s*([A-Za-z]{2,10})[\s-]*(\d{1,7})\s*")
 
@@ -111,3 +120,71 @@ def decision_public_links(decision: Decision) -> list[LinkView]:
 
 def decision_sign_off(decision: Decision, role: str) -> SignOff | None:
     return next((s for s in decision.sign_offs.all() if s.role == role), None)
+
+
+@dataclass(frozen=True)
+class DecisionPage:
+    """Everything the decision page, its preview and its PDF show."""
+
+    decision: Decision
+    links: list[LinkView]
+    budget_table: object | None
+    # The paragraph after which the budget table is shown (None: end of section 3).
+    budget_table_paragraph_id: int | None
+    envelope: object | None
+    chief_executive_sign_off: SignOff | None
+    dmpc_sign_off: SignOff | None
+    published_appendices: list
+
+    @property
+    def key_information(self) -> list[dict[str, str]]:
+        decision, signer = self.decision, self.dmpc_sign_off or self.chief_executive_sign_off
+        return [
+            {"key": "Reference code", "value": decision.reference},
+            {"key": "Date signed", "value": date_format(signer.signed_at) if signer else ""},
+            {
+                "key": "Date published",
+                "value": date_format(decision.published_on) if decision.published_on else "",
+            },
+            {
+                "key": "Decision by",
+                "value": f"{signer.signer_name}, {signer.signer_title}" if signer else "",
+            },
+        ]
+
+    @property
+    def deferral_rows(self) -> list[dict[str, str]]:
+        decision = self.decision
+        rows = [
+            {
+                "key": "Is the publication of Part 1 of this approval to be deferred?",
+                "value": "Yes" if decision.deferred else "No",
+            }
+        ]
+        if decision.deferred:
+            rows += [
+                {"key": "Reason", "value": decision.deferral_reason},
+                {"key": "Until", "value": date_format(decision.deferred_until)},
+            ]
+        return rows
+
+
+def decision_page(decision: Decision, *, links: list[LinkView]) -> DecisionPage:
+    from funding.selectors import decision_budget_table, decision_envelope_as_approved
+
+    flagged = [
+        paragraph.pk
+        for section in decision.sections.all()
+        for paragraph in section.paragraphs.all()
+        if paragraph.budget_table_follows
+    ]
+    return DecisionPage(
+        decision=decision,
+        links=links,
+        budget_table=decision_budget_table(decision),
+        budget_table_paragraph_id=flagged[0] if flagged else None,
+        envelope=decision_envelope_as_approved(decision),
+        chief_executive_sign_off=decision_sign_off(decision, "chief_executive"),
+        dmpc_sign_off=decision_sign_off(decision, "dmpc"),
+        published_appendices=[a for a in decision.appendices.all() if a.published],
+    )

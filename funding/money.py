@@ -28,7 +28,7 @@ def parse_money(text: str | int | Decimal, *, field: str | None = None) -> int:
         pounds = text
     else:
         match = _MONEY.match(str(text).strip())
-        if not match:
+        if not match or (match["sign"] and match["sign2"]):
             raise DomainError(Messages.MONEY_INVALID, field=field)
         suffix = (match["suffix"] or "").lower()
         suffix = {"million": "m", "billion": "bn"}.get(suffix, suffix)

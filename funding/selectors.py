@@ -114,3 +114,42 @@ def budget_content(decision: Decision) -> dict[str, Any]:
             for m in decision.budget_movements.order_by("pk")
         ],
     }
+
+
+@dataclass(frozen=True)
+class EnvelopeLineView:
+    route: str
+    description: str
+    amount_pence: int
+    set_by: Decision
+
+
+@dataclass(frozen=True)
+class EnvelopeView:
+    """An envelope as its decision approved it (later amendments shown elsewhere)."""
+
+    description: str
+    funding_source: str
+    total_pence: int
+    lines: list[EnvelopeLineView]
+
+
+def decision_envelope_as_approved(decision: Decision) -> EnvelopeView | None:
+    envelope = BudgetEnvelope.objects.filter(decision=decision).first()
+    if envelope is None:
+        return None
+    lines = envelope.lines.filter(set_by=decision).select_related("set_by__decision_type")
+    return EnvelopeView(
+        description=envelope.description,
+        funding_source=envelope.funding_source,
+        total_pence=envelope.total_pence,
+        lines=[
+            EnvelopeLineView(
+                route=line.get_route_display(),
+                description=line.description,
+                amount_pence=line_approved_pence(line),
+                set_by=line.set_by,
+            )
+            for line in lines
+        ],
+    )

@@ -27,6 +27,7 @@ from decisions.services import (
     declaration_confirm,
     paragraph_add,
     recommendation_add,
+    reference_reserve,
     sign_off_import,
 )
 from funding.models import BudgetLine, ProcurementRoute
@@ -126,6 +127,8 @@ def _build_content(*, data: ModuleType, officer: User, head: User) -> Decision:
 def _sign_and_import(
     *, data: ModuleType, decision: Decision, users: dict[Role, User], actor: User
 ) -> Decision:
+    # The reference is part of the signed content, so it comes first.
+    reference_reserve(user=actor, decision=decision, number=data.REFERENCE_NUMBER)
     sign_off_import(
         user=actor,
         decision=decision,

@@ -120,6 +120,11 @@ class Decision(models.Model):
     def slug(self) -> str:
         return f"{self.decision_type.code.lower()}-{self.reference_number}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("decisions:detail", kwargs={"slug": self.slug})
+
     @property
     def is_editable(self) -> bool:
         return self.state == State.DRAFT

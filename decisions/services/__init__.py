@@ -12,7 +12,11 @@ from decisions.services.drafting import (
     recommendation_add,
 )
 from decisions.services.events import event_record
-from decisions.services.imports import decision_import_approved, sign_off_import
+from decisions.services.imports import (
+    decision_import_approved,
+    reference_reserve,
+    sign_off_import,
+)
 
 __all__ = [
     "appendix_add",
@@ -26,5 +30,6 @@ __all__ = [
     "event_record",
     "paragraph_add",
     "recommendation_add",
+    "reference_reserve",
     "sign_off_import",
 ]

@@ -18,9 +18,11 @@ def event_record(
     to_state: str,
     actor_role: str = "",
     comment: str = "",
-    at=None,
 ) -> DecisionEvent:
-    """Append one event with the digest of the decision's content at this moment."""
+    """Append one event with the digest of the decision's content at this moment.
+
+    Events are stamped with the time they are written, never backdated: an
+    imported historical decision carries its real dates on its sign-offs."""
     return DecisionEvent.objects.create(
         decision=decision,
         action=action,
@@ -31,5 +33,5 @@ def event_record(
         actor_role=actor_role,
         comment=comment,
         content_digest=decision_content_digest(decision),
-        created_at=at or timezone.now(),
+        created_at=timezone.now(),
     )

@@ -96,7 +96,8 @@ def decision_import_approved(
     from funding.services import budget_movements_apply  # funding builds on decisions
 
     locked = decision_lock_for_edit(decision)
-    reference_reserve(user=user, decision=locked, number=reference_number)
+    if locked.reference_number != reference_number:
+        reference_reserve(user=user, decision=locked, number=reference_number)
     budget_movements_apply(user=user, decision=locked, at=approved_at)
     locked.state = State.APPROVED
     locked.approved_at = approved_at
@@ -108,6 +109,5 @@ def decision_import_approved(
         from_state=State.DRAFT,
         to_state=State.APPROVED,
         comment=comment,
-        at=approved_at,
     )
     return locked

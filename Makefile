@@ -1,0 +1,60 @@
+# The two commands of the README: `make run` and `make test`. Everything else is
+# what they need, each step done only when its inputs change.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ASSETS := static/dist/application.css
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+# Tests and CI use PostgreSQL; `make run` uses a local SQLite file.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/decision_records
+# The test run uses production-like settings (DEBUG off) with throwaway values.
+TEST_ENV := DATABASE_URL=$(or $(DATABASE_URL),$(TEST_DATABASE_URL)) \
+	SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
+	SECURE_SSL_REDIRECT=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
+RUN_ENV := DEBUG=1 DATABASE_URL=$(or $(DATABASE_URL),sqlite:///$(CURDIR)/db.sqlite3)
+
+.PHONY: run test lint format system install assets migrate demo clean
+
+run: system $(STAMP) $(ASSETS)
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py load_demo
+	@echo "Serving on http://127.0.0.1:8000/"
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: system $(STAMP) $(ASSETS)
+	./scripts/postgres-up.sh
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+system:
+	./scripts/system-packages.sh
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(ASSETS): node_modules/.package-lock.json assets/scss/application.scss assets/build.mjs
+	npm run --silent build
+
+assets: $(ASSETS)
+
+clean:
+	rm -rf $(VENV) node_modules static/dist staticfiles db.sqlite3

@@ -1,0 +1,26 @@
+"""Template filters shared by every page and the PDF: money, years, text."""
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from core.text import render_markdown
+from funding.financial_years import format_financial_year
+from funding.money import format_money
+
+register = template.Library()
+
+
+@register.filter
+def money(pence: int | None) -> str:
+    return format_money(pence)
+
+
+@register.filter
+def financial_year(start_year: int) -> str:
+    return format_financial_year(start_year)
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    # render_markdown escapes all raw HTML and sanitises the result with nh3.
+    return mark_safe(render_markdown(text))  # noqa: S308

@@ -1,0 +1,64 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM
+# calls from such a thread unless told this is fine (tests only).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from accounts.roles import Role
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    # Production uses the hashed-manifest storage, which needs collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(role=Role.OFFICER, first_name="Violet", last_name="Alvarez")
+
+
+@pytest.fixture
+def other_officer(db):
+    return UserFactory(role=Role.OFFICER, first_name="Oscar", last_name="Other")
+
+
+@pytest.fixture
+def records_manager(db):
+    return UserFactory(role=Role.RECORDS_MANAGER, first_name="Rory", last_name="Mann")
+
+
+@pytest.fixture
+def demo(db, settings):
+    """The demo users and decisions, loaded as `make run` loads them."""
+    from decisions.demo.loader import demo_load
+
+    settings.DEBUG = True
+    users = demo_load()
+    settings.DEBUG = False
+    return users
+
+
+@pytest.fixture
+def pcd_1620(demo):
+    from decisions.models import Decision
+
+    return Decision.objects.with_type().by_reference("PCD", 1620).get()
+
+
+@pytest.fixture
+def pcd_1406(demo):
+    from decisions.models import Decision
+
+    return Decision.objects.with_type().by_reference("PCD", 1406).get()

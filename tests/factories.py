@@ -1,0 +1,32 @@
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from accounts.roles import Role
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"User{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    job_title = "Officer"
+    password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            roles = extracted if isinstance(extracted, list | tuple) else [extracted]
+            for role in roles:
+                self.groups.add(Group.objects.get(name=Role(role).label))
+
+
+def draft_decision(*, user, type_code="PCD", title="A test decision", summary="Summary."):
+    """A draft created the way officers create one."""
+    from decisions.services import decision_create
+
+    return decision_create(user=user, type_code=type_code, title=title, executive_summary=summary)

@@ -1,0 +1,248 @@
+"""Every database constraint, by name, refuses the bad data it exists for."""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from decisions.models import (
+    Appendix,
+    Decision,
+    DecisionEvent,
+    DecisionLink,
+    DecisionType,
+    OfficerDeclaration,
+    Paragraph,
+    Part2,
+    Recommendation,
+    Section,
+    SignOff,
+)
+from funding.models import (
+    Allocation,
+    BudgetEnvelope,
+    BudgetLine,
+    BudgetMovement,
+    Commitment,
+)
+from funding.services import LineSpec, envelope_create
+from tests.factories import draft_decision
+
+DIGEST = "a" * 64
+
+
+@pytest.fixture
+def world(officer):
+    decision = draft_decision(user=officer)
+    other = draft_decision(user=officer, title="Another decision")
+    envelope = envelope_create(
+        user=officer,
+        decision=decision,
+        description="Envelope",
+        funding_source="Core funding",
+        total_pence=100_00,
+        lines=[LineSpec(route="grant", amount_pence=100_00, allocations={2024: 100_00})],
+    )
+    line = envelope.lines.get()
+    return SimpleNamespace(
+        user=officer,
+        decision=decision,
+        other=other,
+        envelope=envelope,
+        line=line,
+        section=decision.sections.get(kind=1),
+        pcd=DecisionType.objects.get(code="PCD"),
+    )
+
+
+def decision(w, **fields):
+    values = {"decision_type": w.pcd, "title": "T", "drafted_by": w.user, **fields}
+    return Decision.objects.create(**values)
+
+
+def line(w, **fields):
+    values = {
+        "envelope": w.envelope,
+        "position": 9,
+        "route": "grant",
+        "amount_pence": 1,
+        "set_by": w.decision,
+        **fields,
+    }
+    return BudgetLine.objects.create(**values)
+
+
+def sign_off(w, **fields):
+    values = {
+        "decision": w.decision,
+        "role": "dmpc",
+        "signer": w.user,
+        "signer_name": "A",
+        "signer_title": "B",
+        "signed_at": timezone.now(),
+        "statement": "S",
+        "content_digest": DIGEST,
+        **fields,
+    }
+    return SignOff.objects.create(**values)
+
+
+def duplicate_reference(w):
+    decision(w, reference_number=7, state="submitted")
+    decision(w, reference_number=7, state="submitted")
+
+
+def duplicate_sign_off(w):
+    sign_off(w)
+    sign_off(w)
+
+
+def movement(w, **fields):
+    target = line(w, active=False)
+    values = {"decision": w.other, "source_line": w.line, "target_line": target, **fields}
+    return BudgetMovement.objects.create(**{"amount_pence": 1, **values})
+
+
+CASES = {
+    "decisiontype_code_uppercase": lambda w: DecisionType.objects.create(
+        code="pcd2", name="x", final_approver="dmpc", approver_title="x"
+    ),
+    "decisiontype_delegation_limit_positive": lambda w: DecisionType.objects.create(
+        code="XY", name="x", final_approver="dmpc", approver_title="x", delegation_limit_pence=0
+    ),
+    "decisiontype_approver_valid": lambda w: DecisionType.objects.create(
+        code="XZ", name="x", final_approver="mayor", approver_title="x"
+    ),
+    "decision_unique_reference_per_series": duplicate_reference,
+    "decision_reference_number_positive": lambda w: decision(w, reference_number=0),
+    "decision_state_valid": lambda w: decision(w, state="published", reference_number=5),
+    "decision_reference_after_submission": lambda w: decision(w, state="submitted"),
+    "decision_approved_has_date": lambda w: decision(w, state="approved", reference_number=9),
+    "decision_deferral_complete": lambda w: decision(w, deferred=True, deferral_reason="x"),
+    "decision_title_present": lambda w: decision(w, title=""),
+    "recommendation_unique_position": lambda w: [
+        Recommendation.objects.create(decision=w.decision, position=1, text="a"),
+        Recommendation.objects.create(decision=w.decision, position=1, text="b"),
+    ],
+    "recommendation_position_positive": lambda w: Recommendation.objects.create(
+        decision=w.decision, position=0, text="a"
+    ),
+    "recommendation_text_present": lambda w: Recommendation.objects.create(
+        decision=w.decision, position=1, text=""
+    ),
+    "section_one_per_kind": lambda w: Section.objects.create(decision=w.decision, kind=1),
+    "section_kind_valid": lambda w: Section.objects.create(decision=w.decision, kind=10),
+    "paragraph_unique_position": lambda w: [
+        Paragraph.objects.create(section=w.section, position=1, text="a"),
+        Paragraph.objects.create(section=w.section, position=1, text="b"),
+    ],
+    "paragraph_position_positive": lambda w: Paragraph.objects.create(
+        section=w.section, position=0, text="a"
+    ),
+    "paragraph_text_present": lambda w: Paragraph.objects.create(
+        section=w.section, position=1, text=""
+    ),
+    "decisionlink_unique": lambda w: [
+        DecisionLink.objects.create(source=w.decision, target=w.other, kind="related"),
+        DecisionLink.objects.create(source=w.decision, target=w.other, kind="related"),
+    ],
+    "decisionlink_not_to_self": lambda w: DecisionLink.objects.create(
+        source=w.decision, target=w.decision, kind="related"
+    ),
+    "decisionlink_kind_valid": lambda w: DecisionLink.objects.create(
+        source=w.decision, target=w.other, kind="cites"
+    ),
+    "part2_complete": lambda w: Part2.objects.create(
+        decision=w.decision, content="secret", legal_rationale=""
+    ),
+    "appendix_unique_position": lambda w: [
+        Appendix.objects.create(decision=w.decision, position=1, title="a"),
+        Appendix.objects.create(decision=w.decision, position=1, title="b"),
+    ],
+    "appendix_position_positive": lambda w: Appendix.objects.create(
+        decision=w.decision, position=0, title="a"
+    ),
+    "appendix_title_present": lambda w: Appendix.objects.create(
+        decision=w.decision, position=1, title=""
+    ),
+    "officerdeclaration_one_per_kind": lambda w: OfficerDeclaration.objects.create(
+        decision=w.decision, kind="legal", position=2, statement="x"
+    ),
+    "officerdeclaration_kind_valid": lambda w: OfficerDeclaration.objects.create(
+        decision=w.other, kind="astrology", position=9, statement="x"
+    ),
+    "officerdeclaration_statement_present": lambda w: OfficerDeclaration.objects.create(
+        decision=w.decision, kind="legal", position=2, statement=""
+    ),
+    "officerdeclaration_confirmation_complete": lambda w: OfficerDeclaration.objects.create(
+        decision=w.other, kind="astrology", position=9, statement="x", confirmed_by_name="A"
+    ),
+    "signoff_one_per_role": duplicate_sign_off,
+    "signoff_role_valid": lambda w: sign_off(w, role="mayor"),
+    "signoff_digest_sha256": lambda w: sign_off(w, content_digest="not-a-digest"),
+    "signoff_complete": lambda w: sign_off(w, signer_title=""),
+    "decisionevent_digest_sha256": lambda w: DecisionEvent.objects.create(
+        decision=w.decision, action="x", to_state="draft", actor_name="A", content_digest="x"
+    ),
+    "decisionevent_to_state_valid": lambda w: DecisionEvent.objects.create(
+        decision=w.decision, action="x", to_state="lost", actor_name="A", content_digest=DIGEST
+    ),
+    "budgetenvelope_total_not_negative": lambda w: BudgetEnvelope.objects.create(
+        decision=w.other, description="x", funding_source="y", total_pence=-1
+    ),
+    "budgetenvelope_funding_source_present": lambda w: BudgetEnvelope.objects.create(
+        decision=w.other, description="x", funding_source="", total_pence=1
+    ),
+    "budgetline_amount_not_negative": lambda w: line(w, amount_pence=-100),
+    "budgetline_route_valid": lambda w: line(w, route="handshake"),
+    "budgetline_unique_position": lambda w: line(w, position=1),
+    "allocation_one_per_line_and_year": lambda w: Allocation.objects.create(
+        line=w.line, financial_year=2024, amount_pence=1
+    ),
+    "allocation_financial_year_valid": lambda w: Allocation.objects.create(
+        line=w.line, financial_year=1999, amount_pence=1
+    ),
+    "allocation_amount_not_negative": lambda w: Allocation.objects.create(
+        line=w.line, financial_year=2030, amount_pence=-5
+    ),
+    "budgetmovement_amount_positive": lambda w: movement(w, amount_pence=0),
+    "budgetmovement_distinct_lines": lambda w: BudgetMovement.objects.create(
+        decision=w.other, source_line=w.line, target_line=w.line, amount_pence=1
+    ),
+    "commitment_value_not_negative": lambda w: Commitment.objects.create(
+        line=w.line, kind="contract", counterparty="A", max_value_pence=-1
+    ),
+    "commitment_kind_valid": lambda w: Commitment.objects.create(
+        line=w.line, kind="promise", counterparty="A", max_value_pence=1
+    ),
+    "commitment_counterparty_present": lambda w: Commitment.objects.create(
+        line=w.line, kind="contract", counterparty="", max_value_pence=1
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_constraint_refuses_bad_data(world, name):
+    with pytest.raises(IntegrityError, match=name), transaction.atomic():
+        CASES[name](world)
+
+
+def test_every_declared_constraint_has_a_case():
+    declared = {
+        constraint.name
+        for app in ("decisions", "funding", "accounts")
+        for model in apps.get_app_config(app).get_models()
+        for constraint in model._meta.constraints
+    }
+    assert declared == set(CASES)
+
+
+def test_good_deferral_is_accepted(world):
+    deferred = decision(
+        world, deferred=True, deferral_reason="Contract not yet signed",
+        deferred_until=dt.date(2030, 1, 1),
+    )  # fmt: skip
+    assert deferred.pk
