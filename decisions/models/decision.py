@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -109,6 +110,9 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}" if self.reference_number else self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("decisions:detail", kwargs={"slug": self.slug})
+
     @property
     def reference(self) -> str:
         """`PCD 1620`: prefix, one space, number ('' before one is assigned)."""
@@ -119,11 +123,6 @@ class Decision(models.Model):
     @property
     def slug(self) -> str:
         return f"{self.decision_type.code.lower()}-{self.reference_number}"
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("decisions:detail", kwargs={"slug": self.slug})
 
     @property
     def is_editable(self) -> bool:
