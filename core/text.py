@@ -130,4 +130,5 @@ def render_markdown(text: str) -> str:
 def plain_text(text: str) -> str:
     """The words of Markdown-light source without markup (for search and digests)."""
     rendered = _BLOCK_END.sub("\n", render_markdown(text))
-    return html.unescape(nh3.clean(rendered, tags=set())).strip()
+    text = html.unescape(nh3.clean(rendered, tags=set()))
+    return re.sub(r"\n\s*\n+", "\n", text).strip()

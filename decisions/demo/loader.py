@@ -128,7 +128,7 @@ def _sign_and_import(
     *, data: ModuleType, decision: Decision, users: dict[Role, User], actor: User
 ) -> Decision:
     # The reference is part of the signed content, so it comes first.
-    reference_reserve(user=actor, decision=decision, number=data.REFERENCE_NUMBER)
+    decision = reference_reserve(user=actor, decision=decision, number=data.REFERENCE_NUMBER)
     sign_off_import(
         user=actor,
         decision=decision,

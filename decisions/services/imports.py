@@ -26,12 +26,13 @@ def reference_reserve(*, user: User, decision: Decision, number: int | None = No
     """Give the decision its reference: ``number`` for a historical record, else the
     next in its series. The series row is locked so two callers never get one number."""
     series = DecisionType.objects.select_for_update().get(pk=decision.decision_type_id)
+    locked = Decision.objects.select_for_update().get(pk=decision.pk)
     if number is None:
         number = series.last_number + 1
     if number < 1:
         raise DomainError(Messages.REFERENCE_NUMBER_INVALID, field="reference_number")
     taken = Decision.objects.filter(decision_type=series, reference_number=number).exclude(
-        pk=decision.pk
+        pk=locked.pk
     )
     if taken.exists():
         raise DomainError(
@@ -42,10 +43,10 @@ def reference_reserve(*, user: User, decision: Decision, number: int | None = No
     if number > series.last_number:
         series.last_number = number
         save_audited(series, user=user, reason=f"Reference {series.code} {number} issued")
-    decision.reference_number = number
-    decision.decision_type = series
-    save_audited(decision, user=user, reason=f"Reference {series.code} {number} assigned")
-    return decision
+    locked.reference_number = number
+    locked.decision_type = series
+    save_audited(locked, user=user, reason=f"Reference {series.code} {number} assigned")
+    return locked
 
 
 @transaction.atomic

@@ -1,11 +1,9 @@
-"""The two reference series of DESIGN.md: PCD (DMPC) and CEOD (Chief Executive).
-
-The scheme of delegation limit is data here: a CEOD must be under £500,000.
+"""The reference series of DESIGN.md: PCD (approved by the DMPC) and CEOD (by the
+Chief Executive). The scheme of delegation limit is data: a CEOD must be under
+£500,000. Records managers may change these rows; setup only adds missing ones.
 """
 
-from django.db import migrations
-
-TYPES = [
+DECISION_TYPES = [
     {
         "code": "PCD",
         "name": "DMPC Decision",
@@ -23,15 +21,3 @@ TYPES = [
         "delegation_limit_pence": 500_000 * 100,
     },
 ]
-
-
-def create_types(apps, schema_editor):
-    DecisionType = apps.get_model("decisions", "DecisionType")
-    for fields in TYPES:
-        DecisionType.objects.get_or_create(code=fields["code"], defaults=fields)
-
-
-class Migration(migrations.Migration):
-    dependencies = [("decisions", "0002_decisionevent_append_only")]
-
-    operations = [migrations.RunPython(create_types, migrations.RunPython.noop)]
