@@ -1,7 +1,7 @@
 # The two commands of the README: `make run` and `make test`. Everything else is
 # what they need, each step done only when its inputs change.
 
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
