@@ -14,9 +14,8 @@ class AccountsConfig(AppConfig):
 
 
 def _sync_roles(sender, **kwargs) -> None:
-    # Runs once the decisions app, which declares the permissions, is migrated.
-    if sender.label != "decisions":
-        return
+    # Runs after each app's migrate (idempotent), so it ends with every app's
+    # permissions created.
     from accounts.services import roles_sync
 
     roles_sync(using=kwargs.get("using", "default"))

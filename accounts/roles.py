@@ -1,7 +1,7 @@
 """The roles of DESIGN.md section 1, as Django groups with explicit permissions.
 
-A user may hold several roles. The permissions are declared on the Decision
-model; this mapping is the single statement of which role holds which.
+A user may hold several roles. This mapping is the single statement of which
+role holds which permission; `roles_sync` applies it after every migrate.
 """
 
 from django.db import models
@@ -15,15 +15,30 @@ class Role(models.TextChoices):
     RECORDS_MANAGER = "records_manager", "Records manager"
 
 
-# Group name (the role's label) -> permission codenames on decisions.Decision.
+_DECISION_MODELS = (
+    "decisiontype", "decision", "recommendation", "section", "paragraph", "decisionlink",
+    "appendix", "part2", "officerdeclaration", "signoff", "decisionevent",
+)  # fmt: skip
+_FUNDING_MODELS = ("budgetenvelope", "budgetline", "allocation", "budgetmovement", "commitment")
+
+# Role -> "app_label.codename" permissions.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    Role.OFFICER: ("draft_decision",),
-    Role.HEAD_OF_SERVICE: ("review_decision", "view_part2"),
-    Role.CHIEF_EXECUTIVE: ("clear_decision", "view_part2"),
-    Role.DMPC: ("approve_decision", "view_part2"),
-    Role.RECORDS_MANAGER: ("manage_records", "view_part2"),
+    Role.OFFICER: ("decisions.draft_decision",),
+    Role.HEAD_OF_SERVICE: ("decisions.review_decision", "decisions.view_part2"),
+    Role.CHIEF_EXECUTIVE: ("decisions.clear_decision", "decisions.view_part2"),
+    Role.DMPC: ("decisions.approve_decision", "decisions.view_part2"),
+    # The back office: sees everything, manages users, series and commitments.
+    Role.RECORDS_MANAGER: (
+        "decisions.manage_records",
+        "decisions.view_part2",
+        *(f"decisions.view_{model}" for model in _DECISION_MODELS),
+        *(f"funding.view_{model}" for model in _FUNDING_MODELS),
+        "decisions.change_decisiontype",
+        "funding.add_commitment",
+        "funding.change_commitment",
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+        "auth.view_group",
+    ),
 }
-
-
-def group_name(role: Role) -> str:
-    return str(role.label)

@@ -69,7 +69,6 @@ class Decision(models.Model):
             ("review_decision", "Can review decisions as Head of Service"),
             ("clear_decision", "Can sign decisions as Chief Executive"),
             ("approve_decision", "Can approve decisions as DMPC"),
-            ("view_part2", "Can read Part 2 (confidential) content"),
             ("manage_records", "Can manage records, users and reference series"),
         ]
         constraints = [
@@ -86,7 +85,8 @@ class Decision(models.Model):
                 condition=Q(state__in=State.values), name="decision_state_valid"
             ),
             models.CheckConstraint(
-                condition=Q(state__in=list(UNNUMBERED_STATES)) | Q(reference_number__isnull=False),
+                condition=Q(state__in=sorted(UNNUMBERED_STATES))
+                | Q(reference_number__isnull=False),
                 name="decision_reference_after_submission",
             ),
             models.CheckConstraint(
@@ -273,7 +273,10 @@ class DecisionLink(models.Model):
 
 
 class Part2(models.Model):
-    """The confidential Part 2 of a decision: never on any public surface."""
+    """The confidential Part 2 of a decision: never on any public surface.
+
+    Reading it needs the model's own `decisions.view_part2` permission.
+    """
 
     decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="part2")
     content = models.TextField(max_length=TEXT_MAX_LENGTH)

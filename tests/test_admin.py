@@ -1,0 +1,89 @@
+"""The back office: every model is there with its history; decided content is frozen."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from accounts.roles import Role
+from decisions.models import Decision, Paragraph
+from tests.factories import UserFactory, draft_decision
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def records_client(client, demo):
+    client.force_login(demo[Role.RECORDS_MANAGER])
+    return client
+
+
+def _url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_model_has_an_admin_with_history(client, superuser, demo):
+    client.force_login(superuser)
+    for app_label in ("decisions", "funding", "accounts"):
+        for model in [m for m in admin.site._registry if m._meta.app_label == app_label]:
+            assert client.get(_url(model, "changelist")).status_code == 200, model
+            obj = model.objects.first()
+            if obj is not None:
+                assert client.get(_url(model, "change", obj.pk)).status_code == 200, model
+                if hasattr(model, "history"):
+                    assert client.get(_url(model, "history", obj.pk)).status_code == 200, model
+    registered = {m._meta.model_name for m in admin.site._registry}
+    assert {
+        "decision",
+        "paragraph",
+        "budgetline",
+        "allocation",
+        "commitment",
+        "part2",
+    } <= registered
+
+
+def test_approved_decision_cannot_be_changed_in_the_admin(records_client, pcd_1620):
+    url = _url(Decision, "change", pcd_1620.pk)
+    response = records_client.post(url, {"title": "Changed behind everyone's back"})
+    assert response.status_code == 403
+    paragraph = Paragraph.objects.filter(section__decision=pcd_1620).first()
+    response = records_client.post(_url(Paragraph, "change", paragraph.pk), {"text": "Altered"})
+    assert response.status_code == 403
+    pcd_1620.refresh_from_db()
+    paragraph.refresh_from_db()
+    assert pcd_1620.title.startswith("Children and Young Adult")
+    assert paragraph.text != "Altered"
+
+
+def test_superuser_cannot_change_approved_content_either(client, superuser, pcd_1620):
+    client.force_login(superuser)
+    response = client.post(_url(Decision, "change", pcd_1620.pk), {"title": "x"})
+    assert response.status_code == 403
+
+
+def test_drafts_are_changeable_by_superuser(client, superuser, officer):
+    decision = draft_decision(user=officer)
+    client.force_login(superuser)
+    page = client.get(_url(Decision, "change", decision.pk))
+    assert page.status_code == 200
+    assert b'name="title"' in page.content
+
+
+def test_part2_admin_needs_the_part2_permission(client, demo):
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(is_staff=True, role=Role.OFFICER)
+    staff.user_permissions.add(Permission.objects.get(codename="view_decision"))
+    client.force_login(staff)
+    assert client.get("/admin/decisions/decision/").status_code == 200
+    assert client.get("/admin/decisions/part2/").status_code == 403
+    assert b"Part 2" not in client.get("/admin/").content
+
+
+def test_admin_requires_login(client, demo):
+    response = client.get("/admin/decisions/decision/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
