@@ -31,7 +31,7 @@ test: system $(STAMP) $(ASSETS)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
 
 format: $(STAMP)
 	$(PY) -m ruff check --fix .

@@ -43,18 +43,7 @@ def decision_by_reference(reference: str) -> Decision:
 
 
 def published_decisions() -> QuerySet[Decision]:
-    return (
-        Decision.objects.published()
-        .with_type()
-        .prefetch_related(
-            Prefetch(
-                "sign_offs",
-                queryset=SignOff.objects.filter(role="dmpc"),
-                to_attr="dmpc_sign_offs",
-            )
-        )
-        .order_by("-approved_at", "-pk")
-    )
+    return Decision.objects.published().with_type().order_by("-approved_at", "-pk")
 
 
 def _full_decision(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
