@@ -147,7 +147,7 @@ class DecisionPage:
         rows = [
             {
                 "key": "Is the publication of Part 1 of this approval to be deferred?",
-                "value": "Yes" if decision.deferred else "No",
+                "value": {True: "Yes", False: "No", None: "Not answered"}[decision.deferred],
             }
         ]
         if decision.deferred:

@@ -59,7 +59,14 @@ def world(officer):
 
 
 def decision(w, **fields):
-    values = {"decision_type": w.pcd, "title": "T", "drafted_by": w.user, **fields}
+    values = {
+        "decision_type": w.pcd,
+        "title": "T",
+        "drafted_by": w.user,
+        "deferred": False,
+        "has_part2": False,
+        **fields,
+    }
     return Decision.objects.create(**values)
 
 
@@ -123,6 +130,9 @@ CASES = {
     "decision_approved_has_date": lambda w: decision(w, state="approved", reference_number=9),
     "decision_deferral_complete": lambda w: decision(w, deferred=True, deferral_reason="x"),
     "decision_title_present": lambda w: decision(w, title=""),
+    "decision_public_access_answered": lambda w: decision(
+        w, state="submitted", reference_number=3, has_part2=None
+    ),
     "recommendation_unique_position": lambda w: [
         Recommendation.objects.create(decision=w.decision, position=1, text="a"),
         Recommendation.objects.create(decision=w.decision, position=1, text="b"),
@@ -238,6 +248,19 @@ def test_every_declared_constraint_has_a_case():
         for constraint in model._meta.constraints
     }
     assert declared == set(CASES)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"deferred": None, "deferral_reason": "Why"},
+        {"deferred": False, "deferred_until": dt.date(2030, 1, 1)},
+        {"deferred": True, "deferral_reason": "", "deferred_until": dt.date(2030, 1, 1)},
+    ],
+)
+def test_deferral_details_only_with_a_deferral(world, fields):
+    with pytest.raises(IntegrityError, match="decision_deferral_complete"), transaction.atomic():
+        decision(world, **fields)
 
 
 def test_good_deferral_is_accepted(world):

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from decisions.models import Decision
 from decisions.services import (
-    decision_deferral_set,
     decision_import_approved,
-    decision_part2_set,
+    decision_public_access_set,
     paragraph_add,
+    part2_save,
     reference_reserve,
 )
 from tests.factories import draft_decision
@@ -19,6 +19,11 @@ from tests.helpers import page_text
 
 
 def approve(user, decision, number):
+    decision.refresh_from_db()
+    if decision.deferred is None:
+        decision = decision_public_access_set(
+            user=user, decision=decision, deferred=False, has_part2=False
+        )
     decision = reference_reserve(user=user, decision=decision, number=number)
     return decision_import_approved(
         user=user, decision=decision, reference_number=number, approved_at=timezone.now()
@@ -48,21 +53,22 @@ def test_unpublished_decisions_are_nowhere_public(client, officer, demo):
     draft = draft_decision(user=officer, title=f"Draft {marker}")
     reference_reserve(user=officer, decision=draft, number=5001)
     deferred = draft_decision(user=officer, title=f"Deferred {marker}")
-    decision_deferral_set(
+    decision_public_access_set(
         user=officer,
         decision=deferred,
         deferred=True,
         reason="Contract not signed",
         until=timezone.localdate() + dt.timedelta(days=30),
+        has_part2=False,
     )
     secret = draft_decision(user=officer, title="Open title")
-    decision_part2_set(
+    part2_save(
         user=officer,
         decision=secret,
-        has_part2=True,
         content=f"Confidential {marker}",
         legal_rationale="s.43 FOIA",
     )
+    decision_public_access_set(user=officer, decision=secret, deferred=False, has_part2=True)
     approve(officer, deferred, 5002)
     approve(officer, secret, 5003)
     for url in (

@@ -8,12 +8,12 @@ from core.errors import DomainError, Messages
 from decisions.models import Decision, DecisionEvent, Part2
 from decisions.services import (
     decision_create,
-    decision_deferral_set,
     decision_link_create,
-    decision_part2_set,
+    decision_public_access_set,
     decision_update,
     declaration_confirm,
     paragraph_add,
+    part2_save,
     recommendation_add,
     reference_reserve,
 )
@@ -123,50 +123,53 @@ def test_text_is_cleaned_of_html_on_save(officer):
     assert paragraph.number == "1.1"
 
 
-def test_deferral_rules(officer):
+def test_public_access_rules(officer):
     decision = draft_decision(user=officer)
     today = dt.date(2026, 1, 1)
-    with raises(Messages.DEFERRAL_INCOMPLETE):
-        decision_deferral_set(user=officer, decision=decision, deferred=True, reason="Reason")
-    with raises(Messages.DEFERRAL_DATE_PAST):
-        decision_deferral_set(
-            user=officer,
-            decision=decision,
-            deferred=True,
-            reason="Reason",
-            until=dt.date(2025, 12, 31),
-            today=today,
+
+    def answer(**kwargs):
+        return decision_public_access_set(
+            user=officer, decision=decision, has_part2=False, today=today, **kwargs
         )
-    with raises(Messages.DEFERRAL_NOT_WANTED):
-        decision_deferral_set(user=officer, decision=decision, deferred=False, reason="Why")
-    decision_deferral_set(
-        user=officer,
-        decision=decision,
-        deferred=True,
-        reason="Contract signature pending",
-        until=dt.date(2026, 6, 1),
-        today=today,
-    )
+
+    with raises(Messages.DEFERRAL_REASON_REQUIRED) as error:
+        answer(deferred=True, until=dt.date(2026, 6, 1))
+    assert error.value.field == "deferral_reason"
+    with raises(Messages.DEFERRAL_DATE_REQUIRED) as error:
+        answer(deferred=True, reason="Reason")
+    assert error.value.field == "deferred_until"
+    with raises(Messages.DEFERRAL_DATE_PAST):
+        answer(deferred=True, reason="Reason", until=dt.date(2025, 12, 31))
+    with raises(Messages.DEFERRAL_DATE_PAST):
+        answer(deferred=True, reason="Reason", until=today)
+    answer(deferred=True, reason="Contract signature pending", until=dt.date(2026, 6, 1))
     decision.refresh_from_db()
-    assert decision.deferred_until == dt.date(2026, 6, 1)
+    assert (decision.deferred, decision.deferred_until) == (True, dt.date(2026, 6, 1))
+    answer(deferred=False, reason="left over", until=dt.date(2026, 6, 1))
+    decision.refresh_from_db()
+    assert (decision.deferred, decision.deferral_reason, decision.deferred_until) == (
+        False,
+        "",
+        None,
+    )
 
 
 def test_part2_lives_in_its_own_table(officer):
     decision = draft_decision(user=officer)
-    with raises(Messages.TEXT_REQUIRED):
-        decision_part2_set(user=officer, decision=decision, has_part2=True, content="Secret")
-    decision_part2_set(
+    with raises(Messages.TEXT_REQUIRED) as error:
+        part2_save(user=officer, decision=decision, content="Secret", legal_rationale=" ")
+    assert error.value.field == "legal_rationale"
+    part2_save(
         user=officer,
         decision=decision,
-        has_part2=True,
         content="Secret facts",
         legal_rationale="Commercially sensitive (FOIA s.43)",
     )
     decision.refresh_from_db()
     assert decision.has_part2 and decision.part2.content == "Secret facts"
-    decision_part2_set(user=officer, decision=decision, has_part2=False)
+    decision_public_access_set(user=officer, decision=decision, deferred=False, has_part2=False)
     decision.refresh_from_db()
-    assert not decision.has_part2
+    assert decision.has_part2 is False
     assert not Part2.objects.filter(decision=decision).exists()
     assert [r.history_type for r in Part2.history.order_by("history_date")] == ["+", "-"]
 

@@ -24,6 +24,7 @@ from decisions.services import (
     decision_create,
     decision_import_approved,
     decision_link_create,
+    decision_public_access_set,
     declaration_confirm,
     paragraph_add,
     recommendation_add,
@@ -109,6 +110,14 @@ def _build_content(*, data: ModuleType, officer: User, head: User) -> Decision:
                 text=text,
                 budget_table_follows=(kind, position) == data.BUDGET_TABLE_AFTER,
             )
+    decision_public_access_set(
+        user=officer,
+        decision=decision,
+        deferred=data.DEFERRED,
+        reason=data.DEFERRAL_REASON,
+        until=data.DEFERRED_UNTIL,
+        has_part2=data.HAS_PART2,
+    )
     for title in data.APPENDICES:
         appendix_add(user=officer, decision=decision, title=title, published=True)
     confirmed_at = _at(data.CHIEF_EXECUTIVE_SIGNED_ON, 9)

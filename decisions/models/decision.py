@@ -46,12 +46,12 @@ class Decision(models.Model):
     shared_with = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="shared_decisions"
     )
-    # Public access to information: Part 1 deferral.
-    deferred = models.BooleanField("Part 1 publication deferred", default=False)
+    # Public access to information. None: the officer has not answered yet.
+    deferred = models.BooleanField("Part 1 publication deferred", null=True, blank=True)
     deferral_reason = models.TextField(blank=True, max_length=2_000)
     deferred_until = models.DateField(null=True, blank=True)
     # Part 2 confidentiality; the content itself lives in Part2, its own table.
-    has_part2 = models.BooleanField("has a Part 2", default=False)
+    has_part2 = models.BooleanField("has a Part 2", null=True, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -95,7 +95,10 @@ class Decision(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(deferred=False, deferred_until__isnull=True, deferral_reason="")
+                    (
+                        (Q(deferred__isnull=True) | Q(deferred=False))
+                        & Q(deferred_until__isnull=True, deferral_reason="")
+                    )
                     | (Q(deferred=True, deferred_until__isnull=False) & ~Q(deferral_reason=""))
                 ),
                 name="decision_deferral_complete",
@@ -105,6 +108,11 @@ class Decision(models.Model):
                 ),
             ),
             models.CheckConstraint(condition=~Q(title=""), name="decision_title_present"),
+            models.CheckConstraint(
+                condition=Q(state__in=sorted(UNNUMBERED_STATES))
+                | Q(deferred__isnull=False, has_part2__isnull=False),
+                name="decision_public_access_answered",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,15 +1,27 @@
 """Every write to decisions: keyword-only, typed, atomic, taking the acting user."""
 
-from decisions.services.drafting import (
+from decisions.services.content import (
     appendix_add,
-    decision_create,
-    decision_deferral_set,
+    appendix_remove,
     decision_link_create,
-    decision_part2_set,
-    decision_update,
-    declaration_confirm,
+    decision_link_remove,
     paragraph_add,
+    paragraph_move,
+    paragraph_remove,
+    paragraph_update,
     recommendation_add,
+    recommendation_move,
+    recommendation_remove,
+    recommendation_update,
+)
+from decisions.services.declarations import declaration_confirm, declarations_set
+from decisions.services.drafting import (
+    decision_create,
+    decision_lock_for_edit,
+    decision_public_access_set,
+    decision_share,
+    decision_update,
+    part2_save,
 )
 from decisions.services.events import event_record
 from decisions.services.imports import (
@@ -20,16 +32,27 @@ from decisions.services.imports import (
 
 __all__ = [
     "appendix_add",
+    "appendix_remove",
     "decision_create",
-    "decision_deferral_set",
     "decision_import_approved",
     "decision_link_create",
-    "decision_part2_set",
+    "decision_link_remove",
+    "decision_lock_for_edit",
+    "decision_public_access_set",
+    "decision_share",
     "decision_update",
     "declaration_confirm",
+    "declarations_set",
     "event_record",
     "paragraph_add",
+    "paragraph_move",
+    "paragraph_remove",
+    "paragraph_update",
+    "part2_save",
     "recommendation_add",
+    "recommendation_move",
+    "recommendation_remove",
+    "recommendation_update",
     "reference_reserve",
     "sign_off_import",
 ]

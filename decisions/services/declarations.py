@@ -1,0 +1,91 @@
+"""The originating officer declaration: eight rows, each a statement and a tick."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.audit import save_audited
+from decisions.models import Decision, DeclarationKind, OfficerDeclaration
+from decisions.services.drafting import decision_lock_for_edit, decision_touch, text_checked
+
+# Confirmed by the Head of Service when clearing, not by the drafting officer.
+REVIEWER_DECLARATIONS = frozenset({DeclarationKind.HEAD_OF_SERVICE})
+
+
+def _apply(
+    declaration: OfficerDeclaration,
+    *,
+    user: User,
+    statement: str | None,
+    confirmed: bool,
+    confirmed_by_name: str | None = None,
+    confirmed_at: dt.datetime | None = None,
+) -> bool:
+    """Set one row; True if anything changed."""
+    before = (declaration.statement, declaration.is_confirmed)
+    if statement is not None:
+        declaration.statement = text_checked(
+            statement, field=f"{declaration.kind}-statement", label="the statement", limit=2_000
+        )
+    if confirmed and not declaration.is_confirmed:
+        declaration.confirmed_by = user
+        declaration.confirmed_by_name = confirmed_by_name or user.display_name
+        declaration.confirmed_at = confirmed_at or timezone.now()
+    elif not confirmed:
+        declaration.confirmed_by, declaration.confirmed_by_name = None, ""
+        declaration.confirmed_at = None
+    if (declaration.statement, declaration.is_confirmed) == before:
+        return False
+    verb = "confirmed" if declaration.is_confirmed else "edited"
+    save_audited(declaration, user=user, reason=f"{declaration.heading} {verb}")
+    return True
+
+
+@transaction.atomic
+def declarations_set(
+    *,
+    user: User,
+    decision: Decision,
+    answers: dict[str, tuple[str, bool]],
+    expected_version: int | None = None,
+) -> Decision:
+    """Save the officer's rows: kind -> (statement, confirmed). Reviewer rows are skipped."""
+    locked = decision_lock_for_edit(decision, expected_version=expected_version)
+    changed = False
+    for declaration in locked.declarations.all():
+        if declaration.kind in REVIEWER_DECLARATIONS or declaration.kind not in answers:
+            continue
+        statement, confirmed = answers[declaration.kind]
+        changed |= _apply(declaration, user=user, statement=statement, confirmed=confirmed)
+    if changed:
+        decision_touch(locked, user=user, reason="Originating officer declaration saved")
+    return locked
+
+
+@transaction.atomic
+def declaration_confirm(
+    *,
+    user: User,
+    decision: Decision,
+    kind: str,
+    statement: str | None = None,
+    confirmed_by_name: str | None = None,
+    confirmed_at: dt.datetime | None = None,
+) -> OfficerDeclaration:
+    """Tick one row (optionally rewording it): used for imports and by reviewers."""
+    locked = decision_lock_for_edit(decision)
+    declaration = locked.declarations.get(kind=DeclarationKind(kind))
+    _apply(
+        declaration,
+        user=user,
+        statement=statement,
+        confirmed=True,
+        confirmed_by_name=confirmed_by_name,
+        confirmed_at=confirmed_at,
+    )
+    decision_touch(locked, user=user, reason=f"{declaration.heading} confirmed")
+    return declaration
