@@ -23,7 +23,8 @@ _FUNDING_MODELS = ("budgetenvelope", "budgetline", "allocation", "budgetmovement
 
 # Role -> "app_label.codename" permissions.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    Role.OFFICER: ("decisions.draft_decision",),
+    # Drafting officers write Part 2, so they may read it.
+    Role.OFFICER: ("decisions.draft_decision", "decisions.view_part2"),
     Role.HEAD_OF_SERVICE: ("decisions.review_decision", "decisions.view_part2"),
     Role.CHIEF_EXECUTIVE: ("decisions.clear_decision", "decisions.view_part2"),
     Role.DMPC: ("decisions.approve_decision", "decisions.view_part2"),

@@ -5,5 +5,7 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="decisions:list", permanent=False)),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("work/", include("decisions.urls_drafting")),
     path("decisions/", include("decisions.urls")),
 ]

@@ -43,7 +43,7 @@ class GovukDateWidget(forms.MultiWidget):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         numeric = {"inputmode": "numeric"}
-        inputs = {suffix: forms.TextInput(attrs=numeric) for suffix in _SUFFIXES}
+        inputs = {part: forms.TextInput(attrs=numeric) for part in ("day", "month", "year")}
         super().__init__(inputs, attrs)
 
     def decompress(self, value: Any) -> DateParts:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions import views
+from decisions.views import public as views
 
 app_name = "decisions"
 urlpatterns = [

@@ -2,7 +2,7 @@
 # Installs the Debian packages the project needs, only those missing:
 # fonts for the PDF, poppler for PDF checks in tests, Chromium for browser tests.
 set -euo pipefail
-packages=(fonts-liberation2 poppler-utils chromium)
+packages=(fonts-liberation2 fonts-dejavu-core poppler-utils chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

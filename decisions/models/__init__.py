@@ -13,6 +13,7 @@ from decisions.models.decision import (
 from decisions.models.records import (
     DECLARATION_ORDER,
     DEFAULT_DECLARATION_STATEMENTS,
+    REVIEWER_DECLARATIONS,
     Appendix,
     DecisionEvent,
     DeclarationKind,
@@ -26,6 +27,7 @@ __all__ = [
     "DECLARATION_ORDER",
     "DEFAULT_DECLARATION_STATEMENTS",
     "INVERSE_LINK_LABELS",
+    "REVIEWER_DECLARATIONS",
     "Appendix",
     "Decision",
     "DecisionEvent",

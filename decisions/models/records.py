@@ -59,6 +59,9 @@ class DeclarationKind(models.TextChoices):
     HEAD_OF_SERVICE = "head_of_service", "Director/Head of Service"
 
 
+# Confirmed by the Head of Service when clearing, not by the drafting officer.
+REVIEWER_DECLARATIONS = frozenset({DeclarationKind.HEAD_OF_SERVICE})
+
 DECLARATION_ORDER = {kind: index for index, kind in enumerate(DeclarationKind.values, start=1)}
 
 # The form's standard statement for each row; officers may adapt it (e.g. "Legal

@@ -9,11 +9,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.audit import save_audited
-from decisions.models import Decision, DeclarationKind, OfficerDeclaration
+from decisions.models import REVIEWER_DECLARATIONS, Decision, DeclarationKind, OfficerDeclaration
 from decisions.services.drafting import decision_lock_for_edit, decision_touch, text_checked
-
-# Confirmed by the Head of Service when clearing, not by the drafting officer.
-REVIEWER_DECLARATIONS = frozenset({DeclarationKind.HEAD_OF_SERVICE})
 
 
 def _apply(

@@ -1,6 +1,4 @@
-"""Reads of decisions. Public views use only ``published_decisions`` and
-``published_decision_detail``: the publication rule is stated once, on the
-queryset, and nothing public reaches a decision any other way."""
+"""Reads for the public site: published decisions and what their pages show."""
 
 from __future__ import annotations
 
@@ -46,7 +44,7 @@ def published_decisions() -> QuerySet[Decision]:
     return Decision.objects.published().with_type().order_by("-approved_at", "-pk")
 
 
-def _full_decision(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
+def full_decision(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
     return queryset.with_type().prefetch_related(
         "recommendations",
         Prefetch(
@@ -81,30 +79,29 @@ def published_decision_by_slug(slug: str) -> Decision | None:
     if not match:
         return None
     queryset = Decision.objects.published().by_reference(match[1], int(match[2]))
-    return _full_decision(queryset).first()
+    return full_decision(queryset).first()
 
 
 def decision_public_links(decision: Decision) -> list[LinkView]:
     """Links to and from the decision, showing only decisions that are public too."""
+    links = decision_internal_links(decision)
     public_ids = set(
         Decision.objects.published()
-        .filter(
-            pk__in=[link.target_id for link in decision.links_out.all()]
-            + [link.source_id for link in decision.links_in.all()]
-        )
+        .filter(pk__in=[link.decision.pk for link in links])
         .values_list("pk", flat=True)
     )
-    links = [
+    return [link for link in links if link.decision.pk in public_ids]
+
+
+def decision_internal_links(decision: Decision) -> list[LinkView]:
+    """All links to and from the decision, for signed-in users (preview, review)."""
+    return [
         LinkView(link.get_kind_display(), link.target, link.description)
         for link in decision.links_out.all()
-        if link.target_id in public_ids
-    ]
-    links += [
+    ] + [
         LinkView(link.inverse_label, link.source, link.description)
         for link in decision.links_in.all()
-        if link.source_id in public_ids
     ]
-    return links
 
 
 def decision_sign_off(decision: Decision, role: str) -> SignOff | None:
@@ -129,15 +126,26 @@ class DecisionPage:
     def key_information(self) -> list[dict[str, str]]:
         decision, signer = self.decision, self.dmpc_sign_off or self.chief_executive_sign_off
         return [
-            {"key": "Reference code", "value": decision.reference},
-            {"key": "Date signed", "value": date_format(signer.signed_at) if signer else ""},
+            {"key": "Reference code", "value": decision.reference or "Not yet assigned"},
+            {
+                "key": "Date signed",
+                "value": date_format(signer.signed_at) if signer else "Not yet signed",
+            },
             {
                 "key": "Date published",
-                "value": date_format(decision.published_on) if decision.published_on else "",
+                "value": (
+                    date_format(decision.published_on)
+                    if decision.published_on
+                    else "Not yet published"
+                ),
             },
             {
                 "key": "Decision by",
-                "value": f"{signer.signer_name}, {signer.signer_title}" if signer else "",
+                "value": (
+                    f"{signer.signer_name}, {signer.signer_title}"
+                    if signer
+                    else decision.decision_type.approver_title
+                ),
             },
         ]
 

@@ -1,0 +1,191 @@
+"""Forms for drafting. They check shape (present, a choice, a date); the rules live
+in the services, whose DomainErrors are shown next to the same fields."""
+
+from __future__ import annotations
+
+from django import forms
+
+from core.forms import GovukDateField
+from decisions.models import REVIEWER_DECLARATIONS, Decision, LinkKind
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _yes_no(label: str, required_message: str, **kwargs) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": required_message},
+        **kwargs,
+    )
+
+
+def _text(label: str, required_message: str | None = None, **kwargs) -> forms.CharField:
+    # No max_length here: the services check lengths and say so in the form's words.
+    return forms.CharField(
+        label=label,
+        required=required_message is not None,
+        strip=False,
+        error_messages={"required": required_message} if required_message else {},
+        **kwargs,
+    )
+
+
+class VersionedForm(forms.Form):
+    """Carries the version of the draft the form was built from (stale-save check)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class DecisionCreateForm(forms.Form):
+    type_code = forms.ChoiceField(
+        label="What type of decision is this?",
+        choices=[
+            ("PCD", "DMPC decision (PCD): approved by the Deputy Mayor for Policing and Crime"),
+            ("CEOD", "Chief Executive decision (CEOD): under £500,000"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the type of decision"},
+    )
+    title = _text("Title", "Enter a title", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SummaryForm(VersionedForm):
+    title = _text("Title", "Enter a title", widget=forms.Textarea(attrs={"rows": 2}))
+    executive_summary = _text(
+        "Executive summary",
+        help_text="What the decision does and why, in plain English. Separate paragraphs with "
+        "a blank line.",
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+
+
+class RecommendationForm(VersionedForm):
+    text = _text(
+        "Recommendation",
+        "Enter the recommendation",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ParagraphForm(VersionedForm):
+    text = _text(
+        "Paragraph",
+        "Enter the paragraph",
+        help_text="Markdown-light: *emphasis*, **bold**, [links](https://…), lists with - or "
+        "(a), (b), (c) on their own lines, and simple tables.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    budget_table_follows = forms.BooleanField(
+        label="Show the budget table after this paragraph", required=False
+    )
+
+
+class ItemActionForm(VersionedForm):
+    """Move up, move down or remove an item of a list."""
+
+    action = forms.ChoiceField(choices=[("up", "up"), ("down", "down"), ("remove", "remove")])
+
+
+class LinkForm(VersionedForm):
+    reference = _text(
+        "Reference of the other decision",
+        "Enter the reference of the other decision, like PCD 1406",
+        help_text="For example, PCD 1406",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    kind = forms.ChoiceField(
+        label="How does this decision relate to it?",
+        choices=[
+            (LinkKind.AMENDS, "It amends that decision"),
+            (LinkKind.SUPERSEDES, "It supersedes that decision"),
+            (LinkKind.RELATED, "It is related to that decision"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how this decision relates to the other one"},
+    )
+    description = _text(
+        "Describe the link in one line (optional)",
+        help_text="For example: amends the procurement route for £1.8m of the £17.2m approved "
+        "in PCD 1406",
+        widget=forms.TextInput,
+    )
+
+
+class AppendixForm(VersionedForm):
+    title = _text("Title", "Enter the title of the appendix", widget=forms.TextInput)
+    file = forms.FileField(
+        label="Upload the paper (optional)",
+        required=False,
+        help_text="PDF only, smaller than 20 MB.",
+    )
+    published = _yes_no(
+        "Publish this appendix with the decision?",
+        "Choose whether to publish this appendix",
+    )
+
+
+class PublicAccessForm(VersionedForm):
+    deferred = _yes_no(
+        "Is the publication of Part 1 of this approval to be deferred?",
+        "Choose whether publication of Part 1 is deferred",
+        help_text="Deferral periods should be kept to the shortest length strictly necessary.",
+    )
+    deferral_reason = _text("If yes, for what reason?", widget=forms.Textarea(attrs={"rows": 3}))
+    deferred_until = GovukDateField(
+        label="Until what date?", required=False, help_text="For example, 27 3 2027"
+    )
+    has_part2 = _yes_no(
+        "Is there a Part 2 form?",
+        "Choose whether there is a Part 2 form",
+        help_text="Only the facts or advice considered as likely to be exempt from disclosure "
+        "under the FOIA should be in the separate Part 2 form, together with the legal "
+        "rationale for non-publication.",
+    )
+
+
+class Part2Form(VersionedForm):
+    content = _text(
+        "Part 2: confidential facts and advice",
+        "Enter the Part 2 content",
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+    legal_rationale = _text(
+        "Legal rationale for non-publication",
+        "Enter the legal rationale for non-publication",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ShareForm(forms.Form):
+    username = _text(
+        "Username of the officer to share with",
+        "Enter the username of an officer",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+
+
+class DeclarationsForm(VersionedForm):
+    """One statement and one tick per row the officer confirms."""
+
+    def __init__(self, *args, decision: Decision, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for declaration in decision.declarations.all():
+            if declaration.kind in REVIEWER_DECLARATIONS:
+                continue
+            statement = f"{declaration.kind}-statement"
+            confirmed = f"{declaration.kind}-confirmed"
+            self.fields[statement] = _text(
+                f"{declaration.heading}: statement",
+                f"Enter the {declaration.heading} statement",
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            self.fields[confirmed] = forms.BooleanField(
+                label=f"I confirm the {declaration.heading} statement", required=False
+            )
+            self.initial.setdefault(statement, declaration.statement)
+            self.initial.setdefault(confirmed, declaration.is_confirmed)
+            self.rows.append((declaration, self[statement], self[confirmed]))

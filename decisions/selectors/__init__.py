@@ -1,0 +1,44 @@
+"""Every read of decisions. Public views use only the published selectors: the
+publication rule is stated once, on the queryset (`Decision.objects.published()`)."""
+
+from decisions.selectors.drafting import (
+    Problem,
+    Task,
+    decision_for_officer,
+    decision_tasks,
+    decisions_for_home,
+    submission_problems,
+)
+from decisions.selectors.public import (
+    DecisionPage,
+    LinkView,
+    date_format,
+    decision_by_reference,
+    decision_page,
+    decision_public_links,
+    decision_sign_off,
+    full_decision,
+    parse_reference,
+    published_decision_by_slug,
+    published_decisions,
+)
+
+__all__ = [
+    "DecisionPage",
+    "LinkView",
+    "Problem",
+    "Task",
+    "date_format",
+    "decision_by_reference",
+    "decision_for_officer",
+    "decision_page",
+    "decision_public_links",
+    "decision_sign_off",
+    "decision_tasks",
+    "decisions_for_home",
+    "full_decision",
+    "parse_reference",
+    "published_decision_by_slug",
+    "published_decisions",
+    "submission_problems",
+]

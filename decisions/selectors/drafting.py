@@ -1,0 +1,268 @@
+"""Reads for officers: the drafts they may see, the task list, what blocks submission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils.text import slugify
+
+from accounts.models import User
+from decisions.models import REVIEWER_DECLARATIONS, Decision, DecisionEvent, Part2, SectionKind
+from decisions.workflow import State
+
+# Part 1 sections that must have at least one paragraph before submission.
+REQUIRED_SECTIONS = tuple(kind for kind in SectionKind if kind != SectionKind.BACKGROUND)
+
+COMPLETED, IN_PROGRESS, NOT_STARTED = "Completed", "In progress", "Not started"
+CANNOT_START, OPTIONAL = "Cannot start yet", "Optional"
+
+
+def decisions_for_officer(user: User) -> QuerySet[Decision]:
+    """Decisions the officer drafted or that were shared with them."""
+    return Decision.objects.filter(Q(drafted_by=user) | Q(shared_with=user)).distinct().with_type()
+
+
+def decision_for_officer(user: User, pk: int) -> Decision | None:
+    if not user.has_perm("decisions.draft_decision"):
+        return None
+    return decisions_for_officer(user).filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class HomeLists:
+    my_drafts: list[Decision]
+    returned: list[Decision]
+    with_others: list[Decision]
+    waiting_for_me: list[Decision]
+
+
+# Which review permission puts a decision in someone's "Waiting for me" list.
+_WAITING_BY_PERMISSION = {
+    "decisions.review_decision": State.SUBMITTED,
+    "decisions.clear_decision": State.CLEARED,
+    "decisions.approve_decision": State.AWAITING_APPROVAL,
+}
+
+
+def decisions_for_home(user: User) -> HomeLists:
+    last_action = Subquery(
+        DecisionEvent.objects.filter(decision=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("action")[:1]
+    )
+    mine = list(
+        decisions_for_officer(user).annotate(last_action=last_action).order_by("-updated_at")
+    )
+    drafts = [d for d in mine if d.state == State.DRAFT]
+    waiting_states = [
+        state for permission, state in _WAITING_BY_PERMISSION.items() if user.has_perm(permission)
+    ]
+    waiting = (
+        Decision.objects.filter(state__in=waiting_states)
+        .exclude(drafted_by=user)  # separation of duties
+        .with_type()
+        .order_by("updated_at")
+    )
+    return HomeLists(
+        my_drafts=[d for d in drafts if d.last_action != "return"],
+        returned=[d for d in drafts if d.last_action == "return"],
+        with_others=[
+            d for d in mine if d.state in (State.SUBMITTED, State.CLEARED, State.AWAITING_APPROVAL)
+        ],
+        waiting_for_me=list(waiting),
+    )
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that stops a draft being submitted, with a link to where to fix it."""
+
+    text: str
+    href: str
+
+
+def _step(decision: Decision, name: str, anchor: str = "", **kwargs) -> str:
+    url = reverse(f"drafting:{name}", kwargs={"pk": decision.pk, **kwargs})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def submission_problems(decision: Decision) -> list[Problem]:
+    """Everything the officer must still do before the draft can be submitted."""
+    problems = []
+    if not decision.title:
+        problems.append(Problem("Enter a title", _step(decision, "summary", "id_title")))
+    if not decision.executive_summary:
+        problems.append(
+            Problem(
+                "Enter an executive summary",
+                _step(decision, "summary", "id_executive_summary"),
+            )
+        )
+    if not decision.recommendations.exists():
+        problems.append(
+            Problem(
+                "Add at least one recommendation", _step(decision, "recommendations", "id_text")
+            )
+        )
+    filled = set(decision.sections.filter(paragraphs__isnull=False).values_list("kind", flat=True))
+    for kind in REQUIRED_SECTIONS:
+        if kind not in filled:
+            problems.append(
+                Problem(
+                    f"Add a paragraph to section {kind}: {kind.label}",
+                    _step(decision, "section", "id_text", kind=int(kind)),
+                )
+            )
+    if decision.deferred is None or decision.has_part2 is None:
+        problems.append(
+            Problem(
+                "Answer the public access questions (Part 1 deferral and Part 2)",
+                _step(decision, "public_access", "id_deferred"),
+            )
+        )
+    if decision.has_part2 and not Part2.objects.filter(decision=decision).exists():
+        problems.append(Problem("Write the Part 2 content", _step(decision, "part2", "id_content")))
+    for declaration in decision.declarations.all():
+        if declaration.kind in REVIEWER_DECLARATIONS or declaration.is_confirmed:
+            continue
+        problems.append(
+            Problem(
+                f"Confirm the {declaration.heading} declaration",
+                _step(decision, "declarations", f"id_{declaration.kind}-confirmed"),
+            )
+        )
+    return problems
+
+
+@dataclass(frozen=True)
+class Task:
+    title: str
+    href: str | None
+    status: str
+    hint: str = ""
+
+    @property
+    def status_classes(self) -> str:
+        return "govuk-tag--grey" if self.status in (OPTIONAL, NOT_STARTED) else ""
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    title: str
+    tasks: list[Task]
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.title)
+
+
+def decision_tasks(decision: Decision) -> list[TaskGroup]:
+    """The draft's steps in the form's order, with their status (GOV.UK task list)."""
+    paragraphs = {
+        section.kind: len(section.paragraphs.all())
+        for section in decision.sections.prefetch_related("paragraphs")
+    }
+    recommendations = decision.recommendations.count()
+    links = decision.links_out.count()
+    appendices = decision.appendices.count()
+    declarations = [d for d in decision.declarations.all() if d.kind not in REVIEWER_DECLARATIONS]
+    confirmed = sum(d.is_confirmed for d in declarations)
+
+    def status(done: bool, started: bool) -> str:
+        return COMPLETED if done else IN_PROGRESS if started else NOT_STARTED
+
+    def count(number: int, noun: str) -> str:
+        return f"{number} {noun}{'' if number == 1 else 's'}" if number else ""
+
+    groups = [
+        TaskGroup(
+            "About the decision",
+            [
+                Task(
+                    "Title and executive summary",
+                    _step(decision, "summary"),
+                    status(bool(decision.title and decision.executive_summary), True),
+                ),
+                Task(
+                    "Recommendations",
+                    _step(decision, "recommendations"),
+                    status(recommendations > 0, False),
+                    count(recommendations, "recommendation"),
+                ),
+            ],
+        ),
+        TaskGroup(
+            "Part 1: facts and advice",
+            [
+                Task(
+                    f"{kind}. {kind.label}",
+                    _step(decision, "section", kind=int(kind)),
+                    (
+                        status(paragraphs.get(kind, 0) > 0, False)
+                        if kind in REQUIRED_SECTIONS
+                        else (COMPLETED if paragraphs.get(kind) else OPTIONAL)
+                    ),
+                    count(paragraphs.get(kind, 0), "paragraph"),
+                )
+                for kind in SectionKind
+            ],
+        ),
+        TaskGroup(
+            "Money, links and papers",
+            [
+                Task(
+                    "Budget",
+                    None,
+                    CANNOT_START,
+                    "Budgets are added in the funding step, which is not available yet.",
+                ),
+                Task(
+                    "Related decisions",
+                    _step(decision, "links"),
+                    COMPLETED if links else OPTIONAL,
+                    count(links, "link"),
+                ),
+                Task(
+                    "Appendices and background papers",
+                    _step(decision, "appendices"),
+                    COMPLETED if appendices else OPTIONAL,
+                    count(appendices, "appendix").replace("appendixs", "appendices"),
+                ),
+            ],
+        ),
+        TaskGroup(
+            "Publication",
+            [
+                Task(
+                    "Public access to information",
+                    _step(decision, "public_access"),
+                    status(decision.deferred is not None and decision.has_part2 is not None, False),
+                ),
+                *(
+                    [
+                        Task(
+                            "Part 2 (confidential)",
+                            _step(decision, "part2"),
+                            status(Part2.objects.filter(decision=decision).exists(), False),
+                        )
+                    ]
+                    if decision.has_part2
+                    else []
+                ),
+            ],
+        ),
+        TaskGroup(
+            "Declarations",
+            [
+                Task(
+                    "Originating officer declaration",
+                    _step(decision, "declarations"),
+                    status(confirmed == len(declarations), confirmed > 0),
+                    f"{confirmed} of {len(declarations)} confirmed",
+                )
+            ],
+        ),
+    ]
+    return groups

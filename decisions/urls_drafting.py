@@ -1,0 +1,29 @@
+from django.urls import path
+
+from decisions.views import drafting, steps
+
+app_name = "drafting"
+urlpatterns = [
+    path("", drafting.home, name="home"),
+    path("new/", drafting.create, name="create"),
+    path("decisions/<int:pk>/", drafting.overview, name="overview"),
+    path("decisions/<int:pk>/summary/", steps.summary, name="summary"),
+    path("decisions/<int:pk>/recommendations/", steps.recommendations, name="recommendations"),
+    path(
+        "decisions/<int:pk>/recommendations/<int:item>/",
+        steps.recommendation_edit,
+        name="recommendation",
+    ),
+    path("decisions/<int:pk>/sections/<int:kind>/", steps.section, name="section"),
+    path("decisions/<int:pk>/paragraphs/<int:item>/", steps.paragraph_edit, name="paragraph"),
+    path("decisions/<int:pk>/links/", steps.links, name="links"),
+    path("decisions/<int:pk>/links/<int:item>/", steps.link_remove, name="link"),
+    path("decisions/<int:pk>/appendices/", steps.appendices, name="appendices"),
+    path("decisions/<int:pk>/appendices/<int:item>/", steps.appendix_remove_view, name="appendix"),
+    path("decisions/<int:pk>/public-access/", steps.public_access, name="public_access"),
+    path("decisions/<int:pk>/part-2/", steps.part2, name="part2"),
+    path("decisions/<int:pk>/declarations/", steps.declarations, name="declarations"),
+    path("decisions/<int:pk>/sharing/", steps.sharing, name="sharing"),
+    path("decisions/<int:pk>/preview/", drafting.preview, name="preview"),
+    path("decisions/<int:pk>/preview.pdf", drafting.preview_pdf, name="preview_pdf"),
+]

@@ -1,0 +1,85 @@
+"""The officer's own pages: their work, a new draft, its task list and its preview."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from decisions.forms import DecisionCreateForm
+from decisions.models import Decision
+from decisions.pdf import decision_pdf_response
+from decisions.selectors import (
+    decision_page,
+    decision_tasks,
+    decisions_for_home,
+    full_decision,
+    submission_problems,
+)
+from decisions.selectors.public import decision_internal_links
+from decisions.services import decision_create
+from decisions.views.base import call_service, officer_decision, officer_required
+
+
+@login_required
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "drafting/home.html", {"lists": decisions_for_home(request.user)})
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    form = DecisionCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, decision = call_service(
+            form,
+            lambda: decision_create(
+                user=request.user,
+                type_code=form.cleaned_data["type_code"],
+                title=form.cleaned_data["title"],
+            ),
+        )
+        if ok:
+            return redirect("drafting:overview", pk=decision.pk)
+    return render(request, "drafting/create.html", {"form": form})
+
+
+@officer_required
+@require_safe
+def overview(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = officer_decision(request, pk, editable=False)
+    return render(
+        request,
+        "drafting/overview.html",
+        {
+            "decision": decision,
+            "groups": decision_tasks(decision),
+            "problems": submission_problems(decision) if decision.is_editable else [],
+        },
+    )
+
+
+def _draft_page(request: HttpRequest, pk: int):
+    decision = officer_decision(request, pk, editable=False)
+    decision = full_decision(Decision.objects.filter(pk=decision.pk)).get()
+    return decision_page(decision, links=decision_internal_links(decision))
+
+
+@officer_required
+@require_safe
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    page = _draft_page(request, pk)
+    return render(
+        request,
+        "drafting/preview.html",
+        {"page": page, "decision": page.decision, "key_information": page.key_information},
+    )
+
+
+@officer_required
+@require_safe
+def preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    page = _draft_page(request, pk)
+    return decision_pdf_response(page, draft=True)

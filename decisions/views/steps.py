@@ -1,0 +1,472 @@
+"""The drafting steps, one per part of the form. Each view: check access, build
+the form, call one service, redirect or show the form again."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import User
+from core.errors import DomainError, Messages
+from decisions import forms
+from decisions.models import Paragraph, Part2, SectionKind
+from decisions.services import (
+    appendix_add,
+    appendix_remove,
+    decision_link_create,
+    decision_link_remove,
+    decision_public_access_set,
+    decision_share,
+    decision_update,
+    declarations_set,
+    paragraph_add,
+    paragraph_move,
+    paragraph_remove,
+    paragraph_update,
+    part2_save,
+    recommendation_add,
+    recommendation_move,
+    recommendation_remove,
+    recommendation_update,
+)
+from decisions.views.base import edit_step, officer_decision, officer_required
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _overview(decision) -> str:
+    return reverse("drafting:overview", kwargs={"pk": decision.pk})
+
+
+def _step_url(name: str, decision, **kwargs) -> str:
+    return reverse(f"drafting:{name}", kwargs={"pk": decision.pk, **kwargs})
+
+
+@officer_required
+@GET_POST
+def summary(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = officer_decision(request, pk)
+    return edit_step(
+        request,
+        decision=decision,
+        form_class=forms.SummaryForm,
+        initial={"title": decision.title, "executive_summary": decision.executive_summary},
+        service=lambda data: decision_update(
+            user=request.user,
+            decision=decision,
+            expected_version=data["version"],
+            title=data["title"],
+            executive_summary=data["executive_summary"],
+        ),
+        theirs=lambda d: [
+            {"key": "Title", "value": d.title},
+            {"key": "Executive summary", "value": d.executive_summary},
+        ],
+        template="drafting/summary.html",
+        success_url=_overview(decision),
+        success_message="Title and executive summary saved.",
+    )
+
+
+# --- Ordered lists: recommendations and paragraphs -------------------------------------------
+
+
+def _item_action(request, *, item, move, remove, back: str, label: str) -> HttpResponse:
+    """Move an item up or down, or remove it, from its list's page."""
+    form = forms.ItemActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That action could not be understood. Try again.")
+        return redirect(back)
+    action, version = form.cleaned_data["action"], form.cleaned_data["version"]
+    try:
+        if action == "remove":
+            remove(expected_version=version)
+            messages.success(request, f"{label} removed.")
+        else:
+            move(direction=action, expected_version=version)
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect(back)
+
+
+@officer_required
+@GET_POST
+def recommendations(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = officer_decision(request, pk)
+    url = _step_url("recommendations", decision)
+    return edit_step(
+        request,
+        decision=decision,
+        form_class=forms.RecommendationForm,
+        initial={},
+        service=lambda data: recommendation_add(
+            user=request.user,
+            decision=decision,
+            text=data["text"],
+            expected_version=data["version"],
+        ),
+        theirs=lambda d: [
+            {"key": f"Recommendation {r.position}", "value": r.text}
+            for r in d.recommendations.all()
+        ],
+        template="drafting/recommendations.html",
+        context={"items": decision.recommendations.all()},
+        success_url=url,
+        success_message="Recommendation added.",
+    )
+
+
+@officer_required
+@GET_POST
+def recommendation_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    decision = officer_decision(request, pk)
+    recommendation = get_object_or_404(decision.recommendations, pk=item)
+    back = _step_url("recommendations", decision)
+    if request.method == "POST" and "action" in request.POST:
+        return _item_action(
+            request,
+            item=recommendation,
+            move=lambda **kw: recommendation_move(
+                user=request.user, recommendation=recommendation, **kw
+            ),
+            remove=lambda **kw: recommendation_remove(
+                user=request.user, recommendation=recommendation, **kw
+            ),
+            back=back,
+            label=f"Recommendation {recommendation.position}",
+        )
+    return edit_step(
+        request,
+        decision=decision,
+        form_class=forms.RecommendationForm,
+        initial={"text": recommendation.text},
+        service=lambda data: recommendation_update(
+            user=request.user,
+            recommendation=recommendation,
+            text=data["text"],
+            expected_version=data["version"],
+        ),
+        theirs=lambda d: [
+            {"key": f"Recommendation {recommendation.position}", "value": r.text}
+            for r in d.recommendations.filter(pk=recommendation.pk)
+        ],
+        template="drafting/item_edit.html",
+        context={
+            "item_label": f"Recommendation {recommendation.position}",
+            "back": back,
+        },
+        success_url=back,
+        success_message=f"Recommendation {recommendation.position} saved.",
+    )
+
+
+def _section_kind(kind: int) -> SectionKind:
+    try:
+        return SectionKind(kind)
+    except ValueError as error:
+        raise Http404("There is no such section.") from error
+
+
+@officer_required
+@GET_POST
+def section(request: HttpRequest, pk: int, kind: int) -> HttpResponse:
+    decision = officer_decision(request, pk)
+    section_kind = _section_kind(kind)
+    the_section = decision.sections.get(kind=section_kind)
+    url = _step_url("section", decision, kind=kind)
+    return edit_step(
+        request,
+        decision=decision,
+        form_class=forms.ParagraphForm,
+        initial={},
+        service=lambda data: paragraph_add(
+            user=request.user,
+            decision=decision,
+            section_kind=section_kind,
+            text=data["text"],
+            budget_table_follows=data["budget_table_follows"],
+            expected_version=data["version"],
+        ),
+        theirs=lambda d: [
+            {"key": p.number, "value": p.text}
+            for p in Paragraph.objects.filter(section__decision=d, section__kind=kind)
+        ],
+        template="drafting/section.html",
+        context={
+            "section": the_section,
+            "items": the_section.paragraphs.all(),
+            "is_financial": section_kind == SectionKind.FINANCIAL,
+            "sections": list(SectionKind),
+        },
+        success_url=url,
+        success_message="Paragraph added.",
+    )
+
+
+@officer_required
+@GET_POST
+def paragraph_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    decision = officer_decision(request, pk)
+    paragraph = get_object_or_404(
+        Paragraph.objects.select_related("section"), pk=item, section__decision=decision
+    )
+    back = _step_url("section", decision, kind=paragraph.section.kind)
+    if request.method == "POST" and "action" in request.POST:
+        return _item_action(
+            request,
+            item=paragraph,
+            move=lambda **kw: paragraph_move(user=request.user, paragraph=paragraph, **kw),
+            remove=lambda **kw: paragraph_remove(user=request.user, paragraph=paragraph, **kw),
+            back=back,
+            label=f"Paragraph {paragraph.number}",
+        )
+    return edit_step(
+        request,
+        decision=decision,
+        form_class=forms.ParagraphForm,
+        initial={"text": paragraph.text, "budget_table_follows": paragraph.budget_table_follows},
+        service=lambda data: paragraph_update(
+            user=request.user,
+            paragraph=paragraph,
+            text=data["text"],
+            budget_table_follows=data["budget_table_follows"],
+            expected_version=data["version"],
+        ),
+        theirs=lambda d: [
+            {"key": f"Paragraph {p.number}", "value": p.text}
+            for p in Paragraph.objects.filter(pk=paragraph.pk).select_related("section")
+        ],
+        template="drafting/item_edit.html",
+        context={
+            "item_label": f"Paragraph {paragraph.number}",
+            "back": back,
+            "is_financial": paragraph.section.kind == SectionKind.FINANCIAL,
+        },
+        success_url=back,
+        success_message=f"Paragraph {paragraph.number} saved.",
+    )
+
+
+# --- Links and appendices -------------------------------------------------------------------
+
+
+@officer_required
+@GET_POST
+def links(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = officer_decision(request, pk)
+    url = _step_url("links", decision)
+    return edit_step(
+        request,
+        decision=decision,
+        form_class=forms.LinkForm,
+        initial={},
+        service=lambda data: decision_link_create(
+            user=request.user,
+            decision=decision,
+            target_reference=data["reference"],
+            kind=data["kind"],
+            description=data["description"],
+            expected_version=data["version"],
+        ),
+        template="drafting/links.html",
+        context={"items": decision.links_out.select_related("target__decision_type")},
+        success_url=url,
+        success_message="Link added.",
+    )
+
+
+@officer_required
+@require_POST
+def link_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    decision = officer_decision(request, pk)
+    link = get_object_or_404(decision.links_out, pk=item)
+    return _item_action(
+        request,
+        item=link,
+        move=lambda **kw: None,
+        remove=lambda **kw: decision_link_remove(user=request.user, link=link, **kw),
+        back=_step_url("links", decision),
+        label="Link",
+    )
+
+
+@officer_required
+@GET_POST
+def appendices(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = officer_decision(request, pk)
+    url = _step_url("appendices", decision)
+    return edit_step(
+        request,
+        decision=decision,
+        form_class=forms.AppendixForm,
+        initial={"published": "yes"},
+        service=lambda data: appendix_add(
+            user=request.user,
+            decision=decision,
+            title=data["title"],
+            published=data["published"],
+            upload=data["file"],
+            expected_version=data["version"],
+        ),
+        template="drafting/appendices.html",
+        context={"items": decision.appendices.all()},
+        success_url=url,
+        success_message="Appendix added.",
+    )
+
+
+@officer_required
+@require_POST
+def appendix_remove_view(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    decision = officer_decision(request, pk)
+    appendix = get_object_or_404(decision.appendices, pk=item)
+    return _item_action(
+        request,
+        item=appendix,
+        move=lambda **kw: None,
+        remove=lambda **kw: appendix_remove(user=request.user, appendix=appendix, **kw),
+        back=_step_url("appendices", decision),
+        label="Appendix",
+    )
+
+
+# --- Public access, Part 2, declarations, sharing ----------------------------------------
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+@officer_required
+@GET_POST
+def public_access(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = officer_decision(request, pk)
+
+    def save(data):
+        updated = decision_public_access_set(
+            user=request.user,
+            decision=decision,
+            deferred=data["deferred"],
+            reason=data["deferral_reason"],
+            until=data["deferred_until"],
+            has_part2=data["has_part2"],
+            expected_version=data["version"],
+        )
+        return updated
+
+    needs_part2 = request.method == "POST" and request.POST.get("has_part2") == "yes"
+    return edit_step(
+        request,
+        decision=decision,
+        form_class=forms.PublicAccessForm,
+        initial={
+            "deferred": _yes_no(decision.deferred),
+            "deferral_reason": decision.deferral_reason,
+            "deferred_until": decision.deferred_until,
+            "has_part2": _yes_no(decision.has_part2),
+        },
+        service=save,
+        template="drafting/public_access.html",
+        success_url=_step_url("part2", decision) if needs_part2 else _overview(decision),
+        success_message="Public access answers saved.",
+    )
+
+
+@officer_required
+@GET_POST
+def part2(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = officer_decision(request, pk)
+    if not request.user.has_perm("decisions.view_part2"):
+        raise_part2_denied()
+    existing = Part2.objects.filter(decision=decision).first()
+    return edit_step(
+        request,
+        decision=decision,
+        form_class=forms.Part2Form,
+        initial={
+            "content": existing.content if existing else "",
+            "legal_rationale": existing.legal_rationale if existing else "",
+        },
+        service=lambda data: part2_save(
+            user=request.user,
+            decision=decision,
+            content=data["content"],
+            legal_rationale=data["legal_rationale"],
+            expected_version=data["version"],
+        ),
+        template="drafting/part2.html",
+        success_url=_overview(decision),
+        success_message="Part 2 saved.",
+    )
+
+
+def raise_part2_denied() -> None:
+    raise PermissionDenied("Part 2 is confidential: you do not have permission to read it.")
+
+
+@officer_required
+@GET_POST
+def declarations(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = officer_decision(request, pk)
+    return edit_step(
+        request,
+        decision=decision,
+        form_class=forms.DeclarationsForm,
+        form_kwargs={"decision": decision},
+        initial={},
+        service=lambda data: declarations_set(
+            user=request.user,
+            decision=decision,
+            answers=_answers(data),
+            expected_version=data["version"],
+        ),
+        theirs=lambda d: [
+            {
+                "key": row.heading,
+                "value": f"{row.statement} ({'' if row.is_confirmed else 'not '}confirmed)",
+            }
+            for row in d.declarations.all()
+        ],
+        template="drafting/declarations.html",
+        context={
+            "head_of_service": decision.declarations.get(kind="head_of_service"),
+        },
+        success_url=_overview(decision),
+        success_message="Declarations saved.",
+    )
+
+
+def _answers(data: dict) -> dict[str, tuple[str, bool]]:
+    kinds = {key.rsplit("-", 1)[0] for key in data if key.endswith("-statement")}
+    return {kind: (data[f"{kind}-statement"], data[f"{kind}-confirmed"]) for kind in kinds}
+
+
+@officer_required
+@GET_POST
+def sharing(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = officer_decision(request, pk)
+    form = forms.ShareForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        colleague = User.objects.filter(username=form.cleaned_data["username"].strip()).first()
+        if colleague is None:
+            form.add_error(
+                "username",
+                Messages.UNKNOWN_USER.format(username=form.cleaned_data["username"].strip()),
+            )
+        else:
+            try:
+                decision_share(user=request.user, decision=decision, colleague=colleague)
+            except DomainError as error:
+                form.add_error("username", error.message)
+            else:
+                messages.success(request, f"Shared with {colleague.display_name}.")
+                return redirect(_step_url("sharing", decision))
+    return render(
+        request,
+        "drafting/sharing.html",
+        {"decision": decision, "form": form, "shared_with": decision.shared_with.all()},
+    )
