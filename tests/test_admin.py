@@ -75,7 +75,7 @@ def test_drafts_are_changeable_by_superuser(client, superuser, officer):
 def test_part2_admin_needs_the_part2_permission(client, demo):
     from django.contrib.auth.models import Permission
 
-    staff = UserFactory(is_staff=True, role=Role.OFFICER)
+    staff = UserFactory(is_staff=True)
     staff.user_permissions.add(Permission.objects.get(codename="view_decision"))
     client.force_login(staff)
     assert client.get("/admin/decisions/decision/").status_code == 200
