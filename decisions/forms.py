@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from core.errors import Messages
 from core.forms import GovukDateField
 from decisions.models import REVIEWER_DECLARATIONS, Decision, LinkKind
 
@@ -144,6 +145,16 @@ class PublicAccessForm(VersionedForm):
         "under the FOIA should be in the separate Part 2 form, together with the legal "
         "rationale for non-publication.",
     )
+
+    def clean(self):
+        # The service enforces these too; checking here shows every problem at once.
+        data = super().clean()
+        if data.get("deferred"):
+            if not (data.get("deferral_reason") or "").strip():
+                self.add_error("deferral_reason", Messages.DEFERRAL_REASON_REQUIRED)
+            if not data.get("deferred_until") and "deferred_until" not in self.errors:
+                self.add_error("deferred_until", Messages.DEFERRAL_DATE_REQUIRED)
+        return data
 
 
 class Part2Form(VersionedForm):
