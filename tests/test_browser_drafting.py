@@ -11,7 +11,7 @@ from tests.accessibility import axe_violations
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, base_url, username="officer", password="officer-demo-2026"):
+def sign_in(page, base_url, username="officer", password="officer-demo-2026"):  # noqa: S107 - demo login
     page.goto(f"{base_url}/work/")
     assert "/accounts/login/" in page.url
     page.get_by_label("Username").fill(username)
@@ -46,7 +46,7 @@ def test_officer_drafts_pcd_1620_from_a_blank_page(page, live_demo):
         page.get_by_role("link", name=re.compile(rf"^{kind}\. ")).click()
         for position, text in enumerate(paragraphs, start=1):
             page.get_by_label("Add a paragraph").fill(text)
-            if seed.BUDGET_TABLE_AFTER == (kind, position):
+            if (kind, position) == seed.BUDGET_TABLE_AFTER:
                 page.get_by_label("Show the budget table after this paragraph").check()
             page.get_by_role("button", name="Add paragraph").click()
             assert f"{kind}.{position}." in page.inner_text("main")
