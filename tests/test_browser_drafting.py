@@ -184,3 +184,32 @@ def test_drafting_works_without_javascript(page_without_javascript, live_demo):
     page.get_by_label("Add a recommendation").fill("Approve a grant of £20,000.")
     page.get_by_role("button", name="Add recommendation").click()
     assert "Approve a grant of £20,000." in page.inner_text("main")
+
+
+def test_leaving_with_unsaved_changes_warns(page, live_demo):
+    from accounts.models import User
+    from decisions.services import decision_create
+
+    officer = User.objects.get(username="officer")
+    draft = decision_create(user=officer, type_code="PCD", title="Unsaved changes")
+    sign_in(page, live_demo.url)
+    page.set_default_timeout(5000)
+    page.goto(f"{live_demo.url}/work/decisions/{draft.pk}/summary/")
+    dialogs = []
+
+    def dismiss(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    page.get_by_label("Executive summary").click()
+    page.keyboard.type("Half-written summary")
+    page.get_by_role("link", name="Back to the task list").click()
+    page.wait_for_timeout(300)
+    assert dialogs == ["beforeunload"]
+    assert page.url.endswith("/summary/")  # the officer stayed, text intact
+    assert page.get_by_label("Executive summary").input_value() == "Half-written summary"
+    # Saving is not leaving: no warning.
+    page.get_by_role("button", name="Save and return to the task list").click()
+    page.wait_for_url(f"**/work/decisions/{draft.pk}/")
+    assert dialogs == ["beforeunload"]

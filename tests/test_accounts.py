@@ -1,0 +1,75 @@
+"""Signing in and out: Argon2, throttling, idle sessions, roles."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from accounts.forms import TOO_MANY_ATTEMPTS
+from accounts.roles import ROLE_PERMISSIONS, Role
+from tests.factories import UserFactory
+from tests.helpers import page_text
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _clear_throttle():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_sign_in_and_out(client, officer):
+    response = client.post("/accounts/login/", {"username": officer.username, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/work/"
+    assert client.get("/work/").status_code == 200
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/work/").status_code == 302
+
+
+def test_passwords_are_hashed_with_argon2(officer):
+    assert officer.password.startswith("argon2")
+
+
+def test_wrong_password_is_a_clear_error_that_keeps_the_username(client, officer):
+    response = client.post("/accounts/login/", {"username": officer.username, "password": "nope"})
+    assert response.status_code == 200
+    assert "Enter a correct username and password." in page_text(response)
+    assert f'value="{officer.username}"' in response.content.decode()
+
+
+def test_sign_in_is_throttled_after_repeated_failures(client, officer):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": officer.username, "password": "wrong"})
+    # Even the right password is refused while the throttle holds.
+    response = client.post("/accounts/login/", {"username": officer.username, "password": PASSWORD})
+    assert response.status_code == 200
+    assert TOO_MANY_ATTEMPTS in page_text(response)
+    assert "_auth_user_id" not in client.session
+
+
+def test_throttle_counts_per_address_too(client, db):
+    for number in range(settings.LOGIN_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": f"guess{number}", "password": "x"})
+    user = UserFactory()
+    response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert TOO_MANY_ATTEMPTS in page_text(response)
+
+
+def test_sessions_expire_when_idle():
+    assert settings.SESSION_COOKIE_AGE <= 60 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_roles_are_groups_with_their_permissions(db):
+    for role in Role:
+        group = Group.objects.get(name=role.label)
+        held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+        assert held == set(ROLE_PERMISSIONS[role]), role
+
+
+def test_a_user_may_hold_several_roles(db):
+    user = UserFactory(role=[Role.OFFICER, Role.HEAD_OF_SERVICE])
+    assert user.has_perm("decisions.draft_decision") and user.has_perm("decisions.review_decision")
+    assert user.has_role(Role.HEAD_OF_SERVICE) and not user.has_role(Role.DMPC)
