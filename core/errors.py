@@ -37,6 +37,18 @@ class Messages:
     APPENDIX_TOO_LARGE = "The selected file must be smaller than {limit}."
     SHARE_NOT_OFFICER = "You can only share a draft with an officer who can draft decisions."
     UNKNOWN_USER = "There is no user called {username}."
+    # Workflow
+    ACTION_NOT_ALLOWED = "{reference} is {state}: it cannot be {action} now."
+    ROLE_REQUIRED = "Only the {role} can do this."
+    OWN_DECISION = "You cannot review, sign or approve a decision you drafted."
+    NOT_YOUR_DRAFT = "Only the officers drafting this decision can do this."
+    COMMENT_REQUIRED = "Enter a comment saying why."
+    SUBMISSION_BLOCKED = "This draft cannot be submitted yet: {problems}."
+    OVER_DELEGATION_LIMIT = (
+        "A {type_code} must be worth less than {limit}; this decision is worth {value}. "
+        "Make it a decision for the {approver} instead."
+    )
+    PASSWORD_INCORRECT = "Enter your password correctly to sign."  # noqa: S105 - a message
     SIGN_OFF_DUPLICATE = "{reference} already has a {role} sign-off."
     # Money and financial years
     MONEY_INVALID = "Enter an amount in pounds, like 1800000, 1,800,000, £1,800,000 or £1.8m."
@@ -59,6 +71,13 @@ class Messages:
     )
     MOVE_WRONG_ENVELOPE = "The source line must belong to the budget of a decision this one amends."
     MOVE_ALREADY_APPLIED = "This budget movement has already been applied."
+
+
+# Refusals about who is acting (HTTP 403); the others are about the state (409) or
+# the input (shown next to the field).
+PERMISSION_MESSAGES = frozenset(
+    {Messages.ROLE_REQUIRED, Messages.OWN_DECISION, Messages.NOT_YOUR_DRAFT}
+)
 
 
 class DomainError(Exception):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions.views import drafting, steps
+from decisions.views import drafting, review, steps
 
 app_name = "drafting"
 urlpatterns = [
@@ -25,5 +25,8 @@ urlpatterns = [
     path("decisions/<int:pk>/declarations/", steps.declarations, name="declarations"),
     path("decisions/<int:pk>/sharing/", steps.sharing, name="sharing"),
     path("decisions/<int:pk>/preview/", drafting.preview, name="preview"),
+    path("decisions/<int:pk>/review/", review.review, name="review"),
+    path("decisions/<int:pk>/act/<slug:action>/", review.act, name="act"),
+    path("decisions/<int:pk>/history/", review.history, name="history"),
     path("decisions/<int:pk>/preview.pdf", drafting.preview_pdf, name="preview_pdf"),
 ]

@@ -25,6 +25,14 @@ EDITABLE_STATES = frozenset({State.DRAFT})
 # States in which a decision need not yet carry a reference from its series.
 UNNUMBERED_STATES = frozenset({State.DRAFT, State.WITHDRAWN})
 
+# The permission that lets a user act in each role.
+ROLE_PERMISSION = {
+    Role.OFFICER: "decisions.draft_decision",
+    Role.HEAD_OF_SERVICE: "decisions.review_decision",
+    Role.CHIEF_EXECUTIVE: "decisions.clear_decision",
+    Role.DMPC: "decisions.approve_decision",
+}
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -33,10 +41,26 @@ class Transition:
     target: State
     # Which role may take this action from each source state.
     actors: dict[State, Role]
+    # "final": only the decision type's final approver may take it (approve,
+    # reject); "forward": only when someone else approves (the CE's signature
+    # that sends a PCD on to the DMPC). None: any decision type.
+    approver_rule: str | None = None
+    comment_required: bool = False
 
     @property
     def sources(self) -> frozenset[State]:
         return frozenset(self.actors)
+
+    def actor_for(self, state: str, final_approver: str) -> Role | None:
+        """The role that may take this action now, or None if it is not allowed."""
+        role = self.actors.get(State(state))
+        if role is None:
+            return None
+        if self.approver_rule == "final" and role != final_approver:
+            return None
+        if self.approver_rule == "forward" and role == final_approver:
+            return None
+        return role
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -46,12 +70,26 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("clear", "Clear", State.CLEARED, {State.SUBMITTED: Role.HEAD_OF_SERVICE}),
         Transition(
             "sign",
-            "Sign as Chief Executive",
+            "Sign and send to the Deputy Mayor",
             State.AWAITING_APPROVAL,
             {State.CLEARED: Role.CHIEF_EXECUTIVE},
+            approver_rule="forward",
         ),
-        Transition("approve", "Approve", State.APPROVED, {State.AWAITING_APPROVAL: Role.DMPC}),
-        Transition("reject", "Reject", State.REJECTED, {State.AWAITING_APPROVAL: Role.DMPC}),
+        Transition(
+            "approve",
+            "Approve",
+            State.APPROVED,
+            {State.AWAITING_APPROVAL: Role.DMPC, State.CLEARED: Role.CHIEF_EXECUTIVE},
+            approver_rule="final",
+        ),
+        Transition(
+            "reject",
+            "Reject",
+            State.REJECTED,
+            {State.AWAITING_APPROVAL: Role.DMPC, State.CLEARED: Role.CHIEF_EXECUTIVE},
+            approver_rule="final",
+            comment_required=True,
+        ),
         Transition(
             "return",
             "Return to the officer",
@@ -61,6 +99,7 @@ TRANSITIONS: dict[str, Transition] = {
                 State.CLEARED: Role.CHIEF_EXECUTIVE,
                 State.AWAITING_APPROVAL: Role.DMPC,
             },
+            comment_required=True,
         ),
         Transition("withdraw", "Withdraw", State.WITHDRAWN, {State.DRAFT: Role.OFFICER}),
     )

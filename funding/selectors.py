@@ -153,3 +153,11 @@ def decision_envelope_as_approved(decision: Decision) -> EnvelopeView | None:
             for line in lines
         ],
     )
+
+
+def decision_value_pence(decision: Decision) -> int:
+    """What the decision commits, for the scheme of delegation: its own envelope's
+    total plus any money it moves to new lines."""
+    envelope = BudgetEnvelope.objects.filter(decision=decision).first()
+    moved = decision.budget_movements.aggregate(total=Sum("amount_pence"))["total"] or 0
+    return (envelope.total_pence if envelope else 0) + moved

@@ -30,3 +30,21 @@ def draft_decision(*, user, type_code="PCD", title="A test decision", summary="S
     from decisions.services import decision_create
 
     return decision_create(user=user, type_code=type_code, title=title, executive_summary=summary)
+
+
+def complete_draft(*, user, type_code="PCD", title="Complete decision"):
+    """A draft with everything submission needs (straight to the database, for speed)."""
+    from django.utils import timezone
+
+    from decisions.models import Paragraph, Recommendation
+
+    decision = draft_decision(user=user, type_code=type_code, title=title, summary="Summary.")
+    Recommendation.objects.create(decision=decision, position=1, text="Agree the plan.")
+    for section in decision.sections.exclude(kind=9):
+        Paragraph.objects.create(section=section, position=1, text=f"Text {section.kind}.")
+    decision.declarations.exclude(kind="head_of_service").update(
+        confirmed_by=user, confirmed_by_name=user.display_name, confirmed_at=timezone.now()
+    )
+    decision.deferred, decision.has_part2 = False, False
+    decision.save()
+    return decision

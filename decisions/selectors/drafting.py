@@ -266,3 +266,49 @@ def decision_tasks(decision: Decision) -> list[TaskGroup]:
         ),
     ]
     return groups
+
+
+# The states each reviewing role may see: what is with them, and after.
+_REVIEW_VISIBILITY = {
+    "decisions.review_decision": (
+        State.SUBMITTED, State.CLEARED, State.AWAITING_APPROVAL, State.APPROVED, State.REJECTED,
+    ),
+    "decisions.clear_decision": (
+        State.CLEARED, State.AWAITING_APPROVAL, State.APPROVED, State.REJECTED,
+    ),
+    "decisions.approve_decision": (State.AWAITING_APPROVAL, State.APPROVED, State.REJECTED),
+}  # fmt: skip
+
+
+def decision_for_reviewer(user: User, pk: int) -> Decision | None:
+    """A decision this user may see as a reviewer (or any, for records managers)."""
+    if user.has_perm("decisions.manage_records"):
+        return Decision.objects.with_type().filter(pk=pk).first()
+    states = {
+        state
+        for permission, visible in _REVIEW_VISIBILITY.items()
+        if user.has_perm(permission)
+        for state in visible
+    }
+    return Decision.objects.with_type().filter(pk=pk, state__in=states).first()
+
+
+def decision_for_internal_user(user: User, pk: int) -> Decision | None:
+    """Officers see their own and shared decisions; reviewers what reached them."""
+    return decision_for_officer(user, pk) or decision_for_reviewer(user, pk)
+
+
+def available_actions(user: User, decision: Decision) -> list[str]:
+    """The workflow actions this user may take on the decision now."""
+    from accounts.roles import Role
+    from decisions.workflow import ROLE_PERMISSION, TRANSITIONS
+
+    drafter = decision.drafted_by_id == user.pk or decision.shared_with.filter(pk=user.pk).exists()
+    actions = []
+    for action, transition in TRANSITIONS.items():
+        role = transition.actor_for(decision.state, decision.decision_type.final_approver)
+        if role is None or not user.has_perm(ROLE_PERMISSION[role]):
+            continue
+        if (role == Role.OFFICER) == drafter:
+            actions.append(action)
+    return actions

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from decisions.forms import DecisionCreateForm
+from decisions.forms_review import ACTION_FORMS
 from decisions.models import Decision
 from decisions.pdf import decision_pdf_response
 from decisions.selectors import (
@@ -17,9 +18,11 @@ from decisions.selectors import (
     full_decision,
     submission_problems,
 )
+from decisions.selectors.drafting import available_actions
 from decisions.selectors.public import decision_internal_links
 from decisions.services import decision_create
 from decisions.views.base import call_service, officer_decision, officer_required
+from decisions.workflow import TRANSITIONS
 
 
 @login_required
@@ -50,11 +53,16 @@ def create(request: HttpRequest) -> HttpResponse:
 @require_safe
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     decision = officer_decision(request, pk, editable=False)
+    actions = [a for a in available_actions(request.user, decision) if a in ACTION_FORMS]
     return render(
         request,
         "drafting/overview.html",
         {
             "decision": decision,
+            "panels": [
+                (action, TRANSITIONS[action], ACTION_FORMS[action](user=request.user))
+                for action in actions
+            ],
             "groups": decision_tasks(decision),
             "problems": submission_problems(decision) if decision.is_editable else [],
         },

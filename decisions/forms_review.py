@@ -1,0 +1,93 @@
+"""Forms for the workflow actions: comments, confirmations, the signer's password."""
+
+from __future__ import annotations
+
+from django import forms
+
+from core.errors import Messages
+
+YES_NO = [("no", "No, I have no interests to declare"), ("yes", "Yes, I have interests to record")]
+
+
+class ActionForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+
+class CommentRequiredForm(ActionForm):
+    comment = forms.CharField(
+        label="Comment for the officer",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": Messages.COMMENT_REQUIRED},
+    )
+
+
+class ConfirmForm(ActionForm):
+    confirm = forms.BooleanField(
+        label="I confirm the statement above",
+        error_messages={"required": "Confirm the statement to continue"},
+    )
+
+
+class ApproveForm(ActionForm):
+    """The Deputy Mayor's sign-off: interests, the statement, and the password again."""
+
+    has_interests = forms.ChoiceField(
+        label="Do you have any personal or prejudicial interest to record?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you have any interests to record"},
+    )
+    interests = forms.CharField(
+        label="Interests to record",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    password = forms.CharField(
+        label="Your password",
+        help_text="Signing needs your password again.",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password to sign"},
+    )
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if self.user is None or not self.user.check_password(password):
+            raise forms.ValidationError(Messages.PASSWORD_INCORRECT)
+        return password
+
+    def clean(self):
+        data = super().clean()
+        if data.get("has_interests") == "yes" and not (data.get("interests") or "").strip():
+            self.add_error("interests", "Enter the interests to record")
+        if data.get("has_interests") == "no":
+            data["interests"] = ""
+        return data
+
+
+class CeoApproveForm(ConfirmForm):
+    password = ApproveForm.base_fields["password"]
+
+    clean_password = ApproveForm.clean_password
+
+
+ACTION_FORMS = {
+    "submit": ActionForm,
+    "withdraw": ActionForm,
+    "clear": ConfirmForm,
+    "sign": ConfirmForm,
+    "return": CommentRequiredForm,
+    "reject": CommentRequiredForm,
+}
+
+
+def approve_form_class(final_approver: str) -> type[forms.Form]:
+    return ApproveForm if final_approver == "dmpc" else CeoApproveForm

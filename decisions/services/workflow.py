@@ -1,0 +1,248 @@
+"""Moving a decision through its workflow. Every action is one transaction: lock
+the row, check the state and the actor's role against TRANSITIONS, write the
+change (with history) and one event carrying the content digest."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from core.audit import delete_audited, save_audited
+from core.errors import DomainError, Messages
+from decisions.digest import decision_content_digest
+from decisions.models import Decision, SignOff, SignOffRole
+from decisions.notifications import notify_transition
+from decisions.services.events import event_record
+from decisions.services.imports import reference_reserve
+from decisions.workflow import ROLE_PERMISSION, TRANSITIONS, Transition
+
+CHIEF_EXECUTIVE_STATEMENT = (
+    "I have been consulted about the proposal and confirm that financial, legal and equalities "
+    "advice has been taken into account in the preparation of this report. I am satisfied that "
+    "this is an appropriate request to be submitted to the Deputy Mayor for Policing and Crime."
+)
+CHIEF_EXECUTIVE_APPROVAL_STATEMENT = (
+    "I have been consulted about the proposal and confirm that financial, legal and equalities "
+    "advice has been taken into account in the preparation of this report. I approve this "
+    "decision under the scheme of delegation."
+)
+DMPC_STATEMENT = (
+    "I confirm I have considered whether or not I have any personal or prejudicial interest in "
+    "this matter and take the proposed decision in compliance with the Code of Conduct. Any such "
+    "interests are recorded below."
+)
+APPROVAL_LINE = "The above request has my approval."
+
+
+def is_drafter(user: User, decision: Decision) -> bool:
+    return decision.drafted_by_id == user.pk or decision.shared_with.filter(pk=user.pk).exists()
+
+
+def _begin(*, action: str, user: User, decision: Decision, comment: str) -> tuple:
+    """Lock the row and check that this user may take this action now."""
+    transition: Transition = TRANSITIONS[action]
+    locked = Decision.objects.select_for_update().with_type().get(pk=decision.pk)
+    role = transition.actor_for(locked.state, locked.decision_type.final_approver)
+    if role is None:
+        raise DomainError(
+            Messages.ACTION_NOT_ALLOWED,
+            reference=locked.reference or "This decision",
+            state=locked.get_state_display().lower(),
+            action=_past_participle(action),
+        )
+    if not user.has_perm(ROLE_PERMISSION[role]):
+        raise DomainError(Messages.ROLE_REQUIRED, role=role.label)
+    drafter = is_drafter(user, locked)
+    if role == Role.OFFICER and not drafter:
+        raise DomainError(Messages.NOT_YOUR_DRAFT)
+    if role != Role.OFFICER and drafter:
+        raise DomainError(Messages.OWN_DECISION)  # separation of duties
+    comment = (comment or "").strip()
+    if transition.comment_required and not comment:
+        raise DomainError(Messages.COMMENT_REQUIRED, field="comment")
+    return transition, locked, role, comment
+
+
+def _past_participle(action: str) -> str:
+    return {
+        "submit": "submitted",
+        "clear": "cleared",
+        "sign": "signed",
+        "approve": "approved",
+        "reject": "rejected",
+        "return": "returned",
+        "withdraw": "withdrawn",
+    }[action]
+
+
+def _finish(
+    *, transition: Transition, decision: Decision, user: User, role: Role, comment: str
+) -> Decision:
+    source = decision.state
+    decision.state = transition.target
+    save_audited(decision, user=user, reason=f"{transition.label}: {source} → {decision.state}")
+    event_record(
+        decision=decision,
+        user=user,
+        action=transition.action,
+        from_state=source,
+        to_state=decision.state,
+        actor_role=role,
+        comment=comment,
+    )
+    notify_transition(decision=decision, action=transition.action, actor=user, comment=comment)
+    return decision
+
+
+def _sign(*, decision: Decision, user: User, role: SignOffRole, statement: str, **extra) -> None:
+    sign_off = SignOff(
+        decision=decision,
+        role=role,
+        signer=user,
+        signer_name=user.display_name,
+        signer_title=user.job_title or role.label,
+        signed_at=timezone.now(),
+        statement=statement,
+        content_digest=decision_content_digest(decision),
+        **extra,
+    )
+    save_audited(sign_off, user=user, reason=f"Signed as {role.label}")
+
+
+@transaction.atomic
+def decision_submit(*, user: User, decision: Decision, comment: str = "") -> Decision:
+    """Send a complete draft to the Head of Service; it gets its reference now."""
+    from decisions.selectors.drafting import submission_problems
+    from funding.money import format_money
+    from funding.selectors import decision_value_pence
+
+    transition, locked, role, comment = _begin(
+        action="submit", user=user, decision=decision, comment=comment
+    )
+    problems = submission_problems(locked)
+    if problems:
+        raise DomainError(
+            Messages.SUBMISSION_BLOCKED, problems="; ".join(p.text.lower() for p in problems)
+        )
+    limit = locked.decision_type.delegation_limit_pence
+    value = decision_value_pence(locked)
+    if limit is not None and value >= limit:
+        raise DomainError(
+            Messages.OVER_DELEGATION_LIMIT,
+            type_code=locked.decision_type.code,
+            limit=format_money(limit),
+            value=format_money(value),
+            approver="Deputy Mayor for Policing and Crime",
+        )
+    if locked.reference_number is None:
+        locked = reference_reserve(user=user, decision=locked)
+    return _finish(transition=transition, decision=locked, user=user, role=role, comment=comment)
+
+
+@transaction.atomic
+def decision_clear(*, user: User, decision: Decision, comment: str = "") -> Decision:
+    """The Head of Service confirms their declaration and sends it to the Chief Executive."""
+    transition, locked, role, comment = _begin(
+        action="clear", user=user, decision=decision, comment=comment
+    )
+    declaration = locked.declarations.get(kind="head_of_service")
+    declaration.confirmed_by = user
+    declaration.confirmed_by_name = user.display_name
+    declaration.confirmed_at = timezone.now()
+    save_audited(declaration, user=user, reason="Director/Head of Service confirmed")
+    return _finish(transition=transition, decision=locked, user=user, role=role, comment=comment)
+
+
+@transaction.atomic
+def decision_sign(*, user: User, decision: Decision, comment: str = "") -> Decision:
+    """The Chief Executive's signature that sends a PCD on to the Deputy Mayor."""
+    transition, locked, role, comment = _begin(
+        action="sign", user=user, decision=decision, comment=comment
+    )
+    _sign(
+        decision=locked,
+        user=user,
+        role=SignOffRole.CHIEF_EXECUTIVE,
+        statement=CHIEF_EXECUTIVE_STATEMENT,
+    )
+    return _finish(transition=transition, decision=locked, user=user, role=role, comment=comment)
+
+
+@transaction.atomic
+def decision_approve(
+    *, user: User, decision: Decision, interests: str = "", comment: str = ""
+) -> Decision:
+    """The final approver signs: the content is frozen and any budget moves happen."""
+    from funding.services import budget_movements_apply
+
+    transition, locked, role, comment = _begin(
+        action="approve", user=user, decision=decision, comment=comment
+    )
+    now = timezone.now()
+    if role == Role.DMPC:
+        _sign(
+            decision=locked,
+            user=user,
+            role=SignOffRole.DMPC,
+            statement=DMPC_STATEMENT,
+            approval_line=APPROVAL_LINE,
+            interests=(interests or "").strip(),
+        )
+    else:
+        _sign(
+            decision=locked,
+            user=user,
+            role=SignOffRole.CHIEF_EXECUTIVE,
+            statement=CHIEF_EXECUTIVE_APPROVAL_STATEMENT,
+            approval_line=APPROVAL_LINE,
+        )
+    budget_movements_apply(user=user, decision=locked, at=now)
+    locked.approved_at = now
+    return _finish(transition=transition, decision=locked, user=user, role=role, comment=comment)
+
+
+@transaction.atomic
+def decision_reject(*, user: User, decision: Decision, comment: str) -> Decision:
+    transition, locked, role, comment = _begin(
+        action="reject", user=user, decision=decision, comment=comment
+    )
+    return _finish(transition=transition, decision=locked, user=user, role=role, comment=comment)
+
+
+@transaction.atomic
+def decision_return(*, user: User, decision: Decision, comment: str) -> Decision:
+    """Back to the officer. Confirmations and signatures given so far no longer hold:
+    the content may change before it comes back."""
+    transition, locked, role, comment = _begin(
+        action="return", user=user, decision=decision, comment=comment
+    )
+    for sign_off in locked.sign_offs.all():
+        delete_audited(sign_off, user=user, reason="Returned to the officer")
+    declaration = locked.declarations.get(kind="head_of_service")
+    if declaration.is_confirmed:
+        declaration.confirmed_by, declaration.confirmed_by_name = None, ""
+        declaration.confirmed_at = None
+        save_audited(declaration, user=user, reason="Returned to the officer")
+    locked.version += 1
+    return _finish(transition=transition, decision=locked, user=user, role=role, comment=comment)
+
+
+@transaction.atomic
+def decision_withdraw(*, user: User, decision: Decision, comment: str = "") -> Decision:
+    transition, locked, role, comment = _begin(
+        action="withdraw", user=user, decision=decision, comment=comment
+    )
+    return _finish(transition=transition, decision=locked, user=user, role=role, comment=comment)
+
+
+ACTION_SERVICES = {
+    "submit": decision_submit,
+    "clear": decision_clear,
+    "sign": decision_sign,
+    "approve": decision_approve,
+    "reject": decision_reject,
+    "return": decision_return,
+    "withdraw": decision_withdraw,
+}

@@ -1,0 +1,137 @@
+"""Review, clearance and sign-off; and the internal history of a decision."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from core.errors import PERMISSION_MESSAGES, DomainError
+from decisions.forms_review import ACTION_FORMS, approve_form_class
+from decisions.models import Decision, Part2
+from decisions.selectors import decision_page, full_decision
+from decisions.selectors.drafting import available_actions, decision_for_internal_user
+from decisions.selectors.history import decision_edits, decision_integrity
+from decisions.selectors.public import decision_internal_links
+from decisions.services import ACTION_SERVICES
+from decisions.workflow import TRANSITIONS
+
+SUCCESS_MESSAGES = {
+    "submit": "Submitted to the Head of Service.",
+    "clear": "Cleared and sent to the Chief Executive.",
+    "sign": "Signed and sent to the Deputy Mayor for Policing and Crime.",
+    "approve": "Approved. The decision is now final.",
+    "reject": "Rejected. The officer has been told.",
+    "return": "Returned to the officer.",
+    "withdraw": "Withdrawn.",
+}
+
+
+# Where each actor goes next: officers back to their task list, reviewers to the
+# decision they just acted on.
+AFTER_ACTION = {
+    "submit": "drafting:overview",
+    "withdraw": "drafting:overview",
+    "clear": "drafting:review",
+    "sign": "drafting:review",
+    "approve": "drafting:review",
+    "reject": "drafting:review",
+    "return": "drafting:review",
+}
+
+
+def _visible_decision(request: HttpRequest, pk: int) -> Decision:
+    decision = decision_for_internal_user(request.user, pk)
+    if decision is None:
+        raise Http404("No decision you can see has that number.")
+    return decision
+
+
+def _form_class(action: str, decision: Decision):
+    if action == "approve":
+        return approve_form_class(decision.decision_type.final_approver)
+    return ACTION_FORMS[action]
+
+
+def _review_page(request, decision: Decision, *, bound: dict | None = None, status: int = 200):
+    full = full_decision(Decision.objects.filter(pk=decision.pk)).get()
+    actions = available_actions(request.user, full)
+    forms = {
+        action: (bound or {}).get(action) or _form_class(action, full)(user=request.user)
+        for action in actions
+    }
+    part2 = None
+    if full.has_part2 and request.user.has_perm("decisions.view_part2"):
+        part2 = Part2.objects.filter(decision=full).first()
+    page = decision_page(full, links=decision_internal_links(full))
+    return render(
+        request,
+        "review/review.html",
+        {
+            "decision": full,
+            "page": page,
+            "key_information": page.key_information,
+            "panels": [(action, TRANSITIONS[action], forms[action]) for action in actions],
+            "part2": part2,
+            "head_of_service_statement": full.declarations.get(kind="head_of_service").statement,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review_page(request, _visible_decision(request, pk))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTION_SERVICES:
+        raise Http404("No such action.")
+    decision = _visible_decision(request, pk)
+    form = _form_class(action, decision)(request.POST, user=request.user)
+    if not form.is_valid():
+        return _review_page(request, decision, bound={action: form})
+    extra = {}
+    if action == "approve" and "interests" in form.cleaned_data:
+        extra["interests"] = form.cleaned_data["interests"]
+    try:
+        ACTION_SERVICES[action](
+            user=request.user, decision=decision, comment=form.cleaned_data["comment"], **extra
+        )
+    except DomainError as error:
+        if error.template in PERMISSION_MESSAGES:
+            raise PermissionDenied(error.message) from error
+        if error.field and error.field in form.fields:
+            form.add_error(error.field, error.message)
+            return _review_page(request, decision, bound={action: form})
+        return render(
+            request,
+            "review/refused.html",
+            {"decision": decision, "message": error.message},
+            status=409,
+        )
+    messages.success(request, SUCCESS_MESSAGES[action])
+    return redirect(AFTER_ACTION[action], pk=decision.pk)
+
+
+@login_required
+@require_safe
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = _visible_decision(request, pk)
+    return render(
+        request,
+        "review/history.html",
+        {
+            "decision": decision,
+            "integrity": decision_integrity(decision),
+            "edits": decision_edits(
+                decision, include_part2=request.user.has_perm("decisions.view_part2")
+            ),
+        },
+    )
