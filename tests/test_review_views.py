@@ -1,0 +1,154 @@
+"""Review and sign-off pages, refusals as 403/409, the history page and digest check."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from accounts.roles import Role
+from decisions.models import DecisionEvent, Paragraph
+from decisions.services import decision_clear, decision_sign, decision_submit
+from tests.factories import UserFactory, complete_draft
+from tests.helpers import page_text
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def people(db):
+    return {
+        "officer": UserFactory(role=Role.OFFICER, email="o@example.org"),
+        "head": UserFactory(role=Role.HEAD_OF_SERVICE),
+        "ceo": UserFactory(role=Role.CHIEF_EXECUTIVE, job_title="Chief Executive Officer"),
+        "dmpc": UserFactory(role=Role.DMPC, job_title="Deputy Mayor for Policing and Crime"),
+    }
+
+
+@pytest.fixture
+def awaiting(people):
+    decision = complete_draft(user=people["officer"])
+    decision = decision_submit(user=people["officer"], decision=decision)
+    decision = decision_clear(user=people["head"], decision=decision)
+    return decision_sign(user=people["ceo"], decision=decision)
+
+
+def url(name, decision, **kwargs):
+    return reverse(f"drafting:{name}", kwargs={"pk": decision.pk, **kwargs})
+
+
+def test_sign_off_page_shows_everything_the_dmpc_signs(client, people, awaiting):
+    client.force_login(people["dmpc"])
+    text = page_text(client.get(url("review", awaiting)))
+    assert "The decision as it will be published" in text
+    assert "1.1. Text 1." in text
+    assert "I confirm I have considered whether or not I have any personal" in text
+    assert "Your password" in text and "Approve" in text and "Reject" in text
+
+
+def test_approving_needs_the_password_again(client, people, awaiting):
+    client.force_login(people["dmpc"])
+    data = {"has_interests": "no", "password": "wrong", "comment": ""}
+    response = client.post(url("act", awaiting, action="approve"), data)
+    assert response.status_code == 200
+    assert "Enter your password correctly to sign." in page_text(response)
+    awaiting.refresh_from_db()
+    assert awaiting.state == "awaiting_approval"
+    response = client.post(
+        url("act", awaiting, action="approve"),
+        {"has_interests": "yes", "interests": "", "password": PASSWORD},
+    )
+    assert "Enter the interests to record" in page_text(response)
+    response = client.post(
+        url("act", awaiting, action="approve"),
+        {"has_interests": "yes", "interests": "Trustee of a youth charity", "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    awaiting.refresh_from_db()
+    assert awaiting.state == "approved"
+    assert awaiting.sign_offs.get(role="dmpc").interests == "Trustee of a youth charity"
+
+
+def test_wrong_role_is_403_and_wrong_moment_is_409(client, people, awaiting):
+    client.force_login(people["head"])
+    response = client.post(
+        url("act", awaiting, action="approve"), {"password": PASSWORD, "has_interests": "no"}
+    )
+    assert response.status_code == 403
+    assert "Only the DMPC can do this." in page_text(response)
+    client.force_login(people["ceo"])
+    response = client.post(url("act", awaiting, action="return"), {"comment": "No"})
+    assert response.status_code == 409
+    assert "cannot be returned now" in page_text(response)
+    client.force_login(people["officer"])
+    response = client.post(url("act", awaiting, action="submit"), {})
+    assert response.status_code == 409
+    assert DecisionEvent.objects.filter(decision=awaiting, action="return").count() == 0
+
+
+def test_drafter_holding_a_reviewer_role_is_refused_with_403(client, people):
+    both = UserFactory(role=[Role.OFFICER, Role.HEAD_OF_SERVICE])
+    decision = complete_draft(user=both)
+    decision = decision_submit(user=both, decision=decision)
+    client.force_login(both)
+    response = client.post(url("act", decision, action="clear"), {"confirm": "on"})
+    assert response.status_code == 403
+    assert "You cannot review, sign or approve a decision you drafted." in page_text(response)
+
+
+def test_return_needs_a_comment_on_the_page(client, people, awaiting):
+    client.force_login(people["dmpc"])
+    response = client.post(url("act", awaiting, action="return"), {"comment": ""})
+    assert response.status_code == 200
+    assert "Enter a comment saying why." in page_text(response)
+
+
+def test_reviewers_see_only_what_reached_them(client, people):
+    decision = complete_draft(user=people["officer"])
+    client.force_login(people["head"])
+    assert client.get(url("review", decision)).status_code == 404
+    decision = decision_submit(user=people["officer"], decision=decision)
+    assert client.get(url("review", decision)).status_code == 200
+    client.force_login(people["dmpc"])
+    assert client.get(url("review", decision)).status_code == 404
+
+
+def test_history_page_shows_events_diffs_and_matching_digests(client, people, awaiting):
+    client.force_login(people["dmpc"])
+    client.post(
+        url("act", awaiting, action="approve"), {"has_interests": "no", "password": PASSWORD}
+    )
+    response = client.get(url("history", awaiting))
+    text = page_text(response)
+    for step in ("Create: – → Draft", "Submit: Draft → With the Head of Service",
+                 "Clear: With the Head of Service → With the Chief Executive",
+                 "Approve: Awaiting approval → Approved"):  # fmt: skip
+        assert step in text, step
+    assert "The approved content matches what was signed" in text
+    assert "Declaration: Director/Head of Service: changed" in text
+
+
+def test_history_page_detects_content_altered_behind_the_applications_back(
+    client, people, awaiting
+):
+    client.force_login(people["dmpc"])
+    client.post(
+        url("act", awaiting, action="approve"), {"has_interests": "no", "password": PASSWORD}
+    )
+    paragraph = Paragraph.objects.filter(section__decision=awaiting).first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE decisions_paragraph SET text = %s WHERE id = %s", ["Tampered", paragraph.pk]
+        )
+    text = page_text(client.get(url("history", awaiting)))
+    assert "The stored content differs from what was signed" in text
+    assert "Differs from the content now" in text
+
+
+def test_officer_submits_from_the_task_list(client, people):
+    decision = complete_draft(user=people["officer"])
+    client.force_login(people["officer"])
+    text = page_text(client.get(url("overview", decision)))
+    assert "Everything the form needs is complete" in text and "Submit" in text
+    response = client.post(url("act", decision, action="submit"), {"comment": ""})
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.state == "submitted" and decision.reference
