@@ -76,8 +76,10 @@ def test_wrong_role_is_403_and_wrong_moment_is_409(client, people, awaiting):
     assert "Only the DMPC can do this." in page_text(response)
     client.force_login(people["ceo"])
     response = client.post(url("act", awaiting, action="return"), {"comment": "No"})
-    assert response.status_code == 409
-    assert "cannot be returned now" in page_text(response)
+    assert response.status_code == 403  # returning is the DMPC's at this step
+    response = client.post(url("act", awaiting, action="sign"), {"confirm": "on"})
+    assert response.status_code == 409  # already signed: the decision has moved on
+    assert "cannot be signed now" in page_text(response)
     client.force_login(people["officer"])
     response = client.post(url("act", awaiting, action="submit"), {})
     assert response.status_code == 409
