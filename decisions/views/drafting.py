@@ -60,7 +60,11 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "decision": decision,
             "panels": [
-                (action, TRANSITIONS[action], ACTION_FORMS[action](user=request.user))
+                (
+                    action,
+                    TRANSITIONS[action],
+                    ACTION_FORMS[action](user=request.user, auto_id=f"id_{action}_%s"),
+                )
                 for action in actions
             ],
             "groups": decision_tasks(decision),

@@ -60,7 +60,8 @@ def _review_page(request, decision: Decision, *, bound: dict | None = None, stat
     full = full_decision(Decision.objects.filter(pk=decision.pk)).get()
     actions = available_actions(request.user, full)
     forms = {
-        action: (bound or {}).get(action) or _form_class(action, full)(user=request.user)
+        action: (bound or {}).get(action)
+        or _form_class(action, full)(user=request.user, auto_id=f"id_{action}_%s")
         for action in actions
     }
     part2 = None
@@ -94,7 +95,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTION_SERVICES:
         raise Http404("No such action.")
     decision = _visible_decision(request, pk)
-    form = _form_class(action, decision)(request.POST, user=request.user)
+    # Several action forms share a page: ids carry the action so labels stay unique.
+    form = _form_class(action, decision)(request.POST, user=request.user, auto_id=f"id_{action}_%s")
     if not form.is_valid():
         return _review_page(request, decision, bound={action: form})
     extra = {}
