@@ -91,3 +91,12 @@ ACTION_FORMS = {
 
 def approve_form_class(final_approver: str) -> type[forms.Form]:
     return ApproveForm if final_approver == "dmpc" else CeoApproveForm
+
+
+class WithdrawPublicationForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this decision being withdrawn from publication?",
+        help_text="This reason is shown to the public on the decision's page.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the reason for withdrawing it"},
+    )

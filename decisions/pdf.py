@@ -50,6 +50,16 @@ def decision_pdf_title(page: DecisionPage) -> str:
     return f"{decision.decision_type.name} – {label}: {decision.title}"
 
 
+def html_to_pdf(html: str) -> bytes:
+    """PDF/UA-1 bytes from the decision HTML, fetching only our own static files."""
+    document = HTML(
+        string=html,
+        base_url=PDF_STATIC_DIR.resolve().as_uri() + "/",
+        url_fetcher=StaticOnlyURLFetcher(),
+    )
+    return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
 def render_decision_pdf(page: DecisionPage, *, draft: bool) -> bytes:
     """The decision as a PDF; `draft` adds the DRAFT watermark on every page."""
     html = render_to_string(
@@ -61,12 +71,7 @@ def render_decision_pdf(page: DecisionPage, *, draft: bool) -> bytes:
             "title": decision_pdf_title(page),
         },
     )
-    document = HTML(
-        string=html,
-        base_url=PDF_STATIC_DIR.resolve().as_uri() + "/",
-        url_fetcher=StaticOnlyURLFetcher(),
-    )
-    return document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    return html_to_pdf(html)
 
 
 def decision_pdf_filename(page: DecisionPage, *, draft: bool) -> str:

@@ -6,4 +6,5 @@ app_name = "decisions"
 urlpatterns = [
     path("", views.decision_list, name="list"),
     path("<slug:slug>/", views.decision_detail, name="detail"),
+    path("<slug:slug>/pdf/", views.decision_pdf, name="pdf"),
 ]

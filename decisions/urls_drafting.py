@@ -28,5 +28,10 @@ urlpatterns = [
     path("decisions/<int:pk>/review/", review.review, name="review"),
     path("decisions/<int:pk>/act/<slug:action>/", review.act, name="act"),
     path("decisions/<int:pk>/history/", review.history, name="history"),
+    path(
+        "decisions/<int:pk>/withdraw-publication/",
+        review.withdraw_publication,
+        name="withdraw_publication",
+    ),
     path("decisions/<int:pk>/preview.pdf", drafting.preview_pdf, name="preview_pdf"),
 ]

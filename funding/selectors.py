@@ -161,3 +161,24 @@ def decision_value_pence(decision: Decision) -> int:
     envelope = BudgetEnvelope.objects.filter(decision=decision).first()
     moved = decision.budget_movements.aggregate(total=Sum("amount_pence"))["total"] or 0
     return (envelope.total_pence if envelope else 0) + moved
+
+
+def with_value(queryset):
+    """Annotate decisions with `value_pence`, as `decision_value_pence` computes it."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from funding.models import BudgetMovement
+
+    envelope_total = BudgetEnvelope.objects.filter(decision=OuterRef("pk")).values("total_pence")[
+        :1
+    ]
+    moved = (
+        BudgetMovement.objects.filter(decision=OuterRef("pk"))
+        .values("decision")
+        .annotate(total=Sum("amount_pence"))
+        .values("total")[:1]
+    )
+    return queryset.annotate(
+        value_pence=Coalesce(Subquery(envelope_total), 0) + Coalesce(Subquery(moved), 0)
+    )

@@ -19,6 +19,25 @@ def _plain_static_files(settings):
     }
 
 
+_PDF_CACHE: dict[str, bytes] = {}
+
+
+@pytest.fixture(autouse=True)
+def _render_each_distinct_pdf_once(monkeypatch):
+    """WeasyPrint takes about a second a document and most tests load the same demo
+    decisions: render each distinct HTML once per run (still a real rendering)."""
+    from decisions import pdf
+
+    real = pdf.html_to_pdf
+
+    def cached(html: str) -> bytes:
+        if html not in _PDF_CACHE:
+            _PDF_CACHE[html] = real(html)
+        return _PDF_CACHE[html]
+
+    monkeypatch.setattr(pdf, "html_to_pdf", cached)
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -18,6 +18,7 @@ from decisions.models.records import (
     DecisionEvent,
     DeclarationKind,
     OfficerDeclaration,
+    PublishedDocument,
     SignOff,
     SignOffRole,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "OfficerDeclaration",
     "Paragraph",
     "Part2",
+    "PublishedDocument",
     "Recommendation",
     "Section",
     "SectionKind",

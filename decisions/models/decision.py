@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,6 +14,14 @@ from decisions.workflow import UNNUMBERED_STATES, State
 TITLE_MAX_LENGTH = 300
 SUMMARY_MAX_LENGTH = 10_000
 TEXT_MAX_LENGTH = 20_000
+
+
+class SearchVectorColumn(SearchVectorField):
+    """A tsvector on PostgreSQL; plain text elsewhere (SQLite runs `make run`), where
+    search falls back to matching `search_text`."""
+
+    def db_type(self, connection) -> str:
+        return "tsvector" if connection.vendor == "postgresql" else "text"
 
 
 class DecisionQuerySet(models.QuerySet):
@@ -31,7 +40,10 @@ class DecisionQuerySet(models.QuerySet):
         Approved, and either not deferred or deferred until a date that has come.
         """
         today = today or timezone.localdate()
-        return self.approved().filter(Q(deferred=False) | Q(deferred_until__lte=today))
+        return self.approved().filter(
+            Q(deferred=False) | Q(deferred_until__lte=today),
+            publication_withdrawn_at__isnull=True,
+        )
 
 
 class Decision(models.Model):
@@ -58,9 +70,15 @@ class Decision(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     # Optimistic concurrency for drafting: each save of a draft bumps it.
     version = models.PositiveIntegerField(default=1)
+    # A records manager may take a published record down again, saying why.
+    publication_withdrawn_at = models.DateTimeField(null=True, blank=True)
+    publication_withdrawal_reason = models.TextField(blank=True, max_length=2_000)
+    # Derived at approval for keyword search: Part 1 as plain text, and its vector.
+    search_text = models.TextField(blank=True, editable=False)
+    search_vector = SearchVectorColumn(null=True, blank=True, editable=False)
 
     objects = DecisionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_text", "search_vector"])
 
     class Meta:
         ordering = ["-approved_at", "-created_at"]
@@ -112,6 +130,14 @@ class Decision(models.Model):
                 condition=Q(state__in=sorted(UNNUMBERED_STATES))
                 | Q(deferred__isnull=False, has_part2__isnull=False),
                 name="decision_public_access_answered",
+            ),
+            models.CheckConstraint(
+                condition=Q(publication_withdrawn_at__isnull=True, publication_withdrawal_reason="")
+                | (
+                    Q(publication_withdrawn_at__isnull=False, state=State.APPROVED)
+                    & ~Q(publication_withdrawal_reason="")
+                ),
+                name="decision_publication_withdrawal_complete",
             ),
         ]
 

@@ -215,3 +215,32 @@ class DecisionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_state or '–'} → {self.to_state}"
+
+
+def published_pdf_upload_to(instance: PublishedDocument, filename: str) -> str:
+    return f"published/{filename}"
+
+
+class PublishedDocument(models.Model):
+    """The decision's PDF, rendered once at approval and never re-rendered."""
+
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, related_name="published_document"
+    )
+    file = models.FileField(upload_to=published_pdf_upload_to, max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=SHA256_HEX), name="publisheddocument_sha256"
+            ),
+            models.CheckConstraint(
+                condition=Q(size_bytes__gt=0), name="publisheddocument_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.file.name

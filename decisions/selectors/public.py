@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format as _date_format
 
@@ -74,12 +74,69 @@ class LinkView:
     description: str
 
 
-def published_decision_by_slug(slug: str) -> Decision | None:
+def _slug_parts(slug: str) -> tuple[str, int] | None:
     match = re.fullmatch(r"([a-z]{2,10})-(\d{1,7})", slug)
-    if not match:
+    return (match[1], int(match[2])) if match else None
+
+
+def published_decision_by_slug(slug: str) -> Decision | None:
+    parts = _slug_parts(slug)
+    if parts is None:
         return None
-    queryset = Decision.objects.published().by_reference(match[1], int(match[2]))
-    return full_decision(queryset).first()
+    queryset = Decision.objects.published().by_reference(*parts)
+    return full_decision(queryset).select_related("published_document").first()
+
+
+def withdrawn_decision_by_slug(slug: str) -> Decision | None:
+    """A record that was public and has been withdrawn (its page answers 410).
+
+    Only if it would otherwise be public now: a deferred decision withdrawn before
+    its date was never public, so it stays a plain 404.
+    """
+    parts = _slug_parts(slug)
+    if parts is None:
+        return None
+    today = timezone.localdate()
+    return (
+        Decision.objects.approved()
+        .filter(publication_withdrawn_at__isnull=False)
+        .filter(Q(deferred=False) | Q(deferred_until__lte=today))
+        .by_reference(*parts)
+        .with_type()
+        .first()
+    )
+
+
+def published_years() -> list[int]:
+    return sorted(
+        {d.year for d in published_decisions().values_list("approved_at", flat=True) if d},
+        reverse=True,
+    )
+
+
+def decision_lifecycle(decision: Decision) -> list[dict[str, str]]:
+    """Drafted, cleared, signed, published: when each happened, as far as recorded."""
+    events = {e.action: e for e in decision.events.order_by("created_at")}
+    ce = decision_sign_off(decision, "chief_executive")
+    dmpc = decision_sign_off(decision, "dmpc")
+    rows = []
+    if "create" in events and "import" not in events:
+        rows.append({"key": "Drafted", "value": date_format(events["create"].created_at)})
+    if "clear" in events:
+        rows.append({"key": "Cleared", "value": date_format(events["clear"].created_at)})
+    if ce and dmpc:
+        rows.append({"key": "Signed by the Chief Executive", "value": date_format(ce.signed_at)})
+    signer = dmpc or ce
+    if signer:
+        rows.append(
+            {
+                "key": f"Signed by the {signer.get_role_display()}",
+                "value": date_format(signer.signed_at),
+            }
+        )
+    if decision.published_on:
+        rows.append({"key": "Published", "value": date_format(decision.published_on)})
+    return rows
 
 
 def decision_public_links(decision: Decision) -> list[LinkView]:

@@ -29,6 +29,11 @@ from decisions.services.imports import (
     reference_reserve,
     sign_off_import,
 )
+from decisions.services.publication import (
+    decision_publication_withdraw,
+    decision_publish_pdf,
+    decision_search_index,
+)
 from decisions.services.workflow import (
     ACTION_SERVICES,
     decision_approve,
@@ -52,8 +57,11 @@ __all__ = [
     "decision_link_remove",
     "decision_lock_for_edit",
     "decision_public_access_set",
+    "decision_publication_withdraw",
+    "decision_publish_pdf",
     "decision_reject",
     "decision_return",
+    "decision_search_index",
     "decision_share",
     "decision_sign",
     "decision_submit",

@@ -18,6 +18,7 @@ from decisions.digest import decision_content_digest
 from decisions.models import Decision, DecisionType, SignOff, SignOffRole
 from decisions.services.drafting import decision_lock_for_edit
 from decisions.services.events import event_record
+from decisions.services.publication import decision_on_approval
 from decisions.workflow import IMPORT_ACTION, State
 
 
@@ -111,4 +112,5 @@ def decision_import_approved(
         to_state=State.APPROVED,
         comment=comment,
     )
+    decision_on_approval(decision=locked)
     return locked

@@ -16,6 +16,7 @@ from decisions.models import Decision, SignOff, SignOffRole
 from decisions.notifications import notify_transition
 from decisions.services.events import event_record
 from decisions.services.imports import reference_reserve
+from decisions.services.publication import decision_on_approval
 from decisions.workflow import ROLE_PERMISSION, TRANSITIONS, Transition
 
 CHIEF_EXECUTIVE_STATEMENT = (
@@ -200,7 +201,10 @@ def decision_approve(
         )
     budget_movements_apply(user=user, decision=locked, at=now)
     locked.approved_at = now
-    return _finish(transition=transition, decision=locked, user=user, role=role, comment=comment)
+    locked = _finish(transition=transition, decision=locked, user=user, role=role, comment=comment)
+    # In the same transaction: no approval without its search entry and its PDF.
+    decision_on_approval(decision=locked)
+    return locked
 
 
 @transaction.atomic

@@ -1,31 +1,57 @@
 """Public pages: published Part 1 records only, through the published selectors."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from decisions.forms_public import DecisionFilterForm
 from decisions.selectors import (
     decision_page,
     decision_public_links,
     published_decision_by_slug,
     published_decisions,
 )
+from decisions.selectors.public import (
+    decision_lifecycle,
+    published_years,
+    withdrawn_decision_by_slug,
+)
+from decisions.selectors.search import filter_published, search_snippet
 
 PAGE_SIZE = 20
 
 
 @require_safe
 def decision_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(published_decisions(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "decisions/list.html", {"page_obj": page})
+    form = DecisionFilterForm(request.GET or None, years=published_years())
+    if form.is_bound:
+        form.is_valid()  # errors are shown; valid filters still apply
+    filters = form.filters()
+    results = filter_published(published_decisions(), filters)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    rows = [
+        {"decision": d, "snippet": search_snippet(d.search_text, filters.q) if filters.q else ""}
+        for d in page
+    ]
+    return render(
+        request,
+        "decisions/list.html",
+        {"page_obj": page, "rows": rows, "form": form, "query": query.urlencode(),
+         "filtered": any(filters.__dict__.values())},
+    )  # fmt: skip
 
 
 @require_safe
 def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
     decision = published_decision_by_slug(slug)
     if decision is None:
+        withdrawn = withdrawn_decision_by_slug(slug)
+        if withdrawn is not None:
+            return render(request, "decisions/withdrawn.html", {"decision": withdrawn}, status=410)
         raise Http404("No published decision has that reference.")
     page = decision_page(decision, links=decision_public_links(decision))
     breadcrumbs = [
@@ -40,5 +66,26 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "decision": decision,
             "key_information": page.key_information,
             "breadcrumbs": breadcrumbs,
+            "lifecycle": decision_lifecycle(decision),
+            "document": getattr(decision, "published_document", None),
         },
     )
+
+
+@require_safe
+def decision_pdf(request: HttpRequest, slug: str) -> FileResponse:
+    """The stored PDF, exactly as rendered at approval, with its SHA-256."""
+    decision = published_decision_by_slug(slug)
+    document = getattr(decision, "published_document", None) if decision else None
+    if document is None:
+        raise Http404("No published PDF for that reference.")
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=False,
+        filename=f"{decision.reference.replace(' ', '-')}.pdf",
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    response["ETag"] = f'"{document.sha256}"'
+    response["X-Checksum-SHA256"] = document.sha256
+    return response

@@ -7,16 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import PERMISSION_MESSAGES, DomainError
-from decisions.forms_review import ACTION_FORMS, approve_form_class
+from decisions.forms_review import ACTION_FORMS, WithdrawPublicationForm, approve_form_class
 from decisions.models import Decision, Part2
 from decisions.selectors import decision_page, full_decision
 from decisions.selectors.drafting import available_actions, decision_for_internal_user
 from decisions.selectors.history import decision_edits, decision_integrity
 from decisions.selectors.public import decision_internal_links
-from decisions.services import ACTION_SERVICES
+from decisions.services import ACTION_SERVICES, decision_publication_withdraw
 from decisions.workflow import TRANSITIONS
 
 SUCCESS_MESSAGES = {
@@ -137,3 +137,24 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw_publication(request: HttpRequest, pk: int) -> HttpResponse:
+    """A records manager takes a published record down, giving the public a reason."""
+    if not request.user.has_perm("decisions.manage_records"):
+        raise PermissionDenied("Only records managers can withdraw a published decision.")
+    decision = _visible_decision(request, pk)
+    form = WithdrawPublicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision_publication_withdraw(
+                user=request.user, decision=decision, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            form.add_error("reason" if error.field == "reason" else None, error.message)
+        else:
+            messages.success(request, f"{decision.reference} has been withdrawn from publication.")
+            return redirect("drafting:history", pk=decision.pk)
+    return render(request, "review/withdraw_publication.html", {"decision": decision, "form": form})

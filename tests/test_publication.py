@@ -1,0 +1,220 @@
+"""Publication: the published PDF, search, withdrawal, and the renderer's fetch rule."""
+
+import datetime as dt
+import hashlib
+import re
+import shutil
+import subprocess
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from core.errors import DomainError, Messages
+from decisions.demo import pcd_1620 as seed
+from decisions.models import DecisionEvent, PublishedDocument
+from decisions.pdf import StaticOnlyURLFetcher, html_to_pdf
+from decisions.services import decision_publication_withdraw
+from tests.helpers import page_text, squash
+
+needs_poppler = pytest.mark.skipif(
+    not shutil.which("pdftotext"), reason="poppler-utils (pdftotext, pdfinfo) not installed"
+)
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "decision.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
+    return out.stdout.decode()
+
+
+def pdf_info(data: bytes, tmp_path) -> str:
+    path = tmp_path / "info.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True).stdout.decode()
+
+
+@needs_poppler
+def test_pcd_1620_pdf_carries_the_whole_form(client, pcd_1620, tmp_path):
+    response = client.get("/decisions/pcd-1620/pdf/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="PCD-1620.pdf"'
+    data = b"".join(response.streaming_content)
+    text = squash(pdf_text(data, tmp_path))
+    # Lines wrap after hyphens ("over-" / "represented"): compare with hyphens joined.
+    joined = re.sub(r"-\s+", "-", text)
+    for paragraphs in seed.SECTIONS.values():
+        for paragraph in paragraphs:
+            for line in paragraph.split("\n"):
+                words = re.sub(r"-\s+", "-", squash(re.sub(r"^\(([a-z])\)\s*", "", line)))
+                if words:
+                    assert words[:60] in joined and words[-40:] in joined, words[:60]
+    for recommendation in seed.RECOMMENDATIONS:
+        assert squash(recommendation)[:80] in text
+    for figure in ("£450,000", "£600,000", "£150,000", "£1,800,000", "2024/25", "2027/28"):
+        assert figure in text
+    assert "Is the publication of Part 1 of this approval to be deferred? NO" in text
+    assert "Is there a Part 2 form – NO" in text
+    for _kind, heading, statement in seed.DECLARATIONS:
+        assert f"{heading}:" in text
+        assert squash(statement)[:50] in text
+    assert text.count("✓") >= 9  # the header's (✓) and one per row
+    assert "Date: 27/02/2024" in text and "Date: 01/03/2024" in text
+    assert "DMPC Decision – PCD 1620" in text
+    pages = int(re.search(r"Pages:\s+(\d+)", pdf_info(data, tmp_path))[1])
+    assert f"PCD 1620 – page {pages} of {pages}" in text
+    info = pdf_info(data, tmp_path)
+    assert re.search(r"Tagged:\s+yes", info)
+    assert re.search(r"Title:\s+DMPC Decision – PCD 1620", info)
+
+
+def test_sha256_on_the_page_matches_the_bytes_served(client, pcd_1620):
+    page = client.get("/decisions/pcd-1620/").content.decode()
+    shown = re.search(r'class="dr-digest">([0-9a-f]{64})<', page)[1]
+    response = client.get("/decisions/pcd-1620/pdf/")
+    served = b"".join(response.streaming_content)
+    assert hashlib.sha256(served).hexdigest() == shown
+    assert response["ETag"] == f'"{shown}"'
+    assert "(PDF, " in page_text(page)
+
+
+def test_the_pdf_is_rendered_once_and_never_again(pcd_1620):
+    from decisions.services import decision_publish_pdf
+
+    document = PublishedDocument.objects.get(decision=pcd_1620)
+    again = decision_publish_pdf(decision=pcd_1620)
+    assert again.pk == document.pk and again.sha256 == document.sha256
+    assert PublishedDocument.objects.count() == 2  # PCD 1406 and PCD 1620
+
+
+@pytest.mark.parametrize("words", ["host borough", "Regulation 12", "exploitation"])
+def test_search_finds_pcd_1620_by_words_from_part_1(client, demo, words):
+    response = client.get("/decisions/", {"q": words})
+    text = page_text(response)
+    assert "PCD 1620" in text
+    assert "<mark>" in response.content.decode()
+
+
+def test_search_without_matches_says_so(client, demo):
+    text = page_text(client.get("/decisions/", {"q": "zzzunlikelyword"}))
+    assert "No decisions match your search." in text
+
+
+def test_filters(client, demo):
+    def refs(**params):
+        text = page_text(client.get("/decisions/", params))
+        return [ref for ref in ("PCD 1620", "PCD 1406") if f"{ref}:" in text]
+
+    assert refs(year="2024") == ["PCD 1620"]
+    assert refs(year="2023") == ["PCD 1406"]
+    assert refs(type="CEOD") == []
+    assert refs(financial_year="2025/26") == ["PCD 1620"]
+    assert refs(value="10m-plus") == ["PCD 1406"]
+    assert refs(value="500k-2m") == ["PCD 1620"]
+    response = client.get("/decisions/", {"financial_year": "2025-26", "year": "1066"})
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Enter a financial year as two consecutive years" in text
+    assert "Select a valid choice" in text
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN is PostgreSQL's")
+def test_search_uses_the_gin_index(demo):
+    from decisions.selectors import published_decisions
+    from decisions.selectors.search import search_published
+
+    queryset = search_published(published_decisions(), "host borough")
+    with connection.cursor() as cursor:
+        # A two-row table is cheaper to scan; ask what the planner does at scale.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "decision_search_vector_gin" in plan
+
+
+def test_withdrawn_record_answers_410_with_its_reason(client, demo, pcd_1406):
+    from accounts.roles import Role
+
+    records = demo[Role.RECORDS_MANAGER]
+    officer = demo[Role.OFFICER]
+    with pytest.raises(DomainError) as error:
+        decision_publication_withdraw(user=officer, decision=pcd_1406, reason="x")
+    assert error.value.template == Messages.ROLE_REQUIRED
+    client.force_login(records)
+    response = client.post(
+        f"/work/decisions/{pcd_1406.pk}/withdraw-publication/",
+        {"reason": "Published in error: superseded figures."},
+    )
+    assert response.status_code == 302
+    client.logout()
+    response = client.get("/decisions/pcd-1406/")
+    assert response.status_code == 410
+    assert "Published in error: superseded figures." in page_text(response)
+    assert "PCD 1406" not in page_text(client.get("/decisions/"))
+    assert client.get("/decisions/pcd-1406/pdf/").status_code == 404
+    event = DecisionEvent.objects.get(decision=pcd_1406, action="withdraw_publication")
+    assert event.actor == records and event.comment.startswith("Published in error")
+
+
+def test_renderer_refuses_urls_outside_static(tmp_path, settings):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    fetcher = StaticOnlyURLFetcher()
+    for url in (
+        secret.as_uri(),
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/x.png",
+        "https://example.org/x.css",
+        f"{(settings.BASE_DIR / 'static').as_uri()}/../manage.py",
+    ):
+        with pytest.raises(ValueError, match="only loads the project's own static files"):
+            fetcher.fetch(url)
+    allowed = fetcher.fetch((settings.BASE_DIR / "static" / "pdf" / "decision.css").as_uri())
+    assert allowed is not None
+
+
+def test_decision_text_cannot_make_the_renderer_fetch_anything(tmp_path, caplog):
+    html = (
+        '<html lang="en"><head><title>t</title>'
+        f'<link rel="stylesheet" href="{(tmp_path / "x.css").as_uri()}"></head><body>'
+        '<img src="http://127.0.0.1:9/tracker.png" alt="x">'
+        '<img src="file:///usr/share/pixmaps/debian-logo.png" alt="y"><p>Body</p></body></html>'
+    )
+    (tmp_path / "x.css").write_text("p { color: red }")
+    data = html_to_pdf(html)
+    assert data.startswith(b"%PDF-")
+    assert b"/Subtype /Image" not in data and b"/Subtype/Image" not in data
+    refused = [r for r in caplog.records if "refused to fetch" in r.getMessage()]
+    assert len(refused) >= 3
+
+
+def test_deferred_decision_has_no_pdf_until_its_date(client, officer):
+    import time_machine
+
+    from decisions.services import (
+        decision_import_approved,
+        decision_public_access_set,
+        reference_reserve,
+    )
+    from tests.factories import draft_decision
+
+    decision = draft_decision(user=officer, title="Deferred award")
+    decision_public_access_set(
+        user=officer,
+        decision=decision,
+        deferred=True,
+        reason="Contract not yet signed",
+        until=timezone.localdate() + dt.timedelta(days=10),
+        has_part2=False,
+    )
+    decision = reference_reserve(user=officer, decision=decision, number=4321)
+    decision_import_approved(
+        user=officer, decision=decision, reference_number=4321, approved_at=timezone.now()
+    )
+    assert PublishedDocument.objects.filter(decision=decision).exists()  # rendered at approval
+    assert client.get("/decisions/pcd-4321/pdf/").status_code == 404
+    with time_machine.travel(timezone.now() + dt.timedelta(days=11)):
+        assert client.get("/decisions/pcd-4321/pdf/").status_code == 200
