@@ -25,7 +25,17 @@ def test_reader_finds_pcd_1620_and_follows_the_amends_link(page, live_demo):
     assert "Amended by PCD 1620" in page.inner_text("main")
 
 
-@pytest.mark.parametrize("path", ["/decisions/", "/decisions/pcd-1620/", "/decisions/pcd-1406/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/decisions/",
+        "/decisions/?q=host+borough",
+        "/decisions/?financial_year=2024-25&year=1066",
+        "/decisions/pcd-1620/",
+        "/decisions/pcd-1406/",
+        "/decisions/pcd-9999/",
+    ],
+)
 def test_public_pages_have_no_wcag_violations(page, live_demo, path):
     page.goto(f"{live_demo.url}{path}")
     assert axe_violations(page) == []
@@ -37,3 +47,12 @@ def test_decision_page_works_without_javascript(page_without_javascript, live_de
     main = page.inner_text("main")
     assert "2.8." in main and "Regulation 12 (7)" in main
     assert "£1,800,000" in main
+
+
+def test_search_works_without_javascript(page_without_javascript, live_demo):
+    page = page_without_javascript
+    page.goto(f"{live_demo.url}/decisions/")
+    page.get_by_label("Search decisions").fill("Regulation 12")
+    page.get_by_role("button", name="Search").click()
+    main = page.inner_text("main")
+    assert "Showing 1–1 of 1 result" in main and "PCD 1620" in main
