@@ -8,4 +8,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("work/", include("decisions.urls_drafting")),
     path("decisions/", include("decisions.urls")),
+    path("", include("funding.urls")),
 ]

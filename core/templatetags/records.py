@@ -24,3 +24,9 @@ def financial_year(start_year: int) -> str:
 def markdown(text: str) -> SafeString:
     # render_markdown escapes all raw HTML and sanitises the result with nh3.
     return mark_safe(render_markdown(text))  # noqa: S308
+
+
+@register.filter
+def get_amount(amounts: dict, key: int) -> int | None:
+    """Look up a decision's amount in a {decision_pk: pence} mapping."""
+    return amounts.get(key)

@@ -68,8 +68,20 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "breadcrumbs": breadcrumbs,
             "lifecycle": decision_lifecycle(decision),
             "document": getattr(decision, "published_document", None),
+            "effective_budget": _effective_budget(decision),
         },
     )
+
+
+def _effective_budget(decision):
+    """The envelope as later published decisions amended it (None if never amended)."""
+    from funding.reports import envelope_for_decision, envelope_report
+
+    envelope = envelope_for_decision(decision)
+    if envelope is None:
+        return None
+    report = envelope_report(envelope, visible=published_decisions())
+    return report if len(report.shaped_by) > 1 else None
 
 
 @require_safe

@@ -1,0 +1,156 @@
+"""Funding reports: each envelope as amended (lines, commitments, headroom) and
+allocations per UK financial year. Public variants pass published decisions only."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet, Sum
+
+from decisions.models import Decision
+from funding.financial_years import format_financial_year
+from funding.models import Allocation, BudgetEnvelope, BudgetLine, Commitment
+
+
+@dataclass(frozen=True)
+class LineReport:
+    line: BudgetLine
+    set_by: Decision
+    amount_pence: int
+    committed_pence: int
+    commitments: list[Commitment]
+    allocations: list[Allocation]
+
+    @property
+    def headroom_pence(self) -> int:
+        return self.amount_pence - self.committed_pence
+
+    @property
+    def over_committed_by(self) -> int:
+        return max(0, -self.headroom_pence)
+
+
+@dataclass(frozen=True)
+class EnvelopeReport:
+    envelope: BudgetEnvelope
+    lines: list[LineReport]
+    # The decisions that shaped the envelope, in the order they were approved.
+    shaped_by: list[Decision]
+
+    @property
+    def total_pence(self) -> int:
+        return self.envelope.total_pence
+
+    @property
+    def committed_pence(self) -> int:
+        return sum(line.committed_pence for line in self.lines)
+
+    @property
+    def headroom_pence(self) -> int:
+        return self.total_pence - self.committed_pence
+
+
+def envelope_report(envelope: BudgetEnvelope, *, visible: QuerySet[Decision]) -> EnvelopeReport:
+    """The envelope as amended by every decision in `visible` (published, for the public).
+
+    Lines proposed by decisions that are not visible (drafts, unpublished) are left
+    out, and so is any money they moved.
+    """
+    visible_ids = set(visible.values_list("pk", flat=True))
+    lines = (
+        envelope.lines.active()
+        .select_related("set_by__decision_type")
+        .prefetch_related(
+            Prefetch("commitments", queryset=Commitment.objects.order_by("awarded_on", "pk")),
+            Prefetch("allocations", queryset=Allocation.objects.order_by("financial_year")),
+            "movements_out__decision",
+        )
+        .order_by("position")
+    )
+    reports = []
+    for line in lines:
+        if line.set_by_id not in visible_ids:
+            continue
+        # Money moved out by a decision the reader may not see yet stays in the line.
+        hidden_moves = sum(
+            m.amount_pence
+            for m in line.movements_out.all()
+            if m.applied_at and m.decision_id not in visible_ids
+        )
+        commitments = list(line.commitments.all())
+        reports.append(
+            LineReport(
+                line=line,
+                set_by=line.set_by,
+                amount_pence=line.amount_pence + hidden_moves,
+                committed_pence=sum(c.max_value_pence for c in commitments),
+                commitments=commitments,
+                allocations=list(line.allocations.all()),
+            )
+        )
+    shaped = {envelope.decision_id} | {r.set_by.pk for r in reports}
+    shaped_by = list(
+        Decision.objects.filter(pk__in=shaped & visible_ids)
+        .with_type()
+        .order_by("approved_at", "pk")
+    )
+    return EnvelopeReport(envelope=envelope, lines=reports, shaped_by=shaped_by)
+
+
+def envelope_for_decision(decision: Decision) -> BudgetEnvelope | None:
+    return BudgetEnvelope.objects.filter(decision=decision).first()
+
+
+@dataclass
+class YearRow:
+    year: int
+    total_pence: int = 0
+    by_decision: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return format_financial_year(self.year)
+
+
+@dataclass(frozen=True)
+class YearReport:
+    rows: list[YearRow]
+    decisions: list[Decision]
+
+    @property
+    def total_pence(self) -> int:
+        return sum(row.total_pence for row in self.rows)
+
+    @property
+    def largest_pence(self) -> int:
+        return max((row.total_pence for row in self.rows), default=0)
+
+
+def financial_year_report(decisions: QuerySet[Decision]) -> YearReport:
+    """Allocations per financial year across the given (approved) decisions' lines."""
+    totals = (
+        Allocation.objects.filter(line__set_by__in=decisions, line__active=True)
+        .values("financial_year", "line__set_by")
+        .annotate(total=Sum("amount_pence"))
+        .order_by("financial_year")
+    )
+    rows: dict[int, YearRow] = {}
+    decision_ids: set[int] = set()
+    for entry in totals:
+        row = rows.setdefault(entry["financial_year"], YearRow(entry["financial_year"]))
+        row.total_pence += entry["total"]
+        row.by_decision[entry["line__set_by"]] = entry["total"]
+        decision_ids.add(entry["line__set_by"])
+    listed = list(
+        Decision.objects.filter(pk__in=decision_ids).with_type().order_by("approved_at", "pk")
+    )
+    return YearReport(rows=[rows[year] for year in sorted(rows)], decisions=listed)
+
+
+def by_year(report: YearReport) -> dict[str, dict[int, int]]:
+    """{"2024/25": {decision_pk: pence}} for tables and CSV."""
+    out: dict[str, dict[int, int]] = defaultdict(dict)
+    for row in report.rows:
+        out[row.label] = dict(row.by_decision)
+    return dict(out)

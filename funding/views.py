@@ -1,0 +1,160 @@
+"""Funding reports, public (published decisions only) and internal (all approved)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from decisions.models import Decision
+from decisions.selectors import published_decisions
+from decisions.selectors.public import _slug_parts
+from funding.money import PENCE_PER_POUND
+from funding.reports import envelope_for_decision, envelope_report, financial_year_report
+
+CHART_WIDTH, BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 640, 28, 12, 90
+
+
+def _internal(view: Callable) -> Callable:
+    """Signed-in staff with any decision role see every approved decision."""
+
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        roles = ("draft", "review", "clear", "approve")
+        if not any(request.user.has_perm(f"decisions.{r}_decision") for r in roles) and not (
+            request.user.has_perm("decisions.manage_records")
+        ):
+            raise PermissionDenied("Reports are for MOPAC staff.")
+        return view(request, *args, visible=Decision.objects.approved(), internal=True, **kwargs)
+
+    return wrapped
+
+
+def _public(view: Callable) -> Callable:
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return view(request, *args, visible=published_decisions(), internal=False, **kwargs)
+
+    return wrapped
+
+
+def _pounds(pence: int) -> Decimal:
+    """Pounds as a number (not text), so spreadsheets read it as one."""
+    return (
+        (Decimal(pence) / PENCE_PER_POUND).normalize()
+        if pence % PENCE_PER_POUND
+        else Decimal(pence // PENCE_PER_POUND)
+    )
+
+
+def _defused(value):
+    if isinstance(value, str) and value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+def _csv_response(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        # Text starting like a formula is defused; numbers stay numbers.
+        writer.writerow([_defused(value) for value in row])
+    return response
+
+
+def _chart(report) -> dict:
+    """Bar geometry for the server-rendered SVG chart (no JavaScript needed)."""
+    largest = report.largest_pence or 1
+    bars = []
+    for index, row in enumerate(report.rows):
+        width = round((CHART_WIDTH - LABEL_WIDTH - 110) * row.total_pence / largest)
+        y = index * (BAR_HEIGHT + BAR_GAP)
+        bars.append({"row": row, "y": y, "text_y": y + BAR_HEIGHT * 0.68, "width": max(width, 1),
+                     "value_x": LABEL_WIDTH + max(width, 1) + 8})  # fmt: skip
+    height = max(len(bars) * (BAR_HEIGHT + BAR_GAP), BAR_HEIGHT)
+    return {"bars": bars, "width": CHART_WIDTH, "height": height, "label_width": LABEL_WIDTH,
+            "bar_height": BAR_HEIGHT}  # fmt: skip
+
+
+@require_safe
+def financial_years(request, *, visible: QuerySet, internal: bool) -> HttpResponse:
+    report = financial_year_report(visible)
+    return render(
+        request,
+        "funding/financial_years.html",
+        {"report": report, "chart": _chart(report), "internal": internal},
+    )
+
+
+@require_safe
+def financial_years_csv(request, *, visible: QuerySet, internal: bool) -> HttpResponse:
+    report = financial_year_report(visible)
+    rows = [
+        [row.label, decision.reference, _pounds(row.by_decision[decision.pk])]
+        for row in report.rows
+        for decision in report.decisions
+        if decision.pk in row.by_decision
+    ]
+    rows += [[row.label, "Total", _pounds(row.total_pence)] for row in report.rows]
+    return _csv_response(
+        "allocations-by-financial-year.csv", ["financial_year", "decision", "amount_gbp"], rows
+    )
+
+
+def _envelope(slug: str, visible: QuerySet):
+    parts = _slug_parts(slug)
+    decision = visible.by_reference(*parts).with_type().first() if parts else None
+    envelope = envelope_for_decision(decision) if decision else None
+    if envelope is None:
+        raise Http404("No budget envelope for that reference.")
+    return decision, envelope_report(envelope, visible=visible)
+
+
+@require_safe
+def envelope(request, slug: str, *, visible: QuerySet, internal: bool) -> HttpResponse:
+    decision, report = _envelope(slug, visible)
+    return render(
+        request,
+        "funding/envelope.html",
+        {"decision": decision, "report": report, "internal": internal},
+    )
+
+
+@require_safe
+def envelope_csv(request, slug: str, *, visible: QuerySet, internal: bool) -> HttpResponse:
+    decision, report = _envelope(slug, visible)
+    rows = [
+        [
+            line.line.get_route_display(),
+            line.set_by.reference,
+            _pounds(line.amount_pence),
+            _pounds(line.committed_pence),
+            _pounds(line.headroom_pence),
+        ]
+        for line in report.lines
+    ]
+    rows.append(["Total", "", _pounds(report.total_pence), _pounds(report.committed_pence),
+                 _pounds(report.headroom_pence)])  # fmt: skip
+    return _csv_response(
+        f"{decision.slug}-envelope.csv",
+        ["route", "set_by", "amount_gbp", "committed_gbp", "headroom_gbp"],
+        rows,
+    )
+
+
+public_financial_years = _public(financial_years)
+public_financial_years_csv = _public(financial_years_csv)
+public_envelope = _public(envelope)
+public_envelope_csv = _public(envelope_csv)
+internal_financial_years = _internal(financial_years)
+internal_financial_years_csv = _internal(financial_years_csv)
+internal_envelope = _internal(envelope)
+internal_envelope_csv = _internal(envelope_csv)

@@ -1,0 +1,88 @@
+"""Funding reports: envelopes as amended, headroom warnings, financial-year totals."""
+
+import csv
+import io
+
+from django.db.models import Sum
+
+from accounts.roles import Role
+from funding.models import Allocation
+from funding.reports import financial_year_report
+from tests.helpers import page_text
+
+
+def rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_pcd_1406_envelope_report_shows_the_amended_lines_and_the_warning(client, demo):
+    text = page_text(client.get("/reports/envelopes/pcd-1406/"))
+    assert "Total £17,200,000" in text
+    assert "Open competitive procurement PCD 1406 £15,400,000 £16,000,000 -£600,000" in text
+    assert "over-committed by £600,000" in text
+    assert "Direct award under Regulation 12(7) PCR 2015 PCD 1620 £1,800,000" in text
+    for allocation in ("2024/25: £450,000", "2025/26: £600,000", "2026/27: £600,000",
+                       "2027/28: £150,000"):  # fmt: skip
+        assert allocation in text
+    shaped = text[text.index("Decisions that shaped this budget") :]
+    assert shaped.index("PCD 1406") < shaped.index("PCD 1620")  # in order of approval
+    assert rows(client.get("/reports/envelopes/pcd-1406.csv"))[1] == [
+        "Open competitive procurement",
+        "PCD 1406",
+        "15400000",
+        "16000000",
+        "-600000",
+    ]
+
+
+def test_effective_budget_on_the_pcd_1406_page(client, demo):
+    text = page_text(client.get("/decisions/pcd-1406/"))
+    assert "Effective budget after amendments" in text
+    assert "PCD 1620 £1,800,000" in text and "£15,400,000" in text
+
+
+def test_financial_year_report_and_csv(client, demo):
+    text = page_text(client.get("/reports/financial-years/"))
+    assert "2024/25 £450,000 £450,000" in text
+    assert "Allocations by financial year" in text  # the chart's text alternative
+    body = client.get("/reports/financial-years/").content.decode()
+    assert "<svg" in body and 'role="img"' in body
+    assert ["2024/25", "PCD 1620", "450000"] in rows(client.get("/reports/financial-years.csv"))
+
+
+def test_year_totals_equal_the_sum_of_approved_allocations(demo, officer):
+    from decisions.models import Decision
+
+    approved = Decision.objects.approved()
+    report = financial_year_report(approved)
+    for row in report.rows:
+        expected = Allocation.objects.filter(
+            financial_year=row.year, line__set_by__state="approved", line__active=True
+        ).aggregate(total=Sum("amount_pence"))["total"]
+        assert row.total_pence == expected
+
+
+def test_public_reports_leave_out_unpublished_decisions(client, demo, officer):
+    from decisions.services import decision_public_access_set, decision_link_create
+    from funding.services import budget_movement_propose
+    from tests.factories import complete_draft
+
+    draft = complete_draft(user=officer, title="Unpublished amendment")
+    decision_public_access_set(user=officer, decision=draft, deferred=False, has_part2=False)
+    decision_link_create(user=officer, decision=draft, target_reference="PCD 1406", kind="amends")
+    source = draft.links_out.get().target.budget_envelope.lines.get(route="open_procurement")
+    budget_movement_propose(
+        user=officer, decision=draft, source_line=source, amount_pence=100_000_00,
+        route="grant", allocations={2030: 100_000_00}, over_commitment_reason="Test",
+    )  # fmt: skip
+    text = page_text(client.get("/reports/financial-years/"))
+    assert "2030/31" not in text
+    text = page_text(client.get("/reports/envelopes/pcd-1406/"))
+    assert "Grant" not in text and "£15,400,000" in text
+
+
+def test_internal_reports_need_a_staff_role(client, demo):
+    assert client.get("/work/reports/financial-years/").status_code == 302
+    client.force_login(demo[Role.OFFICER])
+    assert client.get("/work/reports/financial-years/").status_code == 200
+    assert client.get("/work/reports/envelopes/pcd-1406/").status_code == 200
