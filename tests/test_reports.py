@@ -63,7 +63,7 @@ def test_year_totals_equal_the_sum_of_approved_allocations(demo, officer):
 
 
 def test_public_reports_leave_out_unpublished_decisions(client, demo, officer):
-    from decisions.services import decision_public_access_set, decision_link_create
+    from decisions.services import decision_link_create, decision_public_access_set
     from funding.services import budget_movement_propose
     from tests.factories import complete_draft
 
