@@ -65,6 +65,8 @@ class Messages:
     ALLOCATIONS_UNBALANCED = (
         "The allocations for {line} add up to {allocations_total} but the line is {line_amount}."
     )
+    BUDGET_NO_LINES = "Add at least one budget line."
+    FINANCIAL_YEARS_ORDER = "Enter the financial years in order, earliest first."
     ENVELOPE_EXISTS = "{reference} already has a budget envelope."
     MOVE_EXCEEDS_SOURCE = (
         "You cannot move {amount}: the line holds {available} that is not yet committed."

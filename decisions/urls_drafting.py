@@ -1,6 +1,7 @@
 from django.urls import path
 
 from decisions.views import drafting, review, steps
+from funding import views_drafting as funding_steps
 
 app_name = "drafting"
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     ),
     path("decisions/<int:pk>/sections/<int:kind>/", steps.section, name="section"),
     path("decisions/<int:pk>/paragraphs/<int:item>/", steps.paragraph_edit, name="paragraph"),
+    path("decisions/<int:pk>/budget/", funding_steps.budget, name="budget"),
     path("decisions/<int:pk>/links/", steps.links, name="links"),
     path("decisions/<int:pk>/links/<int:item>/", steps.link_remove, name="link"),
     path("decisions/<int:pk>/appendices/", steps.appendices, name="appendices"),

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.db.models import Max
 
 from accounts.models import User
-from core.audit import save_audited
+from core.audit import delete_audited, save_audited
 from core.errors import DomainError, Messages
 from decisions.models import Decision, LinkKind
-from decisions.services.drafting import decision_lock_for_edit
+from decisions.services.drafting import decision_lock_for_edit, decision_touch
 from funding.financial_years import format_financial_year, parse_financial_year
 from funding.models import (
     Allocation,
@@ -56,7 +56,11 @@ def _financial_year(value: int | str, *, field: str) -> int:
 
 
 def _allocations(
-    allocations: Mapping[int | str, int], *, line_amount: int, line_label: str
+    allocations: Mapping[int | str, int],
+    *,
+    line_amount: int,
+    line_label: str,
+    field_prefix: str = "",
 ) -> dict[int, int]:
     """Validate a line's allocations: real, unrepeated years summing to the line."""
     checked: dict[int, int] = {}
@@ -73,7 +77,7 @@ def _allocations(
     if checked and total != line_amount:
         raise DomainError(
             Messages.ALLOCATIONS_UNBALANCED,
-            field="allocations",
+            field=f"{field_prefix}amount",
             line=line_label,
             allocations_total=format_money(total),
             line_amount=format_money(line_amount),
@@ -99,10 +103,13 @@ def _line_create(
     active: bool,
     position: int,
     reason: str,
+    field_prefix: str = "",
 ) -> BudgetLine:
     route = _route(spec.route)
-    amount = _amount(spec.amount_pence, field="amount", positive=True)
-    allocations = _allocations(spec.allocations, line_amount=amount, line_label=route.label)
+    amount = _amount(spec.amount_pence, field=f"{field_prefix}amount", positive=True)
+    allocations = _allocations(
+        spec.allocations, line_amount=amount, line_label=route.label, field_prefix=field_prefix
+    )
     line = BudgetLine(
         envelope=envelope,
         position=position,
@@ -166,6 +173,84 @@ def envelope_create(
 
 
 @transaction.atomic
+def envelope_set(
+    *,
+    user: User,
+    decision: Decision,
+    description: str,
+    funding_source: str,
+    total_pence: int,
+    lines: Sequence[LineSpec],
+    expected_version: int | None = None,
+) -> BudgetEnvelope:
+    """Write a draft's own budget: its envelope, lines and allocations, replacing any
+    earlier version (a draft's money is not yet anyone's commitment)."""
+    locked = decision_lock_for_edit(decision, expected_version=expected_version)
+    description, funding_source = description.strip(), funding_source.strip()
+    if not description:
+        raise DomainError(
+            Messages.TEXT_REQUIRED, field="description", label="what the budget is for"
+        )
+    if not funding_source:
+        raise DomainError(
+            Messages.TEXT_REQUIRED, field="funding_source", label="the funding source"
+        )
+    total = _amount(total_pence, field="total", positive=True)
+    if not lines:
+        raise DomainError(Messages.BUDGET_NO_LINES, field="lines")
+    lines_total = sum(
+        _amount(spec.amount_pence, field=f"line-{i}-amount") for i, spec in enumerate(lines)
+    )
+    if lines_total != total:
+        raise DomainError(
+            Messages.LINES_UNBALANCED,
+            field="total",
+            lines_total=format_money(lines_total),
+            envelope_total=format_money(total),
+        )
+    envelope = BudgetEnvelope.objects.filter(decision=locked).first() or BudgetEnvelope(
+        decision=locked
+    )
+    envelope.description, envelope.funding_source = description, funding_source
+    envelope.total_pence = total
+    save_audited(envelope, user=user, reason="Budget saved")
+    for old in envelope.lines.filter(set_by=locked):
+        for allocation in old.allocations.all():
+            delete_audited(allocation, user=user, reason="Budget replaced")
+        delete_audited(old, user=user, reason="Budget replaced")
+    for index, spec in enumerate(lines):
+        _line_create(
+            user=user,
+            envelope=envelope,
+            spec=spec,
+            set_by=locked,
+            active=True,
+            position=index + 1,
+            reason="Budget saved",
+            field_prefix=f"line-{index}-",
+        )
+    decision_touch(locked, user=user, reason="Budget saved")
+    return envelope
+
+
+@transaction.atomic
+def budget_movement_remove(
+    *, user: User, movement: BudgetMovement, expected_version: int | None = None
+) -> None:
+    """Drop a proposed move (and the line it would create) from a draft."""
+    locked = decision_lock_for_edit(movement.decision, expected_version=expected_version)
+    movement = BudgetMovement.objects.select_related("target_line").get(
+        pk=movement.pk, decision=locked, applied_at=None
+    )
+    target = movement.target_line
+    delete_audited(movement, user=user, reason="Budget movement removed")
+    for allocation in target.allocations.all():
+        delete_audited(allocation, user=user, reason="Budget movement removed")
+    delete_audited(target, user=user, reason="Budget movement removed")
+    decision_touch(locked, user=user, reason="Budget movement removed")
+
+
+@transaction.atomic
 def allocation_create(
     *, user: User, line: BudgetLine, financial_year: int | str, amount_pence: int
 ) -> Allocation:
@@ -195,13 +280,14 @@ def budget_movement_propose(
     description: str = "",
     allocations: Mapping[int | str, int] | None = None,
     over_commitment_reason: str = "",
+    expected_version: int | None = None,
 ) -> BudgetMovement:
     """Plan to move money from a line of an amended decision to a new line.
 
     Nothing moves until the amending decision is approved; until then the new
     line is inactive and the source line keeps its amount.
     """
-    locked = decision_lock_for_edit(decision)
+    locked = decision_lock_for_edit(decision, expected_version=expected_version)
     source = (
         BudgetLine.objects.select_for_update().select_related("envelope").get(pk=source_line.pk)
     )
@@ -241,6 +327,7 @@ def budget_movement_propose(
         over_commitment_reason=reason,
     )
     save_audited(movement, user=user, reason="Budget movement proposed")
+    decision_touch(locked, user=user, reason="Budget movement proposed")
     return movement
 
 

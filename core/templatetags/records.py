@@ -30,3 +30,8 @@ def markdown(text: str) -> SafeString:
 def get_amount(amounts: dict, key: int) -> int | None:
     """Look up a decision's amount in a {decision_pk: pence} mapping."""
     return amounts.get(key)
+
+
+@register.filter
+def sum_pence(values) -> int:
+    return sum(value or 0 for value in values)

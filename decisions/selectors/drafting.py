@@ -168,6 +168,7 @@ def decision_tasks(decision: Decision) -> list[TaskGroup]:
     links = decision.links_out.count()
     appendices = decision.appendices.count()
     declarations = [d for d in decision.declarations.all() if d.kind not in REVIEWER_DECLARATIONS]
+    has_budget = decision.budget_lines_set.exists() or decision.budget_movements.exists()
     confirmed = sum(d.is_confirmed for d in declarations)
 
     def status(done: bool, started: bool) -> str:
@@ -214,9 +215,9 @@ def decision_tasks(decision: Decision) -> list[TaskGroup]:
             [
                 Task(
                     "Budget",
-                    None,
-                    CANNOT_START,
-                    "Budgets are added in the funding step, which is not available yet.",
+                    _step(decision, "budget"),
+                    COMPLETED if has_budget else OPTIONAL,
+                    "The money this decision approves, or moves from a decision it amends.",
                 ),
                 Task(
                     "Related decisions",

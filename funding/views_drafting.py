@@ -1,0 +1,132 @@
+"""The budget step of a draft: its own budget, and money moved from decisions it amends."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from core.errors import DomainError, Messages
+from decisions.models import LinkKind
+from decisions.views.base import call_service, officer_decision, officer_required
+from funding.forms import BudgetForm, MovementForm, budget_initial
+from funding.models import BudgetEnvelope, BudgetLine, BudgetMovement
+from funding.money import format_money
+from funding.selectors import line_uncommitted_pence
+from funding.services import budget_movement_propose, budget_movement_remove, envelope_set
+
+
+def _sources(decision) -> list[tuple[BudgetLine, str]]:
+    """Active lines of the envelopes of approved decisions this draft amends."""
+    amended = decision.links_out.filter(kind=LinkKind.AMENDS).values_list("target_id", flat=True)
+    lines = (
+        BudgetLine.objects.active()
+        .filter(envelope__decision__in=list(amended), envelope__decision__state="approved")
+        .select_related("envelope__decision__decision_type")
+        .order_by("envelope__decision_id", "position")
+    )
+    return [
+        (
+            line,
+            f"{line.envelope.decision.reference}: {line.get_route_display()} – "
+            f"{format_money(line.amount_pence)} "
+            f"({format_money(max(line_uncommitted_pence(line), 0))} not yet committed)",
+        )
+        for line in lines
+    ]
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def budget(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = officer_decision(request, pk)
+    url = reverse("drafting:budget", kwargs={"pk": decision.pk})
+    envelope = BudgetEnvelope.objects.filter(decision=decision).first()
+    own_lines = list(
+        envelope.lines.filter(set_by=decision).prefetch_related("allocations") if envelope else []
+    )
+    initial, line_count, year_count = budget_initial(envelope, own_lines)
+    sources = _sources(decision)
+    which = request.POST.get("form") if request.method == "POST" else None
+    budget_form = BudgetForm(
+        request.POST if which == "budget" else None,
+        initial={**initial, "version": decision.version},
+        line_count=line_count,
+        year_count=year_count,
+    )
+    movement_form = MovementForm(
+        request.POST if which == "movement" else None,
+        initial={"version": decision.version},
+        sources=sources,
+    )
+    status = 200
+    try:
+        if which == "budget" and budget_form.is_valid() and not budget_form.expanding:
+            data = budget_form.cleaned_data
+            ok, _ = call_service(
+                budget_form,
+                lambda: envelope_set(
+                    user=request.user,
+                    decision=decision,
+                    description=data["description"],
+                    funding_source=data["funding_source"],
+                    total_pence=data["total"],
+                    lines=data["lines"],
+                    expected_version=data["version"],
+                ),
+            )
+            if ok:
+                messages.success(request, "Budget saved.")
+                return redirect(url)
+        elif which == "movement" and movement_form.is_valid():
+            data = movement_form.cleaned_data
+            line = get_object_or_404(BudgetLine, pk=data["source_line"])
+            ok, _ = call_service(
+                movement_form,
+                lambda: budget_movement_propose(
+                    user=request.user,
+                    decision=decision,
+                    source_line=line,
+                    amount_pence=data["amount"],
+                    route=data["route"],
+                    description=data["description"],
+                    allocations=data["allocations"],
+                    over_commitment_reason=data["over_commitment_reason"],
+                    expected_version=data["version"],
+                ),
+            )
+            if ok:
+                messages.success(request, "Budget movement added.")
+                return redirect(url)
+        elif which == "remove-movement":
+            movement = get_object_or_404(BudgetMovement, pk=request.POST.get("movement"))
+            budget_movement_remove(
+                user=request.user,
+                movement=movement,
+                expected_version=int(request.POST.get("version") or 0),
+            )
+            messages.success(request, "Budget movement removed.")
+            return redirect(url)
+    except DomainError as error:
+        if error.template != Messages.EDIT_CONFLICT:
+            raise
+        messages.error(request, error.message)
+        status = 409
+    return render(
+        request,
+        "funding/budget.html",
+        {
+            "decision": decision,
+            "form": budget_form if which != "movement" else movement_form,
+            "budget_form": budget_form,
+            "movement_form": movement_form,
+            "rows": budget_form.rows(),
+            "sources": sources,
+            "movements": decision.budget_movements.select_related(
+                "source_line__envelope__decision__decision_type", "target_line"
+            ).prefetch_related("target_line__allocations"),
+        },
+        status=status,
+    )

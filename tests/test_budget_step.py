@@ -1,0 +1,194 @@
+"""The budget step of a draft: money typed as people write it, grids that must balance,
+and money moved from an amended decision only when the amendment is approved."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from core.errors import DomainError, Messages
+from decisions.models import Decision
+from decisions.services import (
+    decision_approve,
+    decision_clear,
+    decision_link_create,
+    decision_reject,
+    decision_return,
+    decision_sign,
+    decision_submit,
+)
+from funding.models import Allocation, BudgetEnvelope, BudgetLine, BudgetMovement
+from funding.services import budget_movement_propose
+from tests.factories import UserFactory, complete_draft, draft_decision
+from tests.helpers import page_text
+
+GOOD = {
+    "form": "budget",
+    "line_count": "1",
+    "year_count": "4",
+    "description": "Access and coordination support",
+    "funding_source": "Core funding",
+    "total": "£1.8m",
+    "line-0-route": "direct_award_reg_12_7",
+    "line-0-amount": "1,800,000",
+    "year-0": "2024/25",
+    "year-1": "2025/26",
+    "year-2": "2026/27",
+    "year-3": "2027/28",
+    "line-0-year-0": "450000",
+    "line-0-year-1": "£600,000",
+    "line-0-year-2": "£0.6m",
+    "line-0-year-3": "150,000",
+}
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    return client
+
+
+def post(client, decision, **changes):
+    decision.refresh_from_db()
+    data = {**GOOD, "version": decision.version, **changes}
+    return client.post(reverse("drafting:budget", kwargs={"pk": decision.pk}), data)
+
+
+def test_a_budget_with_four_years_is_saved_and_previewed(officer_client, officer):
+    draft = draft_decision(user=officer)
+    response = post(officer_client, draft)
+    assert response.status_code == 302
+    envelope = BudgetEnvelope.objects.get(decision=draft)
+    assert envelope.total_pence == 1_800_000_00
+    line = envelope.lines.get()
+    assert {a.financial_year_label: a.amount_pence for a in line.allocations.all()} == {
+        "2024/25": 450_000_00, "2025/26": 600_000_00, "2026/27": 600_000_00,
+        "2027/28": 150_000_00,
+    }  # fmt: skip
+    text = page_text(officer_client.get(reverse("drafting:preview", kwargs={"pk": draft.pk})))
+    assert (
+        "Proposed Expenditure 2024/25 2025/26 2026/27 2027/28 Total "
+        "Amount £450,000 £600,000 £600,000 £150,000 £1,800,000"
+    ) in text
+    # Saving again replaces the budget rather than adding to it.
+    assert post(officer_client, draft, total="2m", **{"line-0-amount": "2m",
+                "line-0-year-3": "350,000"}).status_code == 302  # fmt: skip
+    assert BudgetLine.objects.filter(set_by=draft).count() == 1
+    assert BudgetEnvelope.objects.get(decision=draft).total_pence == 2_000_000_00
+
+
+@pytest.mark.parametrize("bad", ["abc", "£1.8x", "1,80,000", "12.345", "-5", "£", "1e6"])
+def test_bad_money_is_a_clear_error_and_nothing_typed_is_lost(officer_client, officer, bad):
+    draft = draft_decision(user=officer)
+    response = post(officer_client, draft, **{"line-0-year-2": bad})
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Enter an amount" in text
+    body = response.content.decode()
+    assert f'value="{bad}"' in body or bad == "£" and 'value="£"' in body
+    assert 'value="Access and coordination support"' in body
+    assert not BudgetEnvelope.objects.exists()
+
+
+def test_unbalanced_lines_and_allocations(officer_client, officer):
+    draft = draft_decision(user=officer)
+    text = page_text(post(officer_client, draft, total="£2m"))
+    assert "The budget lines add up to £1,800,000 but the envelope total is £2,000,000." in text
+    text = page_text(post(officer_client, draft, **{"line-0-year-3": "140,000"}))
+    assert "add up to £1,790,000 but the line is £1,800,000" in text
+    assert not BudgetEnvelope.objects.exists() and not Allocation.objects.exists()
+
+
+def test_financial_years_must_be_real_unrepeated_and_in_order(officer_client, officer):
+    draft = draft_decision(user=officer)
+    text = page_text(post(officer_client, draft, **{"year-1": "2025/27"}))
+    assert "Enter a financial year as two consecutive years" in text
+    text = page_text(post(officer_client, draft, **{"year-1": "2024/25"}))
+    assert "2024/25 appears more than once" in text
+    text = page_text(post(officer_client, draft, **{"year-0": "2025/26", "year-1": "2024/25"}))
+    assert "Enter the financial years in order, earliest first." in text
+    assert not BudgetEnvelope.objects.exists()
+
+
+def test_add_line_keeps_what_was_typed(officer_client, officer):
+    draft = draft_decision(user=officer)
+    response = post(officer_client, draft, add_line="1")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'name="line-1-route"' in body and 'value="1,800,000"' in body
+    assert not BudgetEnvelope.objects.exists()
+
+
+@pytest.fixture
+def amending(officer, pcd_1406):
+    draft = complete_draft(user=officer, title="Amends PCD 1406")
+    decision_link_create(user=officer, decision=draft, target_reference="PCD 1406", kind="amends")
+    return draft
+
+
+def move(officer_client, decision, source, **changes):
+    decision.refresh_from_db()
+    data = {
+        "form": "movement",
+        "version": decision.version,
+        "source_line": source.pk,
+        "amount": "£100,000",
+        "route": "grant",
+        "move-year-0": "2026/27",
+        "move-amount-0": "100000",
+        "over_commitment_reason": "",
+        **changes,
+    }
+    return officer_client.post(reverse("drafting:budget", kwargs={"pk": decision.pk}), data)
+
+
+def test_moving_money_needs_a_reason_when_it_is_already_committed(officer_client, amending):
+    source = BudgetLine.objects.get(envelope__decision__reference_number=1406,
+                                    route="open_procurement")  # fmt: skip
+    text = page_text(move(officer_client, amending, source))
+    assert "You cannot move £100,000: the line holds £0 that is not yet committed." in text
+    text = page_text(move(officer_client, amending, source, amount="£20m",
+                          over_commitment_reason="Agreed"))  # fmt: skip
+    assert "You cannot move £20,000,000" in text
+    assert not BudgetMovement.objects.filter(decision=amending).exists()
+    response = move(officer_client, amending, source, over_commitment_reason="Finance agreed")
+    assert response.status_code == 302
+    assert BudgetMovement.objects.filter(decision=amending).count() == 1
+
+
+@pytest.mark.parametrize("ending", ["return", "reject", "approve"])
+def test_money_moves_only_when_the_amendment_is_approved(officer, pcd_1406, amending, ending):
+    source = pcd_1406.budget_envelope.lines.get(route="open_procurement")
+    budget_movement_propose(
+        user=officer, decision=amending, source_line=source, amount_pence=100_000_00,
+        route="grant", allocations={2026: 100_000_00}, over_commitment_reason="Agreed",
+    )  # fmt: skip
+    head = UserFactory(role=Role.HEAD_OF_SERVICE)
+    ceo = UserFactory(role=Role.CHIEF_EXECUTIVE)
+    dmpc = UserFactory(role=Role.DMPC)
+    decision = decision_submit(user=officer, decision=amending)
+    decision = decision_clear(user=head, decision=decision)
+    decision = decision_sign(user=ceo, decision=decision)
+    if ending == "return":
+        decision_return(user=dmpc, decision=decision, comment="No")
+    elif ending == "reject":
+        decision_reject(user=dmpc, decision=decision, comment="No")
+    else:
+        decision_approve(user=dmpc, decision=decision)
+    source.refresh_from_db()
+    new_line = BudgetLine.objects.get(set_by=amending)
+    envelope_sum = sum(line.amount_pence for line in pcd_1406.budget_envelope.lines.active())
+    assert envelope_sum == 17_200_000_00  # moved, never copied
+    if ending == "approve":
+        assert source.amount_pence == 15_300_000_00 and new_line.active
+    else:
+        assert source.amount_pence == 15_400_000_00 and not new_line.active
+
+
+def test_a_ceod_budget_sets_its_value_for_the_scheme_of_delegation(officer_client, officer):
+    draft = complete_draft(user=officer, type_code="CEOD", title="Small grant")
+    assert post(officer_client, draft, total="£600k", **{"line-0-amount": "600,000",
+                "line-0-year-0": "", "line-0-year-1": "", "line-0-year-2": "",
+                "line-0-year-3": ""}).status_code == 302  # fmt: skip
+    with pytest.raises(DomainError) as error:
+        decision_submit(user=officer, decision=Decision.objects.get(pk=draft.pk))
+    assert error.value.template == Messages.OVER_DELEGATION_LIMIT
