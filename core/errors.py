@@ -67,6 +67,10 @@ class Messages:
     )
     BUDGET_NO_LINES = "Add at least one budget line."
     FINANCIAL_YEARS_ORDER = "Enter the financial years in order, earliest first."
+    COMMITMENT_NOT_ALLOWED = (
+        "Only records managers, or the officers of the decision, can record commitments."
+    )
+    COMMITMENT_LINE_NOT_APPROVED = "Commitments can only be recorded against approved budget lines."
     ENVELOPE_EXISTS = "{reference} already has a budget envelope."
     MOVE_EXCEEDS_SOURCE = (
         "You cannot move {amount}: the line holds {available} that is not yet committed."
@@ -78,7 +82,12 @@ class Messages:
 # Refusals about who is acting (HTTP 403); the others are about the state (409) or
 # the input (shown next to the field).
 PERMISSION_MESSAGES = frozenset(
-    {Messages.ROLE_REQUIRED, Messages.OWN_DECISION, Messages.NOT_YOUR_DRAFT}
+    {
+        Messages.ROLE_REQUIRED,
+        Messages.OWN_DECISION,
+        Messages.NOT_YOUR_DRAFT,
+        Messages.COMMITMENT_NOT_ALLOWED,
+    }
 )
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("decisions/<int:pk>/sections/<int:kind>/", steps.section, name="section"),
     path("decisions/<int:pk>/paragraphs/<int:item>/", steps.paragraph_edit, name="paragraph"),
     path("decisions/<int:pk>/budget/", funding_steps.budget, name="budget"),
+    path("decisions/<int:pk>/commitments/", funding_steps.commitments, name="commitments"),
     path("decisions/<int:pk>/links/", steps.links, name="links"),
     path("decisions/<int:pk>/links/<int:item>/", steps.link_remove, name="link"),
     path("decisions/<int:pk>/appendices/", steps.appendices, name="appendices"),

@@ -279,3 +279,40 @@ class MovementForm(forms.Form):
                 allocations[year] = pence
         data["allocations"] = allocations
         return data
+
+
+class CommitmentForm(forms.Form):
+    line = forms.TypedChoiceField(
+        label="Budget line",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the budget line"},
+    )
+    kind = forms.ChoiceField(
+        label="Contract or grant?",
+        choices=[("contract", "Contract"), ("grant", "Grant")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose contract or grant"},
+    )
+    counterparty = forms.CharField(
+        label="Awarded to",
+        max_length=300,
+        error_messages={"required": "Enter who it is awarded to"},
+    )
+    max_value = MoneyField(
+        label="Maximum value", error_messages={"required": "Enter the maximum value"}
+    )
+    awarded_on = forms.DateField(
+        label="Date awarded (optional)",
+        required=False,
+        help_text="For example, 29/2/2024",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={"invalid": "Enter the date awarded as day/month/year, like 29/2/2024"},
+    )
+    description = forms.CharField(
+        label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, lines: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["line"].choices = [(line.pk, label) for line, label in lines]

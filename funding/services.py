@@ -364,6 +364,22 @@ def commitment_create(
     authorised_by: Decision | None = None,
     description: str = "",
 ) -> Commitment:
+    """Record a contract or grant awarded against an approved decision's line.
+
+    Records managers may record against any line; officers only against lines of
+    decisions they drafted. Over-commitment is allowed (reality sometimes is) and
+    shown as a warning with the figures on every report.
+    """
+    line = BudgetLine.objects.select_related("set_by").get(pk=line.pk)
+    decision = line.set_by
+    drafter = decision.drafted_by_id == user.pk or decision.shared_with.filter(pk=user.pk).exists()
+    if not (
+        user.has_perm("decisions.manage_records")
+        or (drafter and user.has_perm("decisions.draft_decision"))
+    ):
+        raise DomainError(Messages.COMMITMENT_NOT_ALLOWED)
+    if decision.state != "approved" or not line.active:
+        raise DomainError(Messages.COMMITMENT_LINE_NOT_APPROVED, field="line")
     commitment = Commitment(
         line=line,
         kind=CommitmentKind(kind),

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from core.errors import DomainError, Messages
-from decisions.models import LinkKind
+from core.errors import PERMISSION_MESSAGES, DomainError, Messages
+from decisions.models import Decision, LinkKind
+from decisions.selectors.drafting import decision_for_internal_user
 from decisions.views.base import call_service, officer_decision, officer_required
-from funding.forms import BudgetForm, MovementForm, budget_initial
+from funding.forms import BudgetForm, CommitmentForm, MovementForm, budget_initial
 from funding.models import BudgetEnvelope, BudgetLine, BudgetMovement
 from funding.money import format_money
+from funding.reports import envelope_report
 from funding.selectors import line_uncommitted_pence
-from funding.services import budget_movement_propose, budget_movement_remove, envelope_set
+from funding.services import (
+    budget_movement_propose,
+    budget_movement_remove,
+    commitment_create,
+    envelope_set,
+)
 
 
 def _sources(decision) -> list[tuple[BudgetLine, str]]:
@@ -129,4 +138,57 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
             ).prefetch_related("target_line__allocations"),
         },
         status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitments(request: HttpRequest, pk: int) -> HttpResponse:
+    """Contracts and grants awarded against the lines an approved decision set."""
+    decision = decision_for_internal_user(request.user, pk)
+    if decision is None:
+        raise Http404("No decision you can see has that number.")
+    lines = list(
+        BudgetLine.objects.active()
+        .filter(set_by=decision)
+        .select_related("envelope__decision__decision_type")
+        .prefetch_related("commitments")
+        .order_by("envelope_id", "position")
+    )
+    choices = [
+        (
+            line,
+            f"{line.get_route_display()} – {format_money(line.amount_pence)} "
+            f"({format_money(line_uncommitted_pence(line))} headroom)",
+        )
+        for line in lines
+    ]
+    form = CommitmentForm(request.POST or None, lines=choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        line = next((line for line in lines if line.pk == data["line"]), None)
+        try:
+            commitment_create(
+                user=request.user,
+                line=line,
+                kind=data["kind"],
+                counterparty=data["counterparty"],
+                max_value_pence=data["max_value"],
+                awarded_on=data["awarded_on"],
+                authorised_by=decision,
+                description=data["description"],
+            )
+        except DomainError as error:
+            if error.template in PERMISSION_MESSAGES:
+                raise PermissionDenied(error.message) from error
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "Commitment recorded.")
+            return redirect("drafting:commitments", pk=decision.pk)
+    envelope = lines[0].envelope if lines else None
+    report = envelope_report(envelope, visible=Decision.objects.approved()) if envelope else None
+    return render(
+        request,
+        "funding/commitments.html",
+        {"decision": decision, "form": form, "report": report, "has_lines": bool(lines)},
     )
