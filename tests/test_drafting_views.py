@@ -52,7 +52,7 @@ def test_officer_creates_a_draft_and_sees_the_task_list(officer_client, officer)
     assert "Add a paragraph to section 1: Introduction and background" in text
     assert "Confirm the Financial Advice declaration" in text
     assert "1. Introduction and background Not started" in text
-    assert "Budget Budgets are added in the funding step" in text
+    assert "Budget The money this decision approves" in text
     assert decision.drafted_by == officer
 
 
