@@ -154,3 +154,39 @@ def test_officer_submits_from_the_task_list(client, people):
     assert response.status_code == 302
     decision.refresh_from_db()
     assert decision.state == "submitted" and decision.reference
+
+
+STATES_FOR_VIEWS = ["draft", "submitted", "cleared", "awaiting_approval", "approved"]
+
+
+@pytest.mark.parametrize("state", STATES_FOR_VIEWS)
+def test_every_action_through_the_views_answers_302_403_409_or_404(client, people, state):
+    """Through HTTP: allowed actions redirect; the wrong person gets 403 (or 404 if the
+    decision is not theirs to see); the wrong moment gets 409. Refusals write nothing."""
+    from decisions.services import ACTION_SERVICES
+    from decisions.workflow import TRANSITIONS
+
+    path = {"draft": [], "submitted": ["submit"], "cleared": ["submit", "clear"],
+            "awaiting_approval": ["submit", "clear", "sign"],
+            "approved": ["submit", "clear", "sign", "approve"]}[state]  # fmt: skip
+    actor_of = {"submit": "officer", "clear": "head", "sign": "ceo", "approve": "dmpc"}
+    data = {"comment": "Because.", "confirm": "on", "has_interests": "no", "password": PASSWORD}
+    for action, transition in TRANSITIONS.items():
+        decision = complete_draft(user=people["officer"], title=f"{state} {action}")
+        for step in path:
+            ACTION_SERVICES[step](user=people[actor_of[step]], decision=decision)
+        allowed_role = transition.actor_for(state, "dmpc")
+        for name in ("officer", "head", "ceo", "dmpc"):
+            events = DecisionEvent.objects.filter(decision=decision).count()
+            client.force_login(people[name])
+            response = client.post(url("act", decision, action=action), data)
+            role_of = {"officer": "officer", "head": "head_of_service",
+                       "ceo": "chief_executive", "dmpc": "dmpc"}[name]  # fmt: skip
+            if allowed_role == role_of:
+                assert response.status_code == 302, (state, action, name)
+                assert DecisionEvent.objects.filter(decision=decision).count() == events + 1
+                break
+            assert response.status_code in (403, 404, 409), (state, action, name)
+            if allowed_role is None and response.status_code != 404:
+                assert response.status_code == 409, (state, action, name)
+            assert DecisionEvent.objects.filter(decision=decision).count() == events

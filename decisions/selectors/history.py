@@ -50,10 +50,13 @@ def _short(value) -> str:
 
 def _edits(records: QuerySet, label) -> list[Edit]:
     model = records.model
+    # The fields history keeps (some, like the search index, are excluded from it).
     fields = [
         f.attname
-        for f in model.instance_type._meta.concrete_fields
-        if f.name not in _IGNORED_FIELDS and f.attname not in _IGNORED_FIELDS
+        for f in model._meta.concrete_fields
+        if not f.name.startswith("history_")
+        and f.name not in _IGNORED_FIELDS
+        and f.attname not in _IGNORED_FIELDS
     ]
     edits = []
     ordered = records.select_related("history_user").order_by("id", "history_date", "history_id")
