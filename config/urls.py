@@ -7,6 +7,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("work/", include("decisions.urls_drafting")),
+    # Open data first: its /decisions/feed/ and /decisions/export/ would otherwise be
+    # taken for decision references by decisions/<slug>/.
+    path("", include("decisions.urls_open_data")),
     path("decisions/", include("decisions.urls")),
     path("", include("funding.urls")),
 ]

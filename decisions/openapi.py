@@ -151,10 +151,21 @@ SCHEMAS: dict[str, Schema] = {
             "budget": _ref("Budget"),
             "links": _array(_ref("Link")),
             "appendices": _array(_ref("Appendix")),
-            "pdf": _nullable_string(
-                "The published PDF. Always null for now: PDFs are not yet offered here.",
-                format="uri",
-            ),
+            "pdf": {
+                "oneOf": [
+                    {"type": "null"},
+                    _object(
+                        {
+                            "url": _string("The PDF as rendered at approval.", format="uri"),
+                            "size_bytes": {"type": "integer", "minimum": 1},
+                            "sha256": _string(
+                                "SHA-256 of the PDF's bytes, hex.", pattern="^[0-9a-f]{64}$"
+                            ),
+                        }
+                    ),
+                ],
+                "description": "The published PDF, or null if there is none.",
+            },
         },
         "A published decision's Part 1 record. All text is plain text.",
     ),

@@ -39,6 +39,13 @@ def _render_each_distinct_pdf_once(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    # Argon2 is deliberately slow; tests of hashing itself opt out with a marker.
+    if "real_password_hashing" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -28,8 +28,11 @@ def test_sign_in_and_out(client, officer):
     assert client.get("/work/").status_code == 302
 
 
-def test_passwords_are_hashed_with_argon2(officer):
-    assert officer.password.startswith("argon2")
+@pytest.mark.real_password_hashing
+def test_passwords_are_hashed_with_argon2(db):
+    from tests.factories import UserFactory
+
+    assert UserFactory().password.startswith("argon2")
 
 
 def test_wrong_password_is_a_clear_error_that_keeps_the_username(client, officer):

@@ -124,9 +124,7 @@ def submission_problems(decision: Decision) -> list[Problem]:
         )
     if decision.has_part2 and not Part2.objects.filter(decision=decision).exists():
         problems.append(Problem("Write the Part 2 content", _step(decision, "part2", "id_content")))
-    for movement in decision.budget_movements.select_related("source_line").filter(
-        applied_at=None
-    ):
+    for movement in decision.budget_movements.select_related("source_line").filter(applied_at=None):
         if movement.amount_pence > movement.source_line.amount_pence:
             problems.append(
                 Problem(

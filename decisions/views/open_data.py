@@ -31,7 +31,7 @@ from django.views.decorators.http import require_safe
 
 from core.errors import DomainError
 from core.text import plain_text
-from decisions.models import Decision, DecisionType
+from decisions.models import Decision, DecisionType, PublishedDocument
 from decisions.openapi import OPENAPI_DOCUMENT
 from decisions.selectors import (
     decision_public_links,
@@ -39,10 +39,10 @@ from decisions.selectors import (
     published_decision_by_slug,
     published_decisions,
 )
+from decisions.selectors.search import Filters, filter_published
 from funding.financial_years import format_financial_year, parse_financial_year
 from funding.models import BudgetLine
 from funding.money import PENCE_PER_POUND, format_money, parse_money
-from decisions.selectors.search import Filters, filter_published
 from funding.selectors import (
     decision_budget_lines,
     decision_value_pence,
@@ -220,10 +220,16 @@ def _links(request: HttpRequest, decision: Decision) -> list[dict[str, str]]:
     ]
 
 
-def _pdf_url(request: HttpRequest, decision: Decision) -> str | None:
-    # Hook: the published PDF is not served yet. When it is, return its absolute URL
-    # (e.g. /decisions/<slug>/pdf/) here and describe it in decisions/openapi.py.
-    return None
+def _pdf_url(request: HttpRequest, decision: Decision) -> dict[str, Any] | None:
+    """The published PDF: where it is, its size and its SHA-256 (to check a copy)."""
+    document = PublishedDocument.objects.filter(decision=decision).first()
+    if document is None:
+        return None
+    return {
+        "url": request.build_absolute_uri(reverse("decisions:pdf", args=[decision.slug])),
+        "size_bytes": document.size_bytes,
+        "sha256": document.sha256,
+    }
 
 
 def _detail(request: HttpRequest, decision: Decision, value_pence: int) -> dict[str, Any]:

@@ -1,0 +1,131 @@
+"""Nothing of a draft, a deferred decision or a Part 2 reaches any public surface,
+until a deferral date comes, when the deferred decision appears everywhere."""
+
+import datetime as dt
+import shutil
+import subprocess
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from decisions.services import (
+    decision_import_approved,
+    decision_public_access_set,
+    part2_save,
+    reference_reserve,
+)
+from tests.factories import complete_draft, draft_decision
+
+MARKER = "QUOKKA7431"
+DEFERRED_MARKER = "WOMBAT5512"
+
+
+def public_urls(slugs):
+    urls = [
+        "/decisions/",
+        f"/decisions/?q={MARKER}",
+        f"/decisions/?q={DEFERRED_MARKER}",
+        "/decisions/feed/",
+        "/api/decisions/",
+        f"/api/decisions/?q={DEFERRED_MARKER}",
+        "/api/openapi.json",
+        "/decisions/export/decisions.csv",
+        "/decisions/export/allocations.csv",
+        "/sitemap.xml",
+        "/reports/financial-years/",
+        "/reports/financial-years.csv",
+        "/reports/envelopes/pcd-1406/",
+        "/open-data/",
+        "/accessibility/",
+        "/decisions/no-such-decision/",
+    ]
+    for slug in slugs:
+        urls += [f"/decisions/{slug}/", f"/api/decisions/{slug}/", f"/decisions/{slug}/pdf/"]
+    return urls
+
+
+def body_of(client, url, tmp_path):
+    """The response's text, without the visitor's own search words echoed back."""
+    status, body = _raw_body(client, url, tmp_path)
+    for marker in (MARKER, DEFERRED_MARKER):
+        body = body.replace(f'value="{marker}"', 'value=""')
+    return status, body
+
+
+def _raw_body(client, url, tmp_path):
+    response = client.get(url)
+    if response.get("Content-Type") == "application/pdf":
+        data = b"".join(response.streaming_content)
+        path = tmp_path / "leak.pdf"
+        path.write_bytes(data)
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+        return response.status_code, text.stdout.decode()
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return response.status_code, content.decode()
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
+def test_markers_appear_nowhere_public_until_the_deferral_ends(client, demo, officer, tmp_path):
+    # A draft (numbered, as if submitted) with the marker in its title.
+    draft = draft_decision(user=officer, title=f"Draft {MARKER}")
+    draft = reference_reserve(user=officer, decision=draft, number=7001)
+    # An approved decision whose Part 2 holds the marker.
+    secret = complete_draft(user=officer, title="Open title with a secret Part 2")
+    part2_save(
+        user=officer,
+        decision=secret,
+        content=f"Confidential {MARKER}",
+        legal_rationale=f"Section 43 {MARKER}",
+    )
+    secret = reference_reserve(user=officer, decision=secret, number=7002)
+    decision_import_approved(
+        user=officer, decision=secret, reference_number=7002, approved_at=timezone.now()
+    )
+    # An approved decision deferred for 30 days, with a marker in its title.
+    deferred = complete_draft(user=officer, title=f"Deferred {DEFERRED_MARKER}")
+    decision_public_access_set(
+        user=officer,
+        decision=deferred,
+        deferred=True,
+        reason=f"Contract not signed {DEFERRED_MARKER}",
+        until=timezone.localdate() + dt.timedelta(days=30),
+        has_part2=False,
+    )
+    deferred = reference_reserve(user=officer, decision=deferred, number=7003)
+    decision_import_approved(
+        user=officer, decision=deferred, reference_number=7003, approved_at=timezone.now()
+    )
+
+    slugs = ["pcd-7001", "pcd-7002", "pcd-7003", "pcd-1620"]
+    for url in public_urls(slugs):
+        status, body = body_of(client, url, tmp_path)
+        assert status < 500, url
+        assert MARKER not in body, url
+        assert DEFERRED_MARKER not in body, url
+        assert "PCD 7001" not in body and "PCD 7003" not in body, url
+    from tests.helpers import page_text
+
+    assert "Open title with a secret Part 2" in body_of(client, "/decisions/", tmp_path)[1]
+    detail = page_text(body_of(client, "/decisions/pcd-7002/", tmp_path)[1])
+    assert "Is there a Part 2 form? Yes" in detail
+
+    with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
+        for url in (
+            "/decisions/",
+            f"/decisions/?q={DEFERRED_MARKER}",
+            "/decisions/pcd-7003/",
+            "/decisions/pcd-7003/pdf/",
+            "/decisions/feed/",
+            "/api/decisions/",
+            "/api/decisions/pcd-7003/",
+            "/decisions/export/decisions.csv",
+            "/sitemap.xml",
+        ):
+            status, body = body_of(client, url, tmp_path)
+            assert status == 200, url
+            assert DEFERRED_MARKER in body or "pcd-7003" in body, url
+        # The Part 2 and the draft stay hidden for ever.
+        for url in public_urls(slugs):
+            status, body = body_of(client, url, tmp_path)
+            assert MARKER not in body, url

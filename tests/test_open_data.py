@@ -1,0 +1,575 @@
+"""Open data: the Atom feed, the JSON API and its OpenAPI document, the CSV downloads,
+the sitemap and the accessibility statement. Published Part 1 content only, ever."""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import get_resolver, resolve
+from django.utils import timezone
+
+from decisions.demo import pcd_1406, pcd_1620
+from decisions.openapi import OPENAPI_DOCUMENT
+from decisions.services import (
+    appendix_add,
+    decision_import_approved,
+    decision_public_access_set,
+    part2_save,
+    reference_reserve,
+)
+from decisions.views.open_data import DecisionFilters, csv_safe
+from tests.accessibility import axe_violations
+from tests.factories import draft_decision
+from tests.helpers import page_text
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+BASE = "http://testserver"
+
+
+def approve(user, decision, number, *, approved_at=None):
+    decision.refresh_from_db()
+    if decision.deferred is None:
+        decision = decision_public_access_set(
+            user=user, decision=decision, deferred=False, has_part2=False
+        )
+    decision = reference_reserve(user=user, decision=decision, number=number)
+    return decision_import_approved(
+        user=user,
+        decision=decision,
+        reference_number=number,
+        approved_at=approved_at or timezone.now(),
+    )
+
+
+def money(pence, display):
+    return {"pence": pence, "display": display}
+
+
+def references(response):
+    assert response.status_code == 200, response.content
+    return [result["reference"] for result in response.json()["results"]]
+
+
+def xml(response):
+    return ET.fromstring(response.content)  # noqa: S314 - our own response, in a test
+
+
+def csv_rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+
+
+# --- A small checker for the OpenAPI schemas (JSON Schema subset they use) ------------
+
+_JSON_TYPES = {
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    str: "string",
+    type(None): "null",
+    list: "array",
+    dict: "object",
+}
+
+
+def _resolve(schema):
+    while "$ref" in schema:
+        name = schema["$ref"].removeprefix("#/components/schemas/")
+        schema = OPENAPI_DOCUMENT["components"]["schemas"][name]
+    return schema
+
+
+def assert_matches(value, schema, path="$"):
+    schema = _resolve(schema)
+    allowed = schema.get("type")
+    if allowed is not None:
+        allowed = allowed if isinstance(allowed, list) else [allowed]
+        assert _JSON_TYPES[type(value)] in allowed, f"{path}: {value!r} is not {allowed}"
+    if "enum" in schema:
+        assert value in schema["enum"], f"{path}: {value!r} not in enum"
+    if isinstance(value, str):
+        if "pattern" in schema:
+            assert re.search(schema["pattern"], value), f"{path}: {value!r}"
+        if schema.get("format") == "date":
+            dt.date.fromisoformat(value)
+        if schema.get("format") == "uri":
+            assert value.startswith(BASE), f"{path}: {value!r}"
+    if isinstance(value, int) and "minimum" in schema:
+        assert value >= schema["minimum"], path
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        missing = set(schema.get("required", [])) - set(value)
+        assert not missing, f"{path}: missing {missing}"
+        extra = schema.get("additionalProperties")
+        if extra is False:
+            assert set(value) <= set(properties), f"{path}: extra {set(value) - set(properties)}"
+        for key, item in value.items():
+            item_schema = properties.get(key, extra if isinstance(extra, dict) else {})
+            assert_matches(item, item_schema, f"{path}.{key}")
+    if isinstance(value, list) and "items" in schema:
+        for index, item in enumerate(value):
+            assert_matches(item, schema["items"], f"{path}[{index}]")
+
+
+def response_schema(path, status):
+    responses = OPENAPI_DOCUMENT["paths"][path]["get"]["responses"]
+    return responses[str(status)]["content"]["application/json"]["schema"]
+
+
+# --- Atom feed -------------------------------------------------------------------------
+
+
+def test_feed_lists_published_decisions_newest_first(client, demo):
+    response = client.get("/decisions/feed/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    entries = xml(response).findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [
+        f"PCD 1620: {pcd_1620.TITLE}",
+        f"PCD 1406: {pcd_1406.TITLE}",
+    ]
+    entry = entries[0]
+    assert entry.find(f"{ATOM}link").get("href") == f"{BASE}/decisions/pcd-1620/"
+    assert entry.findtext(f"{ATOM}updated") == "2024-03-01T12:00:00+00:00"
+    assert entry.findtext(f"{ATOM}summary").startswith(
+        "This decision seeks approval to amend the procurement route for £1.8million"
+    )
+
+
+def test_feed_summary_is_plain_text_escaped_for_its_html_type(client, officer):
+    approve(officer, draft_decision(user=officer, summary="Costs < £5 & *rising*"), 501)
+    entry = xml(client.get("/decisions/feed/")).find(f"{ATOM}entry")
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    # Markdown emphasis gone; "<" reaches a feed reader as text, not as a tag.
+    assert summary.text == "Costs &lt; £5 &amp; rising"
+
+
+def test_feed_is_limited_to_the_newest(client, demo, monkeypatch):
+    monkeypatch.setattr("decisions.views.open_data.FEED_SIZE", 1)
+    entries = xml(client.get("/decisions/feed/")).findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title")[:8] for e in entries] == ["PCD 1620"]
+
+
+# --- JSON list -------------------------------------------------------------------------
+
+
+def test_api_list_shows_published_decisions_newest_first(client, demo):
+    body = client.get("/api/decisions/").json()
+    assert (body["count"], body["next"], body["previous"]) == (2, None, None)
+    assert body["results"] == [
+        {
+            "reference": "PCD 1620",
+            "slug": "pcd-1620",
+            "title": pcd_1620.TITLE,
+            "type": {"code": "PCD", "name": "DMPC Decision"},
+            "url": f"{BASE}/decisions/pcd-1620/",
+            "api_url": f"{BASE}/api/decisions/pcd-1620/",
+            "date_signed": "2024-03-01",
+            "date_published": "2024-03-01",
+            "value": money(180_000_000, "£1,800,000"),
+        },
+        {
+            "reference": "PCD 1406",
+            "slug": "pcd-1406",
+            "title": pcd_1406.TITLE,
+            "type": {"code": "PCD", "name": "DMPC Decision"},
+            "url": f"{BASE}/decisions/pcd-1406/",
+            "api_url": f"{BASE}/api/decisions/pcd-1406/",
+            "date_signed": "2023-03-09",
+            "date_published": "2023-03-09",
+            "value": money(1_720_000_000, "£17,200,000"),
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("year=2024", ["PCD 1620"]),
+        ("year=2023", ["PCD 1406"]),
+        ("year=2025", []),
+        ("type=CEOD", []),
+        ("type=pcd", ["PCD 1620", "PCD 1406"]),
+        ("financial_year=2024/25", ["PCD 1620"]),
+        ("financial_year=2027/28", ["PCD 1620"]),
+        ("financial_year=2030/31", []),
+        ("q=codesign", ["PCD 1620"]),
+        ("q=violence", ["PCD 1620", "PCD 1406"]),
+        ("q=zzyzx", []),
+        ("min_value=%C2%A32m", ["PCD 1406"]),
+        ("max_value=2,000,000", ["PCD 1620"]),
+        ("min_value=1800000&max_value=1800000", ["PCD 1620"]),
+        ("year=2024&type=PCD&financial_year=2024/25&q=codesign", ["PCD 1620"]),
+        ("unknown=ignored&year=", ["PCD 1620", "PCD 1406"]),
+    ],
+)
+def test_api_list_filters(client, demo, query, expected):
+    assert references(client.get(f"/api/decisions/?{query}")) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("year=abc", "year"),
+        ("year=20245", "year"),
+        ("year=2024%00", "year"),
+        ("type=XYZ", "type"),
+        ("financial_year=2024/26", "financial_year"),
+        ("financial_year=banana", "financial_year"),
+        ("min_value=lots", "min_value"),
+        ("min_value=-5", "min_value"),
+        ("max_value=1e400", "max_value"),
+        ("min_value=3m&max_value=1m", "max_value"),
+        ("page=0", "page"),
+        ("page=abc", "page"),
+        ("page=2", "page"),
+        ("q=" + "x" * 201, "q"),
+        ("q=a%00b", "q"),
+    ],
+)
+def test_api_list_rejects_bad_parameters_with_400(client, db, query, field):
+    response = client.get(f"/api/decisions/?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    errors = response.json()["errors"]
+    assert list(errors) == [field]
+    assert all(isinstance(message, str) and message for message in errors[field])
+    assert_matches(response.json(), response_schema("/api/decisions/", 400))
+
+
+@pytest.mark.parametrize("q", ['"', "&|!", "(", "'", "-violence", "a:*", "\\", "%", "_"])
+def test_api_list_keywords_with_search_syntax_never_fail(client, demo, q):
+    response = client.get("/api/decisions/", {"q": q})
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+
+
+def test_api_list_pages_by_twenty_without_a_query_per_decision(
+    client, officer, django_assert_max_num_queries
+):
+    for number in range(1, 24):
+        approve(officer, draft_decision(user=officer, title=f"Decision {number}"), number)
+    # Type check, count, page: the same whatever the page holds.
+    with django_assert_max_num_queries(3):
+        first = client.get("/api/decisions/?type=PCD").json()
+    assert first["count"] == 23 and len(first["results"]) == 20
+    assert first["next"] == f"{BASE}/api/decisions/?type=PCD&page=2"
+    assert first["previous"] is None
+    assert first["results"][0]["value"] == money(0, "£0")
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 3
+    assert second["next"] is None
+    assert second["previous"] == f"{BASE}/api/decisions/?type=PCD&page=1"
+    assert {r["reference"] for r in first["results"] + second["results"]} == {
+        f"PCD {number}" for number in range(1, 24)
+    }
+
+
+# --- JSON detail -----------------------------------------------------------------------
+
+
+def test_api_detail_of_pcd_1620(client, demo):
+    response = client.get("/api/decisions/pcd-1620/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["reference"] == "PCD 1620"
+    assert body["url"] == f"{BASE}/decisions/pcd-1620/"
+    assert (body["date_signed"], body["date_published"]) == ("2024-03-01", "2024-03-01")
+    assert body["decision_by"] == {
+        "name": "Dee Morgan",
+        "title": "Deputy Mayor for Policing and Crime",
+    }
+    assert body["executive_summary"].startswith("This decision seeks approval to amend")
+    assert [r["number"] for r in body["recommendations"]] == [1, 2]
+    assert body["recommendations"][0]["text"].startswith("Agree to the direct award")
+    assert [s["number"] for s in body["sections"]] == list(range(1, 10))
+    assert body["sections"][2]["heading"] == "Financial Comments"
+    assert body["sections"][1]["paragraphs"][0] == {
+        "number": "2.1",
+        "text": pcd_1620.SECTIONS[2][0],
+    }
+    assert body["sections"][8]["paragraphs"] == []
+    assert body["budget"] == {
+        "lines": [
+            {
+                "route": "direct_award_reg_12_7",
+                "route_label": "Direct award under Regulation 12(7) PCR 2015",
+                "amount": money(180_000_000, "£1,800,000"),
+                "allocations": [
+                    {"financial_year": "2024/25", "amount": money(45_000_000, "£450,000")},
+                    {"financial_year": "2025/26", "amount": money(60_000_000, "£600,000")},
+                    {"financial_year": "2026/27", "amount": money(60_000_000, "£600,000")},
+                    {"financial_year": "2027/28", "amount": money(15_000_000, "£150,000")},
+                ],
+            }
+        ],
+        "total": money(180_000_000, "£1,800,000"),
+    }
+    assert body["value"] == money(180_000_000, "£1,800,000")
+    assert body["links"] == [
+        {
+            "relation": "Amends",
+            "reference": "PCD 1406",
+            "url": f"{BASE}/decisions/pcd-1406/",
+            "api_url": f"{BASE}/api/decisions/pcd-1406/",
+            "description": pcd_1620.LINK_DESCRIPTION,
+        }
+    ]
+    assert body["appendices"] == [{"title": title} for title in pcd_1620.APPENDICES]
+    served = b"".join(client.get("/decisions/pcd-1620/pdf/").streaming_content)
+    assert body["pdf"] == {
+        "url": f"{BASE}/decisions/pcd-1620/pdf/",
+        "size_bytes": len(served),
+        "sha256": hashlib.sha256(served).hexdigest(),
+    }
+    assert "has_part2" not in body and "part2" not in body
+
+
+def test_api_detail_query_count_does_not_grow_with_content(
+    client, demo, django_assert_max_num_queries
+):
+    # PCD 1620 has dozens of paragraphs, 4 appendices and 4 allocations: none costs a query.
+    with django_assert_max_num_queries(20):
+        assert client.get("/api/decisions/pcd-1620/").status_code == 200
+
+
+def test_api_detail_of_pcd_1406_shows_its_budget_as_approved(client, demo):
+    body = client.get("/api/decisions/pcd-1406/").json()
+    # PCD 1620 later moved £1.8m out of this line; PCD 1406 signed for £17.2m.
+    assert body["budget"]["lines"] == [
+        {
+            "route": "open_procurement",
+            "route_label": "Open competitive procurement",
+            "amount": money(1_720_000_000, "£17,200,000"),
+            "allocations": [],
+        }
+    ]
+    assert body["budget"]["total"] == body["value"] == money(1_720_000_000, "£17,200,000")
+    assert [(link["relation"], link["reference"]) for link in body["links"]] == [
+        ("Amended by", "PCD 1620")
+    ]
+
+
+def test_api_detail_lists_only_published_appendices(client, officer):
+    decision = draft_decision(user=officer)
+    appendix_add(user=officer, decision=decision, title="Public appendix", published=True)
+    appendix_add(user=officer, decision=decision, title="Withheld appendix", published=False)
+    approve(officer, decision, 88)
+    body = client.get("/api/decisions/pcd-88/").json()
+    assert body["appendices"] == [{"title": "Public appendix"}]
+    assert body["budget"] == {"lines": [], "total": money(0, "£0")}
+
+
+@pytest.mark.parametrize("slug", ["pcd-9999", "nonsense", "ceod-1620", "PCD-1620"])
+def test_api_detail_of_unknown_reference_is_json_404(client, demo, slug):
+    response = client.get(f"/api/decisions/{slug}/")
+    assert response.status_code == 404
+    assert response.json() == {"errors": {"slug": ["No published decision has this reference."]}}
+
+
+# --- OpenAPI ---------------------------------------------------------------------------
+
+
+def test_openapi_document_is_served_and_lists_the_parameters(client):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"] == "3.1.0"
+    assert set(document["paths"]) == {"/api/decisions/", "/api/decisions/{slug}/"}
+    parameters = document["paths"]["/api/decisions/"]["get"]["parameters"]
+    assert {p["name"] for p in parameters} == set(DecisionFilters.base_fields)
+
+
+def test_api_responses_match_the_openapi_schemas(client, demo):
+    assert_matches(client.get("/api/decisions/").json(), response_schema("/api/decisions/", 200))
+    detail = response_schema("/api/decisions/{slug}/", 200)
+    for slug in ("pcd-1620", "pcd-1406"):
+        assert_matches(client.get(f"/api/decisions/{slug}/").json(), detail)
+    missing = client.get("/api/decisions/pcd-9999/").json()
+    assert_matches(missing, response_schema("/api/decisions/{slug}/", 404))
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+def test_decisions_csv(client, demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        response = client.get("/decisions/export/decisions.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="decisions.csv"'
+    assert csv_rows(response) == [
+        ["Reference", "Title", "Type", "Date signed", "Date published", "Value (GBP)", "URL"],
+        [
+            "PCD 1620",
+            pcd_1620.TITLE,
+            "PCD",
+            "2024-03-01",
+            "2024-03-01",
+            "1800000.00",
+            f"{BASE}/decisions/pcd-1620/",
+        ],
+        [
+            "PCD 1406",
+            pcd_1406.TITLE,
+            "PCD",
+            "2023-03-09",
+            "2023-03-09",
+            "17200000.00",
+            f"{BASE}/decisions/pcd-1406/",
+        ],
+    ]
+
+
+def test_allocations_csv(client, demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        response = client.get("/decisions/export/allocations.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="allocations.csv"'
+    route = "Direct award under Regulation 12(7) PCR 2015"
+    assert csv_rows(response) == [
+        ["Reference", "Route", "Financial year", "Amount (GBP)"],
+        ["PCD 1620", route, "2024/25", "450000.00"],
+        ["PCD 1620", route, "2025/26", "600000.00"],
+        ["PCD 1620", route, "2026/27", "600000.00"],
+        ["PCD 1620", route, "2027/28", "150000.00"],
+    ]
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
+def test_csv_cells_that_look_like_formulas_are_quoted(cell):
+    assert csv_safe(cell) == f"'{cell}"
+
+
+@pytest.mark.parametrize("cell", ["PCD 1620", "a=b", "", "450000.00", 7, None])
+def test_csv_cells_that_are_not_formulas_are_kept(cell):
+    assert csv_safe(cell) == cell
+
+
+def test_decisions_csv_defuses_a_formula_in_a_title(client, officer):
+    title = '=HYPERLINK("http://evil.example","Click")'
+    approve(officer, draft_decision(user=officer, title=title), 61)
+    rows = csv_rows(client.get("/decisions/export/decisions.csv"))
+    assert rows[1][:2] == ["PCD 61", f"'{title}"]
+
+
+# --- Sitemap and pages -----------------------------------------------------------------
+
+
+def test_sitemap_lists_the_public_pages(client, demo):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    urls = xml(response).findall(f"{SITEMAP}url")
+    assert [u.findtext(f"{SITEMAP}loc") for u in urls] == [
+        f"{BASE}/decisions/",
+        f"{BASE}/decisions/pcd-1620/",
+        f"{BASE}/decisions/pcd-1406/",
+        f"{BASE}/open-data/",
+        f"{BASE}/accessibility/",
+    ]
+    assert urls[1].findtext(f"{SITEMAP}lastmod") == "2024-03-01"
+
+
+def test_accessibility_statement(client):
+    response = client.get("/accessibility/")
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Accessibility statement for Decision records" in text
+    assert "WCAG) version 2.2 at level AA" in text
+    assert "We do not know of any part of this website that fails to meet it" in text
+    assert "axe-core" in text and "keyboard only" in text and "JavaScript switched off" in text
+    assert "last reviewed on 26 November 2026" in text
+    assert 'href="mailto:' in response.content.decode()
+
+
+def test_open_data_page_links_every_download(client):
+    body = client.get("/open-data/").content.decode()
+    for href in (
+        "/decisions/feed/",
+        "/decisions/export/decisions.csv",
+        "/decisions/export/allocations.csv",
+        "/api/decisions/",
+        "/api/openapi.json",
+    ):
+        assert f'href="{href}"' in body
+
+
+# --- Rules every endpoint keeps --------------------------------------------------------
+
+ENDPOINTS = [
+    "/decisions/feed/",
+    "/api/decisions/",
+    "/api/decisions/pcd-1620/",
+    "/api/openapi.json",
+    "/decisions/export/decisions.csv",
+    "/decisions/export/allocations.csv",
+    "/sitemap.xml",
+    "/open-data/",
+    "/accessibility/",
+]
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_endpoints_are_read_only_and_public(client, demo, url):
+    assert client.get(url).status_code == 200
+    assert client.head(url).status_code == 200
+    assert client.post(url).status_code == 405
+
+
+def test_unpublished_decisions_and_part2_appear_nowhere(client, officer, demo):
+    marker = "QUOKKA-MARKER-77"
+    draft = draft_decision(user=officer, title=f"Draft {marker}", summary=marker)
+    reference_reserve(user=officer, decision=draft, number=5001)
+    deferred = draft_decision(user=officer, title=f"Deferred {marker}")
+    decision_public_access_set(
+        user=officer,
+        decision=deferred,
+        deferred=True,
+        reason="Contract not signed",
+        until=timezone.localdate() + dt.timedelta(days=30),
+        has_part2=False,
+    )
+    approve(officer, deferred, 5002)
+    secret = draft_decision(user=officer, title="Open title")
+    part2_save(user=officer, decision=secret, content=f"Secret {marker}", legal_rationale="s.43")
+    decision_public_access_set(user=officer, decision=secret, deferred=False, has_part2=True)
+    approve(officer, secret, 5003)
+
+    for url in [*ENDPOINTS, f"/api/decisions/?q={marker}", "/api/decisions/pcd-5003/"]:
+        body = client.get(url).content.decode()
+        assert marker not in body, url
+        assert "pcd-5001" not in body and "pcd-5002" not in body, url
+    assert client.get("/api/decisions/pcd-5001/").status_code == 404
+    assert client.get("/api/decisions/pcd-5002/").status_code == 404
+    assert client.get(f"/api/decisions/?q={marker}").json()["count"] == 0
+    assert client.get("/api/decisions/").json()["count"] == 3
+
+
+def test_config_urls_send_the_feed_to_open_data_once_wired():
+    """/decisions/feed/ must not be taken by the decision page (`decisions/<slug>/`)."""
+    if "open_data" not in get_resolver("config.urls").namespace_dict:
+        pytest.skip("config/urls.py does not include decisions.urls_open_data yet")
+    assert resolve("/decisions/feed/", urlconf="config.urls").view_name == "open_data:feed"
+
+
+# --- In a real browser -----------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/accessibility/", "Accessibility statement for Decision records"),
+        ("/open-data/", "Open data"),
+    ],
+)
+def test_open_data_pages_have_no_wcag_violations(page, live_demo, path, heading):
+    page.goto(f"{live_demo.url}{path}")
+    assert page.get_by_role("heading", level=1).inner_text() == heading
+    assert axe_violations(page) == []
