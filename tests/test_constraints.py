@@ -17,6 +17,7 @@ from decisions.models import (
     OfficerDeclaration,
     Paragraph,
     Part2,
+    PublishedDocument,
     Recommendation,
     Section,
     SignOff,
@@ -199,6 +200,15 @@ CASES = {
     ),
     "decisionevent_to_state_valid": lambda w: DecisionEvent.objects.create(
         decision=w.decision, action="x", to_state="lost", actor_name="A", content_digest=DIGEST
+    ),
+    "decision_publication_withdrawal_complete": lambda w: decision(
+        w, publication_withdrawn_at=timezone.now(), publication_withdrawal_reason=""
+    ),
+    "publisheddocument_sha256": lambda w: PublishedDocument.objects.create(
+        decision=w.decision, file="published/x.pdf", sha256="not-hex", size_bytes=10
+    ),
+    "publisheddocument_not_empty": lambda w: PublishedDocument.objects.create(
+        decision=w.decision, file="published/x.pdf", sha256=DIGEST, size_bytes=0
     ),
     "budgetenvelope_total_not_negative": lambda w: BudgetEnvelope.objects.create(
         decision=w.other, description="x", funding_source="y", total_pence=-1
