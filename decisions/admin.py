@@ -13,6 +13,7 @@ from decisions.models import (
     OfficerDeclaration,
     Paragraph,
     Part2,
+    PublishedDocument,
     Recommendation,
     Section,
     SignOff,
@@ -82,7 +83,6 @@ class SignOffInline(admin.StackedInline):
     model = SignOff
     extra = 0
     can_delete = False
-    readonly_fields = [f.name for f in SignOff._meta.fields]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -164,12 +164,10 @@ class Part2Admin(DecisionContentAdmin):
         return self._may_read(request) and super().has_change_permission(request, obj)
 
 
-@admin.register(SignOff)
-class SignOffAdmin(SimpleHistoryAdmin):
-    list_display = ("decision", "role", "signer_name", "signed_at")
-    readonly_fields = [f.name for f in SignOff._meta.fields]
+class ReadOnlyAdminMixin:
+    """Records written only by the workflow: readable here, never written."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -179,19 +177,19 @@ class SignOffAdmin(SimpleHistoryAdmin):
         return False
 
 
+@admin.register(SignOff)
+class SignOffAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("decision", "role", "signer_name", "signed_at")
+
+
 @admin.register(DecisionEvent)
-class DecisionEventAdmin(admin.ModelAdmin):
+class DecisionEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The event log is append-only: it can be read, never written, here."""
 
     list_display = ("decision", "action", "from_state", "to_state", "actor_name", "created_at")
     list_filter = ("action", "to_state")
-    readonly_fields = [f.name for f in DecisionEvent._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+@admin.register(PublishedDocument)
+class PublishedDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("decision", "sha256", "size_bytes", "created_at")

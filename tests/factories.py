@@ -48,3 +48,27 @@ def complete_draft(*, user, type_code="PCD", title="Complete decision"):
     decision.deferred, decision.has_part2 = False, False
     decision.save()
     return decision
+
+
+def approved_decision(*, user, decision, number, approved_at=None):
+    """Approve a draft as a historical import (public access answered "no" if unset)."""
+    from django.utils import timezone
+
+    from decisions.services import (
+        decision_import_approved,
+        decision_public_access_set,
+        reference_reserve,
+    )
+
+    decision.refresh_from_db()
+    if decision.deferred is None:
+        decision = decision_public_access_set(
+            user=user, decision=decision, deferred=False, has_part2=False
+        )
+    decision = reference_reserve(user=user, decision=decision, number=number)
+    return decision_import_approved(
+        user=user,
+        decision=decision,
+        reference_number=number,
+        approved_at=approved_at or timezone.now(),
+    )

@@ -16,14 +16,13 @@ from decisions.demo import pcd_1406, pcd_1620
 from decisions.openapi import OPENAPI_DOCUMENT
 from decisions.services import (
     appendix_add,
-    decision_import_approved,
     decision_public_access_set,
     part2_save,
     reference_reserve,
 )
 from decisions.views.open_data import DecisionFilters, csv_safe
 from tests.accessibility import axe_violations
-from tests.factories import draft_decision
+from tests.factories import approved_decision, draft_decision
 from tests.helpers import page_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -32,18 +31,7 @@ BASE = "http://testserver"
 
 
 def approve(user, decision, number, *, approved_at=None):
-    decision.refresh_from_db()
-    if decision.deferred is None:
-        decision = decision_public_access_set(
-            user=user, decision=decision, deferred=False, has_part2=False
-        )
-    decision = reference_reserve(user=user, decision=decision, number=number)
-    return decision_import_approved(
-        user=user,
-        decision=decision,
-        reference_number=number,
-        approved_at=approved_at or timezone.now(),
-    )
+    return approved_decision(user=user, decision=decision, number=number, approved_at=approved_at)
 
 
 def money(pence, display):

@@ -8,26 +8,17 @@ from django.utils import timezone
 
 from decisions.models import Decision
 from decisions.services import (
-    decision_import_approved,
     decision_public_access_set,
     paragraph_add,
     part2_save,
     reference_reserve,
 )
-from tests.factories import draft_decision
+from tests.factories import approved_decision, draft_decision
 from tests.helpers import page_text
 
 
-def approve(user, decision, number):
-    decision.refresh_from_db()
-    if decision.deferred is None:
-        decision = decision_public_access_set(
-            user=user, decision=decision, deferred=False, has_part2=False
-        )
-    decision = reference_reserve(user=user, decision=decision, number=number)
-    return decision_import_approved(
-        user=user, decision=decision, reference_number=number, approved_at=timezone.now()
-    )
+def approve(user, decision, number, *, approved_at=None):
+    return approved_decision(user=user, decision=decision, number=number, approved_at=approved_at)
 
 
 def test_list_counts_and_orders_published_decisions(client, demo):

@@ -14,11 +14,11 @@ from django.db import transaction
 from accounts.models import User
 from core.audit import save_audited
 from core.errors import DomainError, Messages
-from decisions.digest import decision_content_digest
-from decisions.models import Decision, DecisionType, SignOff, SignOffRole
+from decisions.models import Decision, DecisionType, SignOff
 from decisions.services.drafting import decision_lock_for_edit
 from decisions.services.events import event_record
 from decisions.services.publication import decision_on_approval
+from decisions.services.signing import sign_off_write
 from decisions.workflow import IMPORT_ACTION, State
 
 
@@ -62,27 +62,17 @@ def sign_off_import(
     approval_line: str = "",
     interests: str = "",
 ) -> SignOff:
-    role = SignOffRole(role)
-    if SignOff.objects.filter(decision=decision, role=role).exists():
-        raise DomainError(
-            Messages.SIGN_OFF_DUPLICATE,
-            reference=decision.reference,
-            role=role.label,
-        )
-    sign_off = SignOff(
+    """A historical signature, with its real date, recorded by the importing user."""
+    return sign_off_write(
+        actor=user,
         decision=decision,
         role=role,
         signer=signer,
-        signer_name=signer.display_name,
-        signer_title=signer.job_title or role.label,
         signed_at=signed_at,
         statement=statement,
         approval_line=approval_line,
         interests=interests,
-        content_digest=decision_content_digest(decision),
     )
-    save_audited(sign_off, user=user, reason=f"{role.label} sign-off imported")
-    return sign_off
 
 
 @transaction.atomic

@@ -11,12 +11,12 @@ from accounts.models import User
 from accounts.roles import Role
 from core.audit import delete_audited, save_audited
 from core.errors import DomainError, Messages
-from decisions.digest import decision_content_digest
-from decisions.models import Decision, SignOff, SignOffRole
+from decisions.models import Decision, SignOffRole
 from decisions.notifications import notify_transition
 from decisions.services.events import event_record
 from decisions.services.imports import reference_reserve
 from decisions.services.publication import decision_on_approval
+from decisions.services.signing import sign_off_write
 from decisions.workflow import ROLE_PERMISSION, TRANSITIONS, Transition
 
 CHIEF_EXECUTIVE_STATEMENT = (
@@ -98,18 +98,15 @@ def _finish(
 
 
 def _sign(*, decision: Decision, user: User, role: SignOffRole, statement: str, **extra) -> None:
-    sign_off = SignOff(
+    sign_off_write(
+        actor=user,
         decision=decision,
         role=role,
         signer=user,
-        signer_name=user.display_name,
-        signer_title=user.job_title or role.label,
         signed_at=timezone.now(),
         statement=statement,
-        content_digest=decision_content_digest(decision),
         **extra,
     )
-    save_audited(sign_off, user=user, reason=f"Signed as {role.label}")
 
 
 @transaction.atomic
@@ -189,7 +186,7 @@ def decision_approve(
             role=SignOffRole.DMPC,
             statement=DMPC_STATEMENT,
             approval_line=APPROVAL_LINE,
-            interests=(interests or "").strip(),
+            interests=interests,
         )
     else:
         _sign(
