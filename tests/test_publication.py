@@ -35,6 +35,19 @@ def pdf_info(data: bytes, tmp_path) -> str:
     return subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True).stdout.decode()
 
 
+def pdf_objects(data: bytes) -> bytes:
+    """The PDF with its compressed streams (object streams included) inflated."""
+    import zlib
+
+    parts = [data]
+    for match in re.finditer(rb"stream\r?\n", data):
+        try:
+            parts.append(zlib.decompressobj().decompress(data[match.end() :]))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
 @needs_poppler
 def test_pcd_1620_pdf_carries_the_whole_form(client, pcd_1620, tmp_path):
     response = client.get("/decisions/pcd-1620/pdf/")
@@ -68,6 +81,13 @@ def test_pcd_1620_pdf_carries_the_whole_form(client, pcd_1620, tmp_path):
     info = pdf_info(data, tmp_path)
     assert re.search(r"Tagged:\s+yes", info)
     assert re.search(r"Title:\s+DMPC Decision – PCD 1620", info)
+    unpacked = pdf_objects(data)
+    assert b"/Lang (en-GB)" in unpacked and b"pdfuaid:part" in unpacked  # language, PDF/UA-1
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(data)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True)
+    rows = fonts.stdout.decode().splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows)  # every font embedded
 
 
 def test_sha256_on_the_page_matches_the_bytes_served(client, pcd_1620):
