@@ -87,7 +87,10 @@ def test_the_table_has_exactly_the_allowed_pairs():
 @pytest.mark.parametrize("action", list(TRANSITIONS))
 def test_every_state_action_and_role(people, state, action):
     decision = decision_in(state, people)
-    for actor in ACTORS:
+    allowed_actors = ALLOWED.get((state, action), set())
+    # Every refusal first, then one allowed actor (after which the state has moved on).
+    order = [a for a in ACTORS if a not in allowed_actors] + sorted(allowed_actors)[:1]
+    for actor in order:
         events = DecisionEvent.objects.filter(decision=decision).count()
         history = Decision.history.filter(id=decision.pk).count()
         user = people[actor]
@@ -115,10 +118,39 @@ def test_every_state_action_and_role(people, state, action):
         assert error.value.template in PERMISSION_MESSAGES | {Messages.ACTION_NOT_ALLOWED}
         if (state, action) in ALLOWED:
             assert error.value.template in PERMISSION_MESSAGES  # right moment, wrong person
+        if actor == "drafting_dmpc" and (state, action) in ALLOWED:
+            # Holds the role but drafted it: separation of duties, by name.
+            assert error.value.template == Messages.OWN_DECISION
         assert DecisionEvent.objects.filter(decision=decision).count() == events
         assert Decision.history.filter(id=decision.pk).count() == history
         decision.refresh_from_db()
         assert decision.state == state
+
+
+@pytest.mark.parametrize("action", ["approve", "reject", "return"])
+def test_ceod_final_actions_are_the_chief_executives(people, action):
+    decision = complete_draft(user=people["drafter"], type_code="CEOD")
+    decision.shared_with.add(people["drafting_dmpc"])  # a co-drafter holding the CE role
+    decision = decision_submit(user=people["drafter"], decision=decision)
+    decision = decision_clear(user=people["head"], decision=decision)
+    for actor in ("dmpc", "head", "drafting_dmpc", "records", "drafter"):
+        with pytest.raises(DomainError):
+            ACTION_SERVICES[action](user=people[actor], decision=decision, comment="x")
+    result = ACTION_SERVICES[action](user=people["ceo"], decision=decision, comment="x")
+    assert result.state == TRANSITIONS[action].target
+    assert decision.events.filter(action=action).count() == 1
+
+
+def test_return_and_rejection_tell_the_officers(people, django_capture_on_commit_callbacks):
+    for ending in ("return", "reject"):
+        decision = decision_in(State.AWAITING_APPROVAL, people)
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            ACTION_SERVICES[ending](user=people["dmpc"], decision=decision, comment="Fix 3.1")
+        assert [sorted(m.to) for m in mail.outbox] == [
+            ["drafter@example.org", "drafting_dmpc@example.org"]
+        ]
+        assert "Fix 3.1" in mail.outbox[0].body
 
 
 def test_full_journey_signs_digests_and_notifies(people, django_capture_on_commit_callbacks):
