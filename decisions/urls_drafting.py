@@ -23,6 +23,11 @@ urlpatterns = [
     path("decisions/<int:pk>/links/<int:item>/", steps.link_remove, name="link"),
     path("decisions/<int:pk>/appendices/", steps.appendices, name="appendices"),
     path("decisions/<int:pk>/appendices/<int:item>/", steps.appendix_remove_view, name="appendix"),
+    path(
+        "decisions/<int:pk>/appendices/<int:item>/file/",
+        review.appendix_file,
+        name="appendix_file",
+    ),
     path("decisions/<int:pk>/public-access/", steps.public_access, name="public_access"),
     path("decisions/<int:pk>/part-2/", steps.part2, name="part2"),
     path("decisions/<int:pk>/declarations/", steps.declarations, name="declarations"),

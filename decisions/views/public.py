@@ -101,3 +101,30 @@ def decision_pdf(request: HttpRequest, slug: str) -> FileResponse:
     response["ETag"] = f'"{document.sha256}"'
     response["X-Checksum-SHA256"] = document.sha256
     return response
+
+
+def appendix_file_response(appendix, *, filename: str, public: bool) -> FileResponse:
+    """An uploaded appendix: always as a download, under a name we choose."""
+    response = FileResponse(
+        appendix.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=filename,
+    )
+    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_safe
+def decision_appendix(request: HttpRequest, slug: str, position: int) -> FileResponse:
+    decision = published_decision_by_slug(slug)
+    appendix = (
+        decision.appendices.filter(position=position, published=True).exclude(file="").first()
+        if decision
+        else None
+    )
+    if appendix is None:
+        raise Http404("No published appendix file there.")
+    filename = f"{decision.reference.replace(' ', '-')}-appendix-{appendix.position}.pdf"
+    return appendix_file_response(appendix, filename=filename, public=True)

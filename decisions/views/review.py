@@ -17,6 +17,7 @@ from decisions.selectors.drafting import available_actions, decision_for_interna
 from decisions.selectors.history import decision_edits, decision_integrity
 from decisions.selectors.public import decision_internal_links
 from decisions.services import ACTION_SERVICES, decision_publication_withdraw
+from decisions.views.public import appendix_file_response
 from decisions.workflow import TRANSITIONS
 
 SUCCESS_MESSAGES = {
@@ -158,3 +159,17 @@ def withdraw_publication(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{decision.reference} has been withdrawn from publication.")
             return redirect("drafting:history", pk=decision.pk)
     return render(request, "review/withdraw_publication.html", {"decision": decision, "form": form})
+
+
+@login_required
+@require_safe
+def appendix_file(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    """An appendix's uploaded PDF, for anyone who may see the decision internally."""
+    decision = _visible_decision(request, pk)
+    appendix = decision.appendices.filter(pk=item).exclude(file="").first()
+    if appendix is None:
+        raise Http404("That appendix has no file.")
+    label = decision.reference.replace(" ", "-") if decision.reference else f"draft-{decision.pk}"
+    return appendix_file_response(
+        appendix, filename=f"{label}-appendix-{appendix.position}.pdf", public=False
+    )
