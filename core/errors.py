@@ -20,6 +20,10 @@ class Messages:
     TITLE_REQUIRED = "Enter a title."
     TEXT_TOO_LONG = "{label} must be {limit} characters or fewer."
     TEXT_REQUIRED = "Enter {label}."
+    HTML_NOT_ALLOWED = (
+        "{label} cannot contain HTML such as {tag}. Use Markdown-light instead: "
+        "*emphasis*, **bold**, [a link](https://…)."
+    )
     DEFERRAL_REASON_REQUIRED = "Enter the reason for deferring publication."
     DEFERRAL_DATE_REQUIRED = "Enter the date until which publication is deferred."
     DEFERRAL_DATE_PAST = "The date until which publication is deferred must be in the future."

@@ -53,6 +53,19 @@ _BLOCK_END = re.compile(r"</(?:p|li|ol|ul|tr|th|td|table)>")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# An HTML element tag (<script>, </b>, <img src=…>), not a Markdown autolink (<https://…>).
+_HTML_TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*)?/?\s*>")
+
+
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def html_tag_in(text: str) -> str | None:
+    """The first HTML tag in what was typed, as written, or None."""
+    match = _HTML_TAG.search(text or "")
+    return match.group(0)[:40] if match else None
+
+
 def clean_source(text: str) -> str:
     """Normalise what was typed or pasted, dropping any HTML tags it carries.
 
@@ -62,9 +75,10 @@ def clean_source(text: str) -> str:
     text = unicodedata.normalize("NFC", text or "")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     text = _CONTROL_CHARACTERS.sub("", text)
-    # nh3 escapes the text it keeps; unescaping turns "&amp;" back into "&" so the
-    # stored source is what the officer typed, minus the tags.
-    text = html.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
+    # Drop any HTML elements (with the contents of script and style), keeping the
+    # rest as typed: "&", "<" in "a < b" and Markdown autolinks like <https://…>.
+    text = _SCRIPT_OR_STYLE.sub("", text)
+    text = _HTML_TAG.sub("", text)
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()

@@ -238,15 +238,18 @@ def test_a_real_pdf_is_stored_under_a_generated_name(officer_client, draft):
     assert appendix.published is False
 
 
-def test_script_tags_are_stripped_from_text(officer_client, draft):
-    officer_client.post(
-        url("section", draft, kind=1),
-        {"version": draft.version, "text": "Context <script>alert('x')</script>matters."},
+def test_script_tags_are_a_clear_error_and_the_text_is_kept(officer_client, draft):
+    typed = "Context <script>alert('x')</script>matters."
+    response = officer_client.post(
+        url("section", draft, kind=1), {"version": draft.version, "text": typed}
     )
-    paragraph = draft.sections.get(kind=1).paragraphs.get()
-    assert paragraph.text == "Context matters."
-    body = officer_client.get(url("preview", draft)).content.decode()
-    assert "alert(" not in body
+    assert response.status_code == 200
+    assert "The paragraph cannot contain HTML such as <script>" in page_text(response)
+    assert "Context &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;matters." in (
+        response.content.decode()
+    )  # kept in the box, escaped
+    assert not draft.sections.get(kind=1).paragraphs.exists()
+    assert "<script>alert" not in response.content.decode()
 
 
 def test_a_stale_save_gets_the_conflict_page_and_loses_nothing(

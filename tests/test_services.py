@@ -111,15 +111,25 @@ def test_stale_edit_is_refused(officer):
     assert decision.title == "B"
 
 
-def test_text_is_cleaned_of_html_on_save(officer):
+def test_html_in_text_is_refused_with_a_clear_message(officer):
     decision = draft_decision(user=officer)
+    with raises(Messages.HTML_NOT_ALLOWED) as error:
+        paragraph_add(
+            user=officer,
+            decision=decision,
+            section_kind=1,
+            text="Safe <script>alert('x')</script> & sound",
+        )
+    assert error.value.message.startswith("The paragraph cannot contain HTML such as <script>")
+    assert not decision.sections.get(kind=1).paragraphs.exists()
+    # Comparisons and Markdown autolinks are not HTML.
     paragraph = paragraph_add(
         user=officer,
         decision=decision,
         section_kind=1,
-        text="Safe <script>alert('x')</script><b>bold</b> & sound\r\n\r\n\r\nNext",
+        text="Costs < £5 and > £1, see <https://www.london.gov.uk/>\r\n\r\n\r\nNext",
     )
-    assert paragraph.text == "Safe bold & sound\n\nNext"
+    assert paragraph.text == "Costs < £5 and > £1, see <https://www.london.gov.uk/>\n\nNext"
     assert paragraph.number == "1.1"
 
 

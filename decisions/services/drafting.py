@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.audit import delete_audited, save_audited
 from core.errors import DomainError, Messages
-from core.text import clean_source
+from core.text import clean_source, html_tag_in
 from decisions.models import (
     DECLARATION_ORDER,
     DEFAULT_DECLARATION_STATEMENTS,
@@ -32,7 +32,16 @@ CREATE_ACTION = "create"
 
 
 def text_checked(value: str, *, field: str, label: str, limit: int, required: bool = True) -> str:
-    """Clean what was typed and check it is present (if required) and not too long."""
+    """Check what was typed has no HTML, is present (if required) and not too long.
+
+    HTML is refused with a message rather than silently dropped, so the officer sees
+    exactly what will be published; the text is still sanitised on save and render.
+    """
+    tag = html_tag_in(value)
+    if tag:
+        raise DomainError(
+            Messages.HTML_NOT_ALLOWED, field=field, label=label[0].upper() + label[1:], tag=tag
+        )
     cleaned = clean_source(value)
     if required and not cleaned:
         raise DomainError(Messages.TEXT_REQUIRED, field=field, label=label)
