@@ -406,3 +406,46 @@ def test_home_lists_drafts(officer_client, draft, officer):
     recommendation_add(user=officer, decision=draft, text="x")
     text = page_text(officer_client.get("/work/"))
     assert "My drafts" in text and "Youth violence services" in text
+
+
+def test_draft_pdf_says_draft_on_every_page(officer_client, draft, tmp_path):
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("needs poppler-utils")
+    data = officer_client.get(url("preview_pdf", draft)).content
+    path = tmp_path / "draft.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+    pages = text.stdout.decode().split("\f")
+    pages = [page for page in pages if page.strip()]
+    assert "DRAFT – not approved and not for publication." in pages[0]
+    assert all("Draft – page" in page for page in pages)  # footer on every page
+
+
+def test_home_page_sorts_work_into_its_lists(client, officer):
+    from decisions.services import decision_return, decision_submit
+    from tests.factories import complete_draft
+
+    head = UserFactory(role=Role.HEAD_OF_SERVICE)
+    mine = draft_decision(user=officer, title="Still drafting")
+    returned = decision_submit(
+        user=officer, decision=complete_draft(user=officer, title="Sent back")
+    )
+    decision_return(user=head, decision=returned, comment="Fix it")
+    complete = complete_draft(user=officer, title="With the head")
+    decision_submit(user=officer, decision=complete)
+
+    client.force_login(officer)
+    text = page_text(client.get("/work/"))
+    my_drafts = text[text.index("My drafts") : text.index("Returned to me")]
+    returned_list = text[text.index("Returned to me") : text.index("With others")]
+    with_others = text[text.index("With others") :]
+    assert mine.title in my_drafts and "Sent back" not in my_drafts
+    assert "Sent back" in returned_list
+    assert "With the head" in with_others
+    client.force_login(head)
+    text = page_text(client.get("/work/"))
+    assert "Waiting for me" in text and "With the head" in text
+    assert "My drafts" not in text  # not an officer
