@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions.views import drafting, review, steps
+from decisions.views import drafting, review, steps, steps_publication
 from funding import views_drafting as funding_steps
 
 app_name = "drafting"
@@ -28,10 +28,12 @@ urlpatterns = [
         review.appendix_file,
         name="appendix_file",
     ),
-    path("decisions/<int:pk>/public-access/", steps.public_access, name="public_access"),
-    path("decisions/<int:pk>/part-2/", steps.part2, name="part2"),
-    path("decisions/<int:pk>/declarations/", steps.declarations, name="declarations"),
-    path("decisions/<int:pk>/sharing/", steps.sharing, name="sharing"),
+    path(
+        "decisions/<int:pk>/public-access/", steps_publication.public_access, name="public_access"
+    ),
+    path("decisions/<int:pk>/part-2/", steps_publication.part2, name="part2"),
+    path("decisions/<int:pk>/declarations/", steps_publication.declarations, name="declarations"),
+    path("decisions/<int:pk>/sharing/", steps_publication.sharing, name="sharing"),
     path("decisions/<int:pk>/preview/", drafting.preview, name="preview"),
     path("decisions/<int:pk>/review/", review.review, name="review"),
     path("decisions/<int:pk>/act/<slug:action>/", review.act, name="act"),

@@ -4,30 +4,24 @@ the form, call one service, redirect or show the form again."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import User
-from core.errors import DomainError, Messages
+from core.errors import DomainError
 from decisions import forms
-from decisions.models import Paragraph, Part2, SectionKind
+from decisions.models import Paragraph, SectionKind
 from decisions.services import (
     appendix_add,
     appendix_remove,
     decision_link_create,
     decision_link_remove,
-    decision_public_access_set,
-    decision_share,
     decision_update,
-    declarations_set,
     paragraph_add,
     paragraph_move,
     paragraph_remove,
     paragraph_update,
-    part2_save,
     recommendation_add,
     recommendation_move,
     recommendation_remove,
@@ -38,11 +32,11 @@ from decisions.views.base import edit_step, officer_decision, officer_required
 GET_POST = require_http_methods(["GET", "POST"])
 
 
-def _overview(decision) -> str:
+def overview_url(decision) -> str:
     return reverse("drafting:overview", kwargs={"pk": decision.pk})
 
 
-def _step_url(name: str, decision, **kwargs) -> str:
+def step_url(name: str, decision, **kwargs) -> str:
     return reverse(f"drafting:{name}", kwargs={"pk": decision.pk, **kwargs})
 
 
@@ -67,7 +61,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
             {"key": "Executive summary", "value": d.executive_summary},
         ],
         template="drafting/summary.html",
-        success_url=_overview(decision),
+        success_url=overview_url(decision),
         success_message="Title and executive summary saved.",
     )
 
@@ -97,7 +91,7 @@ def _item_action(request, *, item, move, remove, back: str, label: str) -> HttpR
 @GET_POST
 def recommendations(request: HttpRequest, pk: int) -> HttpResponse:
     decision = officer_decision(request, pk)
-    url = _step_url("recommendations", decision)
+    url = step_url("recommendations", decision)
     return edit_step(
         request,
         decision=decision,
@@ -125,7 +119,7 @@ def recommendations(request: HttpRequest, pk: int) -> HttpResponse:
 def recommendation_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     decision = officer_decision(request, pk)
     recommendation = get_object_or_404(decision.recommendations, pk=item)
-    back = _step_url("recommendations", decision)
+    back = step_url("recommendations", decision)
     if request.method == "POST" and "action" in request.POST:
         return _item_action(
             request,
@@ -177,7 +171,7 @@ def section(request: HttpRequest, pk: int, kind: int) -> HttpResponse:
     decision = officer_decision(request, pk)
     section_kind = _section_kind(kind)
     the_section = decision.sections.get(kind=section_kind)
-    url = _step_url("section", decision, kind=kind)
+    url = step_url("section", decision, kind=kind)
     return edit_step(
         request,
         decision=decision,
@@ -214,7 +208,7 @@ def paragraph_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     paragraph = get_object_or_404(
         Paragraph.objects.select_related("section"), pk=item, section__decision=decision
     )
-    back = _step_url("section", decision, kind=paragraph.section.kind)
+    back = step_url("section", decision, kind=paragraph.section.kind)
     if request.method == "POST" and "action" in request.POST:
         return _item_action(
             request,
@@ -258,7 +252,7 @@ def paragraph_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 @GET_POST
 def links(request: HttpRequest, pk: int) -> HttpResponse:
     decision = officer_decision(request, pk)
-    url = _step_url("links", decision)
+    url = step_url("links", decision)
     return edit_step(
         request,
         decision=decision,
@@ -289,7 +283,7 @@ def link_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         item=link,
         move=lambda **kw: None,
         remove=lambda **kw: decision_link_remove(user=request.user, link=link, **kw),
-        back=_step_url("links", decision),
+        back=step_url("links", decision),
         label="Link",
     )
 
@@ -298,7 +292,7 @@ def link_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 @GET_POST
 def appendices(request: HttpRequest, pk: int) -> HttpResponse:
     decision = officer_decision(request, pk)
-    url = _step_url("appendices", decision)
+    url = step_url("appendices", decision)
     return edit_step(
         request,
         decision=decision,
@@ -329,144 +323,6 @@ def appendix_remove_view(request: HttpRequest, pk: int, item: int) -> HttpRespon
         item=appendix,
         move=lambda **kw: None,
         remove=lambda **kw: appendix_remove(user=request.user, appendix=appendix, **kw),
-        back=_step_url("appendices", decision),
+        back=step_url("appendices", decision),
         label="Appendix",
-    )
-
-
-# --- Public access, Part 2, declarations, sharing ----------------------------------------
-
-
-def _yes_no(value: bool | None) -> str | None:
-    return None if value is None else ("yes" if value else "no")
-
-
-@officer_required
-@GET_POST
-def public_access(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = officer_decision(request, pk)
-
-    def save(data):
-        updated = decision_public_access_set(
-            user=request.user,
-            decision=decision,
-            deferred=data["deferred"],
-            reason=data["deferral_reason"],
-            until=data["deferred_until"],
-            has_part2=data["has_part2"],
-            expected_version=data["version"],
-        )
-        return updated
-
-    needs_part2 = request.method == "POST" and request.POST.get("has_part2") == "yes"
-    return edit_step(
-        request,
-        decision=decision,
-        form_class=forms.PublicAccessForm,
-        initial={
-            "deferred": _yes_no(decision.deferred),
-            "deferral_reason": decision.deferral_reason,
-            "deferred_until": decision.deferred_until,
-            "has_part2": _yes_no(decision.has_part2),
-        },
-        service=save,
-        template="drafting/public_access.html",
-        success_url=_step_url("part2", decision) if needs_part2 else _overview(decision),
-        success_message="Public access answers saved.",
-    )
-
-
-@officer_required
-@GET_POST
-def part2(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = officer_decision(request, pk)
-    if not request.user.has_perm("decisions.view_part2"):
-        raise_part2_denied()
-    existing = Part2.objects.filter(decision=decision).first()
-    return edit_step(
-        request,
-        decision=decision,
-        form_class=forms.Part2Form,
-        initial={
-            "content": existing.content if existing else "",
-            "legal_rationale": existing.legal_rationale if existing else "",
-        },
-        service=lambda data: part2_save(
-            user=request.user,
-            decision=decision,
-            content=data["content"],
-            legal_rationale=data["legal_rationale"],
-            expected_version=data["version"],
-        ),
-        template="drafting/part2.html",
-        success_url=_overview(decision),
-        success_message="Part 2 saved.",
-    )
-
-
-def raise_part2_denied() -> None:
-    raise PermissionDenied("Part 2 is confidential: you do not have permission to read it.")
-
-
-@officer_required
-@GET_POST
-def declarations(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = officer_decision(request, pk)
-    return edit_step(
-        request,
-        decision=decision,
-        form_class=forms.DeclarationsForm,
-        form_kwargs={"decision": decision},
-        initial={},
-        service=lambda data: declarations_set(
-            user=request.user,
-            decision=decision,
-            answers=_answers(data),
-            expected_version=data["version"],
-        ),
-        theirs=lambda d: [
-            {
-                "key": row.heading,
-                "value": f"{row.statement} ({'' if row.is_confirmed else 'not '}confirmed)",
-            }
-            for row in d.declarations.all()
-        ],
-        template="drafting/declarations.html",
-        context={
-            "head_of_service": decision.declarations.get(kind="head_of_service"),
-        },
-        success_url=_overview(decision),
-        success_message="Declarations saved.",
-    )
-
-
-def _answers(data: dict) -> dict[str, tuple[str, bool]]:
-    kinds = {key.rsplit("-", 1)[0] for key in data if key.endswith("-statement")}
-    return {kind: (data[f"{kind}-statement"], data[f"{kind}-confirmed"]) for kind in kinds}
-
-
-@officer_required
-@GET_POST
-def sharing(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = officer_decision(request, pk)
-    form = forms.ShareForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        colleague = User.objects.filter(username=form.cleaned_data["username"].strip()).first()
-        if colleague is None:
-            form.add_error(
-                "username",
-                Messages.UNKNOWN_USER.format(username=form.cleaned_data["username"].strip()),
-            )
-        else:
-            try:
-                decision_share(user=request.user, decision=decision, colleague=colleague)
-            except DomainError as error:
-                form.add_error("username", error.message)
-            else:
-                messages.success(request, f"Shared with {colleague.display_name}.")
-                return redirect(_step_url("sharing", decision))
-    return render(
-        request,
-        "drafting/sharing.html",
-        {"decision": decision, "form": form, "shared_with": decision.shared_with.all()},
     )
