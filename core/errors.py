@@ -45,6 +45,12 @@ class Messages:
     ACTION_NOT_ALLOWED = "{reference} is {state}: it cannot be {action} now."
     ROLE_REQUIRED = "Only the {role} can do this."
     OWN_DECISION = "You cannot review, sign or approve a decision you drafted."
+    ONE_REVIEW_STEP = (
+        "You have already taken another review step on this decision: clearing, signing "
+        "and approving need different people."
+    )
+    PART2_PERMISSION = "Only someone allowed to read Part 2 can remove it."
+    SHARE_WITH_SELF = "This draft is already yours."
     NOT_YOUR_DRAFT = "Only the officers drafting this decision can do this."
     COMMENT_REQUIRED = "Enter a comment saying why."
     SUBMISSION_BLOCKED = "This draft cannot be submitted yet: {problems}."
@@ -53,6 +59,7 @@ class Messages:
         "Make it a decision for the {approver} instead."
     )
     PASSWORD_INCORRECT = "Enter your password correctly to sign."  # noqa: S105 - a message
+    SIGNING_THROTTLED = "Too many wrong passwords. Wait 15 minutes, then try again."
     SIGN_OFF_DUPLICATE = "{reference} already has a {role} sign-off."
     # Money and financial years
     MONEY_INVALID = "Enter an amount in pounds, like 1800000, 1,800,000, £1,800,000 or £1.8m."
@@ -91,6 +98,8 @@ PERMISSION_MESSAGES = frozenset(
         Messages.OWN_DECISION,
         Messages.NOT_YOUR_DRAFT,
         Messages.COMMITMENT_NOT_ALLOWED,
+        Messages.ONE_REVIEW_STEP,
+        Messages.PART2_PERMISSION,
     }
 )
 

@@ -33,7 +33,7 @@ def date_parts(value: object) -> DateParts:
     if isinstance(value, str) and value:
         try:
             return date_parts(datetime.date.fromisoformat(value))
-        except ValueError:
+        except (ValueError, OverflowError):
             return EMPTY_PARTS
     return EMPTY_PARTS
 
@@ -124,7 +124,7 @@ class GovukDateField(forms.Field):
             raise self._error("year_length")
         try:
             return datetime.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise self._error("invalid") from None
 
     def validate(self, value: datetime.date | None) -> None:

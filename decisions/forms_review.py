@@ -36,7 +36,33 @@ class ConfirmForm(ActionForm):
     )
 
 
-class ApproveForm(ActionForm):
+class PasswordMixin:
+    """The signer types their password again; guesses are throttled per signer."""
+
+    def clean_password(self) -> str:
+        from accounts.throttle import signing_blocked, signing_failed, signing_succeeded
+
+        password = self.cleaned_data["password"]
+        if self.user is None or signing_blocked(self.user):
+            raise forms.ValidationError(Messages.SIGNING_THROTTLED)
+        if not self.user.check_password(password):
+            signing_failed(self.user)
+            raise forms.ValidationError(Messages.PASSWORD_INCORRECT)
+        signing_succeeded(self.user)
+        return password
+
+
+def _password_field() -> forms.CharField:
+    return forms.CharField(
+        label="Your password",
+        help_text="Signing needs your password again.",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password to sign"},
+    )
+
+
+class ApproveForm(PasswordMixin, ActionForm):
     """The Deputy Mayor's sign-off: interests, the statement, and the password again."""
 
     has_interests = forms.ChoiceField(
@@ -50,19 +76,7 @@ class ApproveForm(ActionForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    password = forms.CharField(
-        label="Your password",
-        help_text="Signing needs your password again.",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your password to sign"},
-    )
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        if self.user is None or not self.user.check_password(password):
-            raise forms.ValidationError(Messages.PASSWORD_INCORRECT)
-        return password
+    password = _password_field()
 
     def clean(self):
         data = super().clean()
@@ -73,24 +87,24 @@ class ApproveForm(ActionForm):
         return data
 
 
-class CeoApproveForm(ConfirmForm):
-    password = ApproveForm.base_fields["password"]
+class SignForm(PasswordMixin, ConfirmForm):
+    """A signature (the Chief Executive's, or a CEOD approval): statement and password."""
 
-    clean_password = ApproveForm.clean_password
+    password = _password_field()
 
 
 ACTION_FORMS = {
     "submit": ActionForm,
     "withdraw": ActionForm,
     "clear": ConfirmForm,
-    "sign": ConfirmForm,
+    "sign": SignForm,
     "return": CommentRequiredForm,
     "reject": CommentRequiredForm,
 }
 
 
 def approve_form_class(final_approver: str) -> type[forms.Form]:
-    return ApproveForm if final_approver == "dmpc" else CeoApproveForm
+    return ApproveForm if final_approver == "dmpc" else SignForm
 
 
 class WithdrawPublicationForm(forms.Form):

@@ -65,7 +65,9 @@ def notify_transition(*, decision: Decision, action: str, actor: User, comment: 
         return
     label = decision.reference or "A draft decision"
     subject = f"{label}: {TRANSITIONS[action].label.lower()} by {actor.display_name}"
-    path = reverse("drafting:overview", kwargs={"pk": decision.pk})
+    # Reviewers open the review page; officers their task list.
+    page = "drafting:review" if action in _NEXT_STATE else "drafting:overview"
+    path = reverse(page, kwargs={"pk": decision.pk})
     body = (
         f"{label} – {decision.title}\n\n"
         f"{actor.display_name} chose: {TRANSITIONS[action].label}.\n"

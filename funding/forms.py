@@ -316,3 +316,8 @@ class CommitmentForm(forms.Form):
     def __init__(self, *args, lines: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["line"].choices = [(line.pk, label) for line, label in lines]
+
+
+class RemoveMovementForm(forms.Form):
+    movement = forms.IntegerField(min_value=1)
+    version = forms.IntegerField(min_value=1)

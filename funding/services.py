@@ -13,7 +13,7 @@ from accounts.models import User
 from core.audit import delete_audited, save_audited
 from core.errors import DomainError, Messages
 from decisions.models import Decision, LinkKind
-from decisions.services.drafting import decision_lock_for_edit, decision_touch
+from decisions.services.drafting import decision_lock_for_edit, decision_touch, text_checked
 from funding.financial_years import format_financial_year, parse_financial_year
 from funding.models import (
     Allocation,
@@ -114,7 +114,13 @@ def _line_create(
         envelope=envelope,
         position=position,
         route=route,
-        description=spec.description,
+        description=text_checked(
+            spec.description,
+            field=f"{field_prefix}description",
+            label="the line description",
+            limit=500,
+            required=False,
+        ),
         amount_pence=amount,
         set_by=set_by,
         active=active,
@@ -154,7 +160,9 @@ def envelope_create(
         )
     envelope = BudgetEnvelope(
         decision=locked,
-        description=description.strip(),
+        description=text_checked(
+            description, field="description", label="what the budget is for", limit=500
+        ),
         funding_source=funding_source.strip(),
         total_pence=total,
     )
@@ -239,9 +247,13 @@ def budget_movement_remove(
 ) -> None:
     """Drop a proposed move (and the line it would create) from a draft."""
     locked = decision_lock_for_edit(movement.decision, expected_version=expected_version)
-    movement = BudgetMovement.objects.select_related("target_line").get(
-        pk=movement.pk, decision=locked, applied_at=None
+    movement = (
+        BudgetMovement.objects.select_related("target_line")
+        .filter(pk=movement.pk, decision=locked, applied_at=None)
+        .first()
     )
+    if movement is None:
+        raise DomainError(Messages.MOVE_ALREADY_APPLIED)
     target = movement.target_line
     delete_audited(movement, user=user, reason="Budget movement removed")
     for allocation in target.allocations.all():
@@ -383,13 +395,15 @@ def commitment_create(
     commitment = Commitment(
         line=line,
         kind=CommitmentKind(kind),
-        counterparty=counterparty.strip(),
-        description=description.strip(),
+        counterparty=text_checked(
+            counterparty, field="counterparty", label="who it is awarded to", limit=300
+        ),
+        description=text_checked(
+            description, field="description", label="the description", limit=2_000, required=False
+        ),
         max_value_pence=_amount(max_value_pence, field="max_value"),
         awarded_on=awarded_on,
         authorised_by=authorised_by,
     )
-    if not commitment.counterparty:
-        raise DomainError(Messages.TEXT_REQUIRED, field="counterparty", label="the counterparty")
     save_audited(commitment, user=user, reason=f"Commitment to {commitment.counterparty}")
     return commitment

@@ -14,7 +14,13 @@ from core.errors import PERMISSION_MESSAGES, DomainError, Messages
 from decisions.models import Decision, LinkKind
 from decisions.selectors.drafting import decision_for_internal_user
 from decisions.views.base import call_service, officer_decision, officer_required
-from funding.forms import BudgetForm, CommitmentForm, MovementForm, budget_initial
+from funding.forms import (
+    BudgetForm,
+    CommitmentForm,
+    MovementForm,
+    RemoveMovementForm,
+    budget_initial,
+)
 from funding.models import BudgetEnvelope, BudgetLine, BudgetMovement
 from funding.money import format_money
 from funding.reports import envelope_report
@@ -110,11 +116,17 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Budget movement added.")
                 return redirect(url)
         elif which == "remove-movement":
-            movement = get_object_or_404(BudgetMovement, pk=request.POST.get("movement"))
+            ids = RemoveMovementForm(request.POST)
+            if not ids.is_valid():
+                raise Http404("No such budget movement.")
+            # Only a movement of this decision: ids from elsewhere are not found.
+            movement = get_object_or_404(
+                BudgetMovement, pk=ids.cleaned_data["movement"], decision=decision
+            )
             budget_movement_remove(
                 user=request.user,
                 movement=movement,
-                expected_version=int(request.POST.get("version") or 0),
+                expected_version=ids.cleaned_data["version"],
             )
             messages.success(request, "Budget movement removed.")
             return redirect(url)

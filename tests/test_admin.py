@@ -87,3 +87,19 @@ def test_admin_requires_login(client, demo):
     response = client.get("/admin/decisions/decision/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_records_manager_cannot_make_superusers_or_set_passwords(records_client, demo):
+    records = demo[Role.RECORDS_MANAGER]
+    dmpc = demo[Role.DMPC]
+    page = records_client.get(_url(type(records), "change", records.pk)).content.decode()
+    assert 'name="is_superuser"' not in page and 'name="user_permissions"' not in page
+    response = records_client.get(f"/admin/accounts/user/{dmpc.pk}/password/")
+    assert response.status_code == 403
+    response = records_client.post(
+        f"/admin/accounts/user/{dmpc.pk}/password/",
+        {"password1": "n3w-Passw0rd-x", "password2": "n3w-Passw0rd-x"},
+    )
+    assert response.status_code == 403
+    dmpc.refresh_from_db()
+    assert dmpc.check_password("dmpc-demo-2026")

@@ -69,10 +69,10 @@ def test_decision_goes_from_officer_to_approved_with_a_return(page, live_demo):
 
     sign_in_as(page, base, "ceo")
     open_waiting(page, "Knife crime prevention grants")
-    page.get_by_role("region", name="Sign and send to the Deputy Mayor").get_by_label(
-        "I confirm the statement above"
-    ).check()
-    page.get_by_role("button", name="Sign and send to the Deputy Mayor").click()
+    sign = page.get_by_role("region", name="Sign and send to the Deputy Mayor")
+    sign.get_by_label("I confirm the statement above").check()
+    sign.get_by_label("Your password").fill(LOGINS["ceo"])
+    sign.get_by_role("button", name="Sign and send to the Deputy Mayor").click()
     assert "Signed and sent" in page.inner_text("main")
 
     sign_in_as(page, base, "dmpc")

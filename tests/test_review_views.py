@@ -77,7 +77,9 @@ def test_wrong_role_is_403_and_wrong_moment_is_409(client, people, awaiting):
     client.force_login(people["ceo"])
     response = client.post(url("act", awaiting, action="return"), {"comment": "No"})
     assert response.status_code == 403  # returning is the DMPC's at this step
-    response = client.post(url("act", awaiting, action="sign"), {"confirm": "on"})
+    response = client.post(
+        url("act", awaiting, action="sign"), {"confirm": "on", "password": PASSWORD}
+    )
     assert response.status_code == 409  # already signed: the decision has moved on
     assert "cannot be signed now" in page_text(response)
     client.force_login(people["officer"])
@@ -190,3 +192,77 @@ def test_every_action_through_the_views_answers_302_403_409_or_404(client, peopl
             if allowed_role is None and response.status_code != 404:
                 assert response.status_code == 409, (state, action, name)
             assert DecisionEvent.objects.filter(decision=decision).count() == events
+
+
+def test_the_chief_executive_signs_with_their_password(client, people):
+    decision = complete_draft(user=people["officer"])
+    decision = decision_submit(user=people["officer"], decision=decision)
+    decision = decision_clear(user=people["head"], decision=decision)
+    client.force_login(people["ceo"])
+    response = client.post(url("act", decision, action="sign"), {"confirm": "on"})
+    assert response.status_code == 200
+    assert "Enter your password to sign" in page_text(response)
+    decision.refresh_from_db()
+    assert decision.state == "cleared"
+
+
+def test_wrong_signing_passwords_are_throttled(client, people, awaiting):
+    from django.core.cache import cache
+
+    cache.clear()
+    client.force_login(people["dmpc"])
+    for _ in range(5):
+        client.post(url("act", awaiting, action="approve"),
+                    {"has_interests": "no", "password": "guess"})  # fmt: skip
+    response = client.post(
+        url("act", awaiting, action="approve"), {"has_interests": "no", "password": PASSWORD}
+    )
+    assert "Too many wrong passwords" in page_text(response)
+    awaiting.refresh_from_db()
+    assert awaiting.state == "awaiting_approval"
+    cache.clear()
+
+
+def test_one_person_takes_one_review_step(client, people):
+    everyone = UserFactory(role=[Role.HEAD_OF_SERVICE, Role.CHIEF_EXECUTIVE, Role.DMPC])
+    decision = complete_draft(user=people["officer"])
+    decision = decision_submit(user=people["officer"], decision=decision)
+    client.force_login(everyone)
+    assert client.post(url("act", decision, action="clear"), {"confirm": "on"}).status_code == 302
+    response = client.post(
+        url("act", decision, action="sign"), {"confirm": "on", "password": PASSWORD}
+    )
+    assert response.status_code == 403
+    assert "clearing, signing and approving need different people" in page_text(response)
+    decision.refresh_from_db()
+    assert decision.state == "cleared"
+
+
+def test_movement_ids_from_another_decision_are_not_found(client, people, pcd_1406):
+    from decisions.services import decision_link_create
+    from funding.models import BudgetMovement
+    from funding.services import budget_movement_propose
+
+    theirs = complete_draft(user=people["officer"], title="Theirs")
+    decision_link_create(user=people["officer"], decision=theirs, target_reference="PCD 1406",
+                         kind="amends")  # fmt: skip
+    source = pcd_1406.budget_envelope.lines.get(route="open_procurement")
+    movement = budget_movement_propose(
+        user=people["officer"], decision=theirs, source_line=source, amount_pence=100,
+        route="grant", over_commitment_reason="ok",
+    )  # fmt: skip
+    intruder = UserFactory(role=Role.OFFICER)
+    mine = complete_draft(user=intruder, title="Mine")
+    client.force_login(intruder)
+    for version in range(1, 40):
+        response = client.post(
+            reverse("drafting:budget", kwargs={"pk": mine.pk}),
+            {"form": "remove-movement", "movement": movement.pk, "version": version},
+        )
+        assert response.status_code == 404
+    for bad in ({"movement": "abc", "version": "1"}, {"movement": "1", "version": "abc"}):
+        response = client.post(
+            reverse("drafting:budget", kwargs={"pk": mine.pk}), {"form": "remove-movement", **bad}
+        )
+        assert response.status_code == 404
+    assert BudgetMovement.objects.filter(pk=movement.pk).exists()

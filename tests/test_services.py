@@ -24,7 +24,7 @@ from funding.services import (
     budget_movement_propose,
     envelope_create,
 )
-from tests.factories import draft_decision
+from tests.factories import UserFactory, draft_decision
 
 
 def raises(template):
@@ -354,3 +354,30 @@ def test_a_move_needs_an_amends_link(officer, pcd_1406):
         budget_movement_propose(
             user=officer, decision=decision, source_line=source, amount_pence=1, route="grant"
         )
+
+
+def test_part2_can_be_removed_only_by_someone_allowed_to_read_it(officer):
+    from django.contrib.auth.models import Permission
+
+    decision = draft_decision(user=officer)
+    part2_save(user=officer, decision=decision, content="Secret", legal_rationale="s.43")
+    drafter = UserFactory()
+    drafter.user_permissions.add(Permission.objects.get(codename="draft_decision"))
+    decision.shared_with.add(drafter)
+    with raises(Messages.PART2_PERMISSION):
+        decision_public_access_set(user=drafter, decision=decision, deferred=False, has_part2=False)
+    assert Part2.objects.filter(decision=decision).exists()
+
+
+def test_a_draft_cannot_be_shared_with_its_own_officer(officer):
+    from decisions.services import decision_share
+
+    with raises(Messages.SHARE_WITH_SELF):
+        decision_share(user=officer, decision=draft_decision(user=officer), colleague=officer)
+
+
+def test_budget_and_commitment_text_refuse_html(officer):
+    decision = draft_decision(user=officer)
+    with raises(Messages.HTML_NOT_ALLOWED):
+        _envelope(officer, decision, total=100, lines=[LineSpec("grant", 100,
+                  description="<b>bold</b>")])  # fmt: skip

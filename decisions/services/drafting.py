@@ -173,6 +173,8 @@ def decision_public_access_set(
     if not has_part2:
         existing = Part2.objects.filter(decision=locked).first()
         if existing is not None:
+            if not user.has_perm("decisions.view_part2"):
+                raise DomainError(Messages.PART2_PERMISSION, field="has_part2")
             delete_audited(existing, user=user, reason="Part 2 removed: answer changed to No")
     locked.has_part2 = has_part2
     decision_touch(locked, user=user, reason="Public access answers set")
@@ -210,6 +212,8 @@ def part2_save(
 def decision_share(*, user: User, decision: Decision, colleague: User) -> Decision:
     """Let another officer see and edit this draft."""
     locked = decision_lock_for_edit(decision)
+    if colleague.pk == locked.drafted_by_id:
+        raise DomainError(Messages.SHARE_WITH_SELF, field="username")
     if not colleague.has_perm("decisions.draft_decision") or not colleague.is_active:
         raise DomainError(Messages.SHARE_NOT_OFFICER, field="username")
     locked.shared_with.add(colleague)

@@ -20,6 +20,7 @@ from decisions.services.events import event_record
 from decisions.workflow import State
 
 WITHDRAW_PUBLICATION_ACTION = "withdraw_publication"
+REASON_MAX_LENGTH = 2_000
 SEARCH_CONFIG = "english"
 
 
@@ -89,6 +90,10 @@ def decision_publication_withdraw(*, user: User, decision: Decision, reason: str
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(Messages.COMMENT_REQUIRED, field="reason")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise DomainError(
+            Messages.TEXT_TOO_LONG, field="reason", label="The reason", limit=REASON_MAX_LENGTH
+        )
     locked.publication_withdrawn_at = timezone.now()
     locked.publication_withdrawal_reason = reason
     save_audited(locked, user=user, reason="Publication withdrawn")

@@ -37,6 +37,9 @@ DMPC_STATEMENT = (
 APPROVAL_LINE = "The above request has my approval."
 
 
+REVIEW_STEPS = frozenset({"clear", "sign", "approve"})
+
+
 def is_drafter(user: User, decision: Decision) -> bool:
     return decision.drafted_by_id == user.pk or decision.shared_with.filter(pk=user.pk).exists()
 
@@ -60,6 +63,12 @@ def _begin(*, action: str, user: User, decision: Decision, comment: str) -> tupl
         raise DomainError(Messages.NOT_YOUR_DRAFT)
     if role != Role.OFFICER and drafter:
         raise DomainError(Messages.OWN_DECISION)  # separation of duties
+    if action in REVIEW_STEPS:
+        # Someone holding several roles still takes one step: clear, sign and approve
+        # are three people's judgements.
+        other_steps = REVIEW_STEPS - {action}
+        if locked.events.filter(actor=user, action__in=other_steps).exists():
+            raise DomainError(Messages.ONE_REVIEW_STEP)
     comment = (comment or "").strip()
     if transition.comment_required and not comment:
         raise DomainError(Messages.COMMENT_REQUIRED, field="comment")

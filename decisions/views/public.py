@@ -97,7 +97,8 @@ def decision_pdf(request: HttpRequest, slug: str) -> FileResponse:
         as_attachment=False,
         filename=f"{decision.reference.replace(' ', '-')}.pdf",
     )
-    response["Cache-Control"] = "public, max-age=86400"
+    # Short: a withdrawn record's PDF must leave shared caches soon.
+    response["Cache-Control"] = "public, max-age=600"
     response["ETag"] = f'"{document.sha256}"'
     response["X-Checksum-SHA256"] = document.sha256
     return response
