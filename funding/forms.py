@@ -294,6 +294,11 @@ class CommitmentForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose contract or grant"},
     )
+    route = forms.ChoiceField(
+        label="How was it awarded?",
+        choices=[("", "The line's own route"), *ProcurementRoute.choices],
+        required=False,
+    )
     counterparty = forms.CharField(
         label="Awarded to",
         max_length=300,

@@ -179,6 +179,8 @@ class Commitment(models.Model):
 
     line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="commitments")
     kind = models.CharField(max_length=20, choices=CommitmentKind.choices)
+    # How it was awarded (usually, but not always, the line's own route).
+    route = models.CharField(max_length=40, choices=ProcurementRoute.choices)
     counterparty = models.CharField(max_length=300)
     description = models.TextField(blank=True, max_length=2_000)
     max_value_pence = models.BigIntegerField()
@@ -200,6 +202,9 @@ class Commitment(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(counterparty=""), name="commitment_counterparty_present"
+            ),
+            models.CheckConstraint(
+                condition=Q(route__in=ProcurementRoute.values), name="commitment_route_valid"
             ),
         ]
 

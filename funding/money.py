@@ -10,12 +10,13 @@ from core.errors import DomainError, Messages
 PENCE_PER_POUND = 100
 MAX_PENCE = 1_000_000_000_000 * PENCE_PER_POUND  # a trillion pounds: far past any budget
 
-_SUFFIXES = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
-# `1800000`, `1,800,000`, `£1,800,000`, `£1,800,000.50`, `£1.8m`, `£500k`, `£1.2bn`.
+_SUFFIXES = {"": 1, "m": 1_000_000}
+# The forms DESIGN.md names: `1800000`, `1,800,000`, `£1,800,000`, `£1.8m` (and pence,
+# `£1,800,000.50`). Anything else is an error, not a guess.
 _MONEY = re.compile(
     r"""^(?P<sign>-)?\s*£?\s*(?P<sign2>-)?
         (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)
-        \s*(?P<suffix>k|m|bn|million|billion)?$""",
+        \s*(?P<suffix>m)?$""",
     re.VERBOSE | re.IGNORECASE,
 )
 
@@ -31,7 +32,6 @@ def parse_money(text: str | int | Decimal, *, field: str | None = None) -> int:
         if not match or (match["sign"] and match["sign2"]):
             raise DomainError(Messages.MONEY_INVALID, field=field)
         suffix = (match["suffix"] or "").lower()
-        suffix = {"million": "m", "billion": "bn"}.get(suffix, suffix)
         try:
             pounds = Decimal(match["number"].replace(",", "")) * _SUFFIXES[suffix]
         except InvalidOperation as error:  # pragma: no cover - the pattern admits only digits

@@ -375,6 +375,7 @@ def commitment_create(
     awarded_on: dt.date | None = None,
     authorised_by: Decision | None = None,
     description: str = "",
+    route: str | None = None,
 ) -> Commitment:
     """Record a contract or grant awarded against an approved decision's line.
 
@@ -395,6 +396,7 @@ def commitment_create(
     commitment = Commitment(
         line=line,
         kind=CommitmentKind(kind),
+        route=_route(route or line.route),
         counterparty=text_checked(
             counterparty, field="counterparty", label="who it is awarded to", limit=300
         ),

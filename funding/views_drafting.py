@@ -189,6 +189,7 @@ def commitments(request: HttpRequest, pk: int) -> HttpResponse:
                 awarded_on=data["awarded_on"],
                 authorised_by=decision,
                 description=data["description"],
+                route=data["route"] or None,
             )
         except DomainError as error:
             if error.template in PERMISSION_MESSAGES:

@@ -186,7 +186,7 @@ def test_money_moves_only_when_the_amendment_is_approved(officer, pcd_1406, amen
 
 def test_a_ceod_budget_sets_its_value_for_the_scheme_of_delegation(officer_client, officer):
     draft = complete_draft(user=officer, type_code="CEOD", title="Small grant")
-    assert post(officer_client, draft, total="£600k", **{"line-0-amount": "600,000",
+    assert post(officer_client, draft, total="£600,000", **{"line-0-amount": "600,000",
                 "line-0-year-0": "", "line-0-year-1": "", "line-0-year-2": "",
                 "line-0-year-3": ""}).status_code == 302  # fmt: skip
     with pytest.raises(DomainError) as error:

@@ -23,6 +23,7 @@ def test_officer_records_a_contract_on_their_own_decision(client, demo, pcd_1620
     assert response.status_code == 302
     commitment = Commitment.objects.get(counterparty="Host borough")
     assert commitment.max_value_pence == 1_800_000_00 and commitment.authorised_by == pcd_1620
+    assert commitment.route == "direct_award_reg_12_7"  # the line's own, unless chosen
     assert commitment.history.first().history_user == demo[Role.OFFICER]
     text = page_text(client.get(url(pcd_1620)))
     assert "£1,800,000 £1,800,000 £0" in text  # amount, committed, headroom
@@ -65,3 +66,14 @@ def test_drafts_have_nothing_to_commit_against(client, officer):
     draft = draft_decision(user=officer)
     client.force_login(officer)
     assert "no approved budget lines" in page_text(client.get(url(draft)))
+
+
+def test_a_commitment_may_record_its_own_route(client, demo, pcd_1406):
+    client.force_login(demo[Role.RECORDS_MANAGER])
+    line = BudgetLine.objects.get(set_by=pcd_1406, route="open_procurement")
+    client.post(
+        url(pcd_1406),
+        {"line": line.pk, "kind": "grant", "route": "grant", "counterparty": "Charity",
+         "max_value": "£10,000"},
+    )  # fmt: skip
+    assert Commitment.objects.get(counterparty="Charity").route == "grant"

@@ -233,13 +233,16 @@ CASES = {
         decision=w.other, source_line=w.line, target_line=w.line, amount_pence=1
     ),
     "commitment_value_not_negative": lambda w: Commitment.objects.create(
-        line=w.line, kind="contract", counterparty="A", max_value_pence=-1
+        line=w.line, kind="contract", route="grant", counterparty="A", max_value_pence=-1
     ),
     "commitment_kind_valid": lambda w: Commitment.objects.create(
-        line=w.line, kind="promise", counterparty="A", max_value_pence=1
+        line=w.line, kind="promise", route="grant", counterparty="A", max_value_pence=1
     ),
     "commitment_counterparty_present": lambda w: Commitment.objects.create(
-        line=w.line, kind="contract", counterparty="", max_value_pence=1
+        line=w.line, kind="contract", route="grant", counterparty="", max_value_pence=1
+    ),
+    "commitment_route_valid": lambda w: Commitment.objects.create(
+        line=w.line, kind="contract", route="handshake", counterparty="A", max_value_pence=1
     ),
 }
 

@@ -1,8 +1,8 @@
 // Live totals for the budget grid (progressive enhancement: the server computes
 // the same totals whenever the form is sent, so nothing depends on this).
 
-const MULTIPLIERS = { '': 1, k: 1e3, m: 1e6, bn: 1e9, million: 1e6, billion: 1e9 }
-const MONEY = /^£?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(k|m|bn|million|billion)?$/i
+const MULTIPLIERS = { '': 1, m: 1e6 }
+const MONEY = /^£?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(m)?$/i
 
 function pence (text) {
   const match = MONEY.exec(String(text).trim())
