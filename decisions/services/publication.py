@@ -35,18 +35,25 @@ def _search_parts(decision: Decision) -> tuple[str, str, str]:
 def decision_search_index(*, decision: Decision) -> None:
     """Store Part 1 as plain text and, on PostgreSQL, as a weighted tsvector.
 
-    Derived data, not content: written with a queryset update so it adds no
-    history row (the fields are excluded from history anyway).
+    Derived data, not content: both fields are excluded from history, so this save
+    says so explicitly rather than writing an empty history row.
     """
     title, summary, body = _search_parts(decision)
-    fields: dict = {"search_text": "\n".join((title, summary, body))}
+    decision.search_text = "\n".join((title, summary, body))
+    fields = ["search_text"]
     if connection.vendor == "postgresql":
-        fields["search_vector"] = (
+        decision.search_vector = (
             SearchVector(Value(title), weight="A", config=SEARCH_CONFIG)
             + SearchVector(Value(summary), weight="B", config=SEARCH_CONFIG)
             + SearchVector(Value(body), weight="C", config=SEARCH_CONFIG)
         )
-    Decision.objects.filter(pk=decision.pk).update(**fields)  # derived, not audited
+        fields.append("search_vector")
+    decision.skip_history_when_saving = True
+    try:
+        decision.save(update_fields=fields)
+    finally:
+        del decision.skip_history_when_saving
+        decision.refresh_from_db(fields=fields)
 
 
 def decision_publish_pdf(*, decision: Decision) -> PublishedDocument:
