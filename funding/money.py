@@ -61,12 +61,3 @@ def format_money(pence: int | None) -> str:
     if remainder:
         return f"{sign}£{pounds:,}.{remainder:02d}"
     return f"{sign}£{pounds:,}"
-
-
-def format_money_short(pence: int) -> str:
-    """`£1.8m`, `£17.2m`, `£450,000`: the style of the form's prose."""
-    if abs(pence) >= 1_000_000 * PENCE_PER_POUND:
-        millions = Decimal(pence) / (1_000_000 * PENCE_PER_POUND)
-        text = f"{millions.quantize(Decimal('0.01')).normalize():f}"
-        return f"£{text}m"
-    return format_money(pence)

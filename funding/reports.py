@@ -3,7 +3,6 @@ allocations per UK financial year. Public variants pass published decisions only
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet, Sum
@@ -146,11 +145,3 @@ def financial_year_report(decisions: QuerySet[Decision]) -> YearReport:
         Decision.objects.filter(pk__in=decision_ids).with_type().order_by("approved_at", "pk")
     )
     return YearReport(rows=[rows[year] for year in sorted(rows)], decisions=listed)
-
-
-def by_year(report: YearReport) -> dict[str, dict[int, int]]:
-    """{"2024/25": {decision_pk: pence}} for tables and CSV."""
-    out: dict[str, dict[int, int]] = defaultdict(dict)
-    for row in report.rows:
-        out[row.label] = dict(row.by_decision)
-    return dict(out)

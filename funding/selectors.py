@@ -81,14 +81,6 @@ def decision_budget_table(decision: Decision) -> BudgetTable | None:
     )
 
 
-def decision_envelope(decision: Decision) -> BudgetEnvelope | None:
-    return (
-        BudgetEnvelope.objects.filter(decision=decision)
-        .prefetch_related("lines__set_by__decision_type", "lines__commitments")
-        .first()
-    )
-
-
 def budget_content(decision: Decision) -> dict[str, Any]:
     """What of the money is part of the decision's signed content."""
     envelope = BudgetEnvelope.objects.filter(decision=decision).first()

@@ -8,7 +8,7 @@ from funding.financial_years import (
     format_financial_year,
     parse_financial_year,
 )
-from funding.money import format_money, format_money_short, parse_money
+from funding.money import format_money, parse_money
 
 
 @pytest.mark.parametrize(
@@ -86,12 +86,6 @@ def test_parse_money_rejects_absurd_amounts():
 )
 def test_format_money(pence, text):
     assert format_money(pence) == text
-
-
-def test_format_money_short_matches_the_forms_prose():
-    assert format_money_short(180_000_000) == "£1.8m"
-    assert format_money_short(1_720_000_000) == "£17.2m"
-    assert format_money_short(45_000_000) == "£450,000"
 
 
 def test_money_round_trips():
