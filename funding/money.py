@@ -61,3 +61,8 @@ def format_money(pence: int | None) -> str:
     if remainder:
         return f"{sign}£{pounds:,}.{remainder:02d}"
     return f"{sign}£{pounds:,}"
+
+
+def pounds(pence: int) -> Decimal:
+    """Pounds as an exact number with two decimals (`450000.00`), for CSV and JSON."""
+    return (Decimal(pence) / PENCE_PER_POUND).quantize(Decimal("0.01"))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
-from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,10 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from core.csv_export import csv_response
 from decisions.models import Decision
 from decisions.selectors import published_decisions
 from decisions.selectors.public import _slug_parts
-from funding.money import PENCE_PER_POUND
+from funding.money import pounds
 from funding.reports import envelope_for_decision, envelope_report, financial_year_report
 
 CHART_WIDTH, BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 640, 28, 12, 90
@@ -42,32 +41,6 @@ def _public(view: Callable) -> Callable:
         return view(request, *args, visible=published_decisions(), internal=False, **kwargs)
 
     return wrapped
-
-
-def _pounds(pence: int) -> Decimal:
-    """Pounds as a number (not text), so spreadsheets read it as one."""
-    return (
-        (Decimal(pence) / PENCE_PER_POUND).normalize()
-        if pence % PENCE_PER_POUND
-        else Decimal(pence // PENCE_PER_POUND)
-    )
-
-
-def _defused(value):
-    if isinstance(value, str) and value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
-def _csv_response(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        # Text starting like a formula is defused; numbers stay numbers.
-        writer.writerow([_defused(value) for value in row])
-    return response
 
 
 def _chart(report) -> dict:
@@ -98,13 +71,13 @@ def financial_years(request, *, visible: QuerySet, internal: bool) -> HttpRespon
 def financial_years_csv(request, *, visible: QuerySet, internal: bool) -> HttpResponse:
     report = financial_year_report(visible)
     rows = [
-        [row.label, decision.reference, _pounds(row.by_decision[decision.pk])]
+        [row.label, decision.reference, pounds(row.by_decision[decision.pk])]
         for row in report.rows
         for decision in report.decisions
         if decision.pk in row.by_decision
     ]
-    rows += [[row.label, "Total", _pounds(row.total_pence)] for row in report.rows]
-    return _csv_response(
+    rows += [[row.label, "Total", pounds(row.total_pence)] for row in report.rows]
+    return csv_response(
         "allocations-by-financial-year.csv", ["financial_year", "decision", "amount_gbp"], rows
     )
 
@@ -135,15 +108,15 @@ def envelope_csv(request, slug: str, *, visible: QuerySet, internal: bool) -> Ht
         [
             line.line.get_route_display(),
             line.set_by.reference,
-            _pounds(line.amount_pence),
-            _pounds(line.committed_pence),
-            _pounds(line.headroom_pence),
+            pounds(line.amount_pence),
+            pounds(line.committed_pence),
+            pounds(line.headroom_pence),
         ]
         for line in report.lines
     ]
-    rows.append(["Total", "", _pounds(report.total_pence), _pounds(report.committed_pence),
-                 _pounds(report.headroom_pence)])  # fmt: skip
-    return _csv_response(
+    rows.append(["Total", "", pounds(report.total_pence), pounds(report.committed_pence),
+                 pounds(report.headroom_pence)])  # fmt: skip
+    return csv_response(
         f"{decision.slug}-envelope.csv",
         ["route", "set_by", "amount_gbp", "committed_gbp", "headroom_gbp"],
         rows,

@@ -12,6 +12,7 @@ import pytest
 from django.urls import get_resolver, resolve
 from django.utils import timezone
 
+from core.csv_export import csv_safe
 from decisions.demo import pcd_1406, pcd_1620
 from decisions.openapi import OPENAPI_DOCUMENT
 from decisions.services import (
@@ -20,7 +21,7 @@ from decisions.services import (
     part2_save,
     reference_reserve,
 )
-from decisions.views.open_data import DecisionFilters, csv_safe
+from decisions.views.open_data import DecisionFilters
 from tests.accessibility import axe_violations
 from tests.factories import approved_decision, draft_decision
 from tests.helpers import page_text

@@ -29,9 +29,9 @@ def test_pcd_1406_envelope_report_shows_the_amended_lines_and_the_warning(client
     assert rows(client.get("/reports/envelopes/pcd-1406.csv"))[1] == [
         "Open competitive procurement",
         "PCD 1406",
-        "15400000",
-        "16000000",
-        "-600000",
+        "15400000.00",
+        "16000000.00",
+        "-600000.00",
     ]
 
 
@@ -47,7 +47,7 @@ def test_financial_year_report_and_csv(client, demo):
     assert "Allocations by financial year" in text  # the chart's text alternative
     body = client.get("/reports/financial-years/").content.decode()
     assert "<svg" in body and 'role="img"' in body
-    assert ["2024/25", "PCD 1620", "450000"] in rows(client.get("/reports/financial-years.csv"))
+    assert ["2024/25", "PCD 1620", "450000.00"] in rows(client.get("/reports/financial-years.csv"))
 
 
 def test_year_totals_equal_the_sum_of_approved_allocations(demo, officer):

@@ -9,20 +9,16 @@ only and need no sign-in.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
-from xml.etree.ElementTree import Element, SubElement, tostring
 
 from django import forms
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -40,9 +36,9 @@ from decisions.selectors import (
     published_decisions,
 )
 from decisions.selectors.search import Filters, filter_published
-from funding.financial_years import format_financial_year, parse_financial_year
+from funding.financial_years import parse_financial_year
 from funding.models import BudgetLine
-from funding.money import PENCE_PER_POUND, format_money, parse_money
+from funding.money import format_money, parse_money
 from funding.selectors import (
     decision_budget_lines,
     decision_value_pence,
@@ -54,8 +50,6 @@ API_PAGE_SIZE = 20
 FEED_SIZE = 50
 KEYWORD_MAX_LENGTH = 200
 NOT_FOUND = "No published decision has this reference."
-# Who to contact about accessibility. A placeholder until the service has a real inbox.
-ACCESSIBILITY_CONTACT_EMAIL = "accessibility@example.org"
 
 
 # --- Query parameters ----------------------------------------------------------------
@@ -131,7 +125,7 @@ def _filter(queryset: QuerySet[Decision], params: dict[str, Any]) -> QuerySet[De
     return queryset
 
 
-def _published_with_lines() -> QuerySet[Decision]:
+def published_with_lines() -> QuerySet[Decision]:
     """Published decisions with the lines they set and their allocations (3 queries)."""
     lines = BudgetLine.objects.order_by("envelope_id", "position").prefetch_related("allocations")
     return published_decisions().prefetch_related(Prefetch("budget_lines_set", queryset=lines))
@@ -144,7 +138,7 @@ def _money(pence: int) -> dict[str, Any]:
     return {"pence": pence, "display": format_money(pence)}
 
 
-def _signed_on(decision: Decision) -> date:
+def signed_on(decision: Decision) -> date:
     # Approval is the final approver's signature, so its date is the date signed.
     return timezone.localtime(decision.approved_at).date()
 
@@ -161,7 +155,7 @@ def _summary(request: HttpRequest, decision: Decision, value_pence: int) -> dict
         "type": {"code": decision.decision_type.code, "name": decision.decision_type.name},
         "url": request.build_absolute_uri(decision.get_absolute_url()),
         "api_url": _api_url(request, decision),
-        "date_signed": _signed_on(decision).isoformat(),
+        "date_signed": signed_on(decision).isoformat(),
         "date_published": decision.published_on.isoformat(),
         "value": _money(value_pence),
     }
@@ -332,107 +326,3 @@ class PublishedDecisionsFeed(Feed):
 
     def item_updateddate(self, item: Decision) -> datetime:
         return item.approved_at
-
-
-# --- CSV -------------------------------------------------------------------------------------
-
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> object:
-    """The cell, with a leading quote if a spreadsheet would treat it as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return f"'{value}"
-    return value
-
-
-def _pounds(pence: int) -> str:
-    """`450000.00`: a plain number a spreadsheet reads as pounds."""
-    return f"{Decimal(pence) / PENCE_PER_POUND:.2f}"
-
-
-def _csv_response(
-    filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]
-) -> HttpResponse:
-    response = HttpResponse(
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows([csv_safe(cell) for cell in row] for row in rows)
-    return response
-
-
-@require_safe
-def decisions_csv(request: HttpRequest) -> HttpResponse:
-    rows = (
-        [
-            decision.reference,
-            decision.title,
-            decision.decision_type.code,
-            _signed_on(decision).isoformat(),
-            decision.published_on.isoformat(),
-            _pounds(decision.value_pence),
-            request.build_absolute_uri(decision.get_absolute_url()),
-        ]
-        for decision in with_value(published_decisions())
-    )
-    header = ["Reference", "Title", "Type", "Date signed", "Date published", "Value (GBP)", "URL"]
-    return _csv_response("decisions.csv", header, rows)
-
-
-@require_safe
-def allocations_csv(request: HttpRequest) -> HttpResponse:
-    rows = (
-        [
-            decision.reference,
-            line.get_route_display(),
-            format_financial_year(allocation.financial_year),
-            _pounds(allocation.amount_pence),
-        ]
-        for decision in _published_with_lines()
-        for line in decision.budget_lines_set.all()
-        for allocation in line.allocations.all()
-    )
-    header = ["Reference", "Route", "Financial year", "Amount (GBP)"]
-    return _csv_response("allocations.csv", header, rows)
-
-
-# --- Sitemap and pages -----------------------------------------------------------------------
-
-_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-
-
-def _sitemap_url(urlset: Element, loc: str, lastmod: date | None = None) -> None:
-    url = SubElement(urlset, "url")
-    SubElement(url, "loc").text = loc
-    if lastmod is not None:
-        SubElement(url, "lastmod").text = lastmod.isoformat()
-
-
-@require_safe
-def sitemap(request: HttpRequest) -> HttpResponse:
-    # Built by hand: django.contrib.sitemaps is not an installed app.
-    urlset = Element("urlset", xmlns=_SITEMAP_NS)
-    _sitemap_url(urlset, request.build_absolute_uri(reverse("decisions:list")))
-    for decision in published_decisions().iterator():
-        loc = request.build_absolute_uri(decision.get_absolute_url())
-        _sitemap_url(urlset, loc, decision.published_on)
-    for name in ("open_data:index", "open_data:accessibility"):
-        _sitemap_url(urlset, request.build_absolute_uri(reverse(name)))
-    body = tostring(urlset, encoding="utf-8", xml_declaration=True)
-    return HttpResponse(body, content_type="application/xml; charset=utf-8")
-
-
-@require_safe
-def open_data_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "open_data/index.html", {"feed_size": FEED_SIZE})
-
-
-@require_safe
-def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "pages/accessibility.html", {"contact_email": ACCESSIBILITY_CONTACT_EMAIL}
-    )
