@@ -12,8 +12,12 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import PERMISSION_MESSAGES, DomainError, Messages
 from decisions.models import Decision, LinkKind
-from decisions.selectors.drafting import decision_for_internal_user
-from decisions.views.base import call_service, officer_decision, officer_required
+from decisions.views.base import (
+    call_service,
+    internal_decision,
+    officer_decision,
+    officer_required,
+)
 from funding.forms import (
     BudgetForm,
     CommitmentForm,
@@ -157,9 +161,7 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def commitments(request: HttpRequest, pk: int) -> HttpResponse:
     """Contracts and grants awarded against the lines an approved decision set."""
-    decision = decision_for_internal_user(request.user, pk)
-    if decision is None:
-        raise Http404("No decision you can see has that number.")
+    decision = internal_decision(request, pk)
     lines = list(
         BudgetLine.objects.active()
         .filter(set_by=decision)

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from core.errors import DomainError, Messages
 from decisions.models import Decision
 from decisions.selectors import decision_for_officer
+from decisions.selectors.drafting import decision_for_internal_user
 
 DRAFT_PERMISSION = "decisions.draft_decision"
 
@@ -48,6 +49,14 @@ def officer_decision(request: HttpRequest, pk: int, *, editable: bool = True) ->
             f"{decision.reference or 'This decision'} is "
             f"{decision.get_state_display().lower()}: only drafts can be changed."
         )
+    return decision
+
+
+def internal_decision(request: HttpRequest, pk: int) -> Decision:
+    """A decision this signed-in user may see (as its officer or as a reviewer), else 404."""
+    decision = decision_for_internal_user(request.user, pk)
+    if decision is None:
+        raise Http404("No decision you can see has that number.")
     return decision
 
 

@@ -13,10 +13,11 @@ from core.errors import PERMISSION_MESSAGES, DomainError
 from decisions.forms_review import ACTION_FORMS, WithdrawPublicationForm, approve_form_class
 from decisions.models import Decision, Part2
 from decisions.selectors import decision_page, full_decision
-from decisions.selectors.drafting import available_actions, decision_for_internal_user
+from decisions.selectors.drafting import available_actions
 from decisions.selectors.history import decision_edits, decision_integrity
 from decisions.selectors.public import decision_internal_links
 from decisions.services import ACTION_SERVICES, decision_publication_withdraw
+from decisions.views.base import internal_decision
 from decisions.views.public import appendix_file_response
 from decisions.workflow import TRANSITIONS
 
@@ -42,13 +43,6 @@ AFTER_ACTION = {
     "reject": "drafting:review",
     "return": "drafting:review",
 }
-
-
-def _visible_decision(request: HttpRequest, pk: int) -> Decision:
-    decision = decision_for_internal_user(request.user, pk)
-    if decision is None:
-        raise Http404("No decision you can see has that number.")
-    return decision
 
 
 def _form_class(action: str, decision: Decision):
@@ -87,7 +81,7 @@ def _review_page(request, decision: Decision, *, bound: dict | None = None, stat
 @login_required
 @require_safe
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    return _review_page(request, _visible_decision(request, pk))
+    return _review_page(request, internal_decision(request, pk))
 
 
 @login_required
@@ -95,7 +89,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTION_SERVICES:
         raise Http404("No such action.")
-    decision = _visible_decision(request, pk)
+    decision = internal_decision(request, pk)
     # Several action forms share a page: ids carry the action so labels stay unique.
     form = _form_class(action, decision)(request.POST, user=request.user, auto_id=f"id_{action}_%s")
     if not form.is_valid():
@@ -126,7 +120,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_safe
 def history(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = _visible_decision(request, pk)
+    decision = internal_decision(request, pk)
     return render(
         request,
         "review/history.html",
@@ -146,7 +140,7 @@ def withdraw_publication(request: HttpRequest, pk: int) -> HttpResponse:
     """A records manager takes a published record down, giving the public a reason."""
     if not request.user.has_perm("decisions.manage_records"):
         raise PermissionDenied("Only records managers can withdraw a published decision.")
-    decision = _visible_decision(request, pk)
+    decision = internal_decision(request, pk)
     form = WithdrawPublicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -165,7 +159,7 @@ def withdraw_publication(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def appendix_file(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     """An appendix's uploaded PDF, for anyone who may see the decision internally."""
-    decision = _visible_decision(request, pk)
+    decision = internal_decision(request, pk)
     appendix = decision.appendices.filter(pk=item).exclude(file="").first()
     if appendix is None:
         raise Http404("That appendix has no file.")

@@ -69,10 +69,10 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Ordered lists: recommendations and paragraphs -------------------------------------------
 
 
-def _item_action(request, *, item, move, remove, back: str, label: str) -> HttpResponse:
-    """Move an item up or down, or remove it, from its list's page."""
+def _item_action(request, *, remove, back: str, label: str, move=None) -> HttpResponse:
+    """Move an item up or down (ordered lists only), or remove it, from its list's page."""
     form = forms.ItemActionForm(request.POST)
-    if not form.is_valid():
+    if not form.is_valid() or (move is None and form.cleaned_data["action"] != "remove"):
         messages.error(request, "That action could not be understood. Try again.")
         return redirect(back)
     action, version = form.cleaned_data["action"], form.cleaned_data["version"]
@@ -123,7 +123,6 @@ def recommendation_edit(request: HttpRequest, pk: int, item: int) -> HttpRespons
     if request.method == "POST" and "action" in request.POST:
         return _item_action(
             request,
-            item=recommendation,
             move=lambda **kw: recommendation_move(
                 user=request.user, recommendation=recommendation, **kw
             ),
@@ -212,7 +211,6 @@ def paragraph_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     if request.method == "POST" and "action" in request.POST:
         return _item_action(
             request,
-            item=paragraph,
             move=lambda **kw: paragraph_move(user=request.user, paragraph=paragraph, **kw),
             remove=lambda **kw: paragraph_remove(user=request.user, paragraph=paragraph, **kw),
             back=back,
@@ -280,8 +278,6 @@ def link_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     link = get_object_or_404(decision.links_out, pk=item)
     return _item_action(
         request,
-        item=link,
-        move=lambda **kw: None,
         remove=lambda **kw: decision_link_remove(user=request.user, link=link, **kw),
         back=step_url("links", decision),
         label="Link",
@@ -320,8 +316,6 @@ def appendix_remove_view(request: HttpRequest, pk: int, item: int) -> HttpRespon
     appendix = get_object_or_404(decision.appendices, pk=item)
     return _item_action(
         request,
-        item=appendix,
-        move=lambda **kw: None,
         remove=lambda **kw: appendix_remove(user=request.user, appendix=appendix, **kw),
         back=step_url("appendices", decision),
         label="Appendix",
