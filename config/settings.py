@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accounts",
     "decisions",
     "funding",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ draft is read-only here too: approved decisions are frozen everywhere."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from decisions import policy
 from decisions.models import (
     Appendix,
     Decision,
@@ -152,7 +153,7 @@ class Part2Admin(DecisionContentAdmin):
     """Confidential: only users holding the Part 2 permission see it at all."""
 
     def _may_read(self, request) -> bool:
-        return request.user.has_perm("decisions.view_part2")
+        return policy.can_view_part2(request.user)
 
     def has_module_permission(self, request):
         return self._may_read(request) and super().has_module_permission(request)

@@ -11,12 +11,11 @@ import hashlib
 import json
 from typing import Any
 
+from decisions import extensions
 from decisions.models import Decision
 
 
 def decision_content(decision: Decision) -> dict[str, Any]:
-    from funding.selectors import budget_content  # funding depends on decisions, not back
-
     part2 = getattr(decision, "part2", None) if decision.has_part2 else None
     return {
         "type": decision.decision_type.code,
@@ -49,7 +48,7 @@ def decision_content(decision: Decision) -> dict[str, Any]:
         ],
         "part2": [part2.content, part2.legal_rationale] if part2 else None,
         "declarations": [[d.kind, d.statement] for d in decision.declarations.order_by("position")],
-        "budget": budget_content(decision),
+        **extensions.decision_content(decision),
     }
 
 

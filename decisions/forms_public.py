@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from core.errors import DomainError
+from core.financial_years import parse_financial_year
 from decisions.selectors.search import VALUE_BANDS, Filters
-from funding.financial_years import parse_financial_year
 
 
 class DecisionFilterForm(forms.Form):

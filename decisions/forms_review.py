@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.module_loading import import_string
 
 from core.errors import Messages
+from decisions.models import SignOffWording
+from decisions.workflow import TRANSITIONS
 
 YES_NO = [("no", "No, I have no interests to declare"), ("yes", "Yes, I have interests to record")]
 
@@ -16,8 +19,9 @@ class ActionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, user=None, **kwargs) -> None:
+    def __init__(self, *args, user=None, decision=None, **kwargs) -> None:
         self.user = user
+        self.decision = decision
         super().__init__(*args, **kwargs)
 
 
@@ -62,8 +66,15 @@ def _password_field() -> forms.CharField:
     )
 
 
-class ApproveForm(PasswordMixin, ActionForm):
-    """The Deputy Mayor's sign-off: interests, the statement, and the password again."""
+class SignForm(PasswordMixin, ConfirmForm):
+    """A signature (the Chief Executive's): the statement confirmed, the password again."""
+
+    password = _password_field()
+
+
+class ApproveForm(SignForm):
+    """The final approver's signature. Where the stored wording has the signer record
+    interests (the Deputy Mayor's), they answer that instead of ticking a box."""
 
     has_interests = forms.ChoiceField(
         label="Do you have any personal or prejudicial interest to record?",
@@ -76,7 +87,22 @@ class ApproveForm(PasswordMixin, ActionForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    password = _password_field()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        decision_type = self.decision.decision_type if self.decision else None
+        records_interests = (
+            decision_type is not None
+            and SignOffWording.objects.filter(
+                decision_type=decision_type,
+                role=decision_type.final_approver,
+                records_interests=True,
+            ).exists()
+        )
+        if records_interests:
+            del self.fields["confirm"]
+        else:
+            del self.fields["has_interests"], self.fields["interests"]
 
     def clean(self):
         data = super().clean()
@@ -87,24 +113,11 @@ class ApproveForm(PasswordMixin, ActionForm):
         return data
 
 
-class SignForm(PasswordMixin, ConfirmForm):
-    """A signature (the Chief Executive's, or a CEOD approval): statement and password."""
-
-    password = _password_field()
-
-
-ACTION_FORMS = {
-    "submit": ActionForm,
-    "withdraw": ActionForm,
-    "clear": ConfirmForm,
-    "sign": SignForm,
-    "return": CommentRequiredForm,
-    "reject": CommentRequiredForm,
-}
-
-
-def approve_form_class(final_approver: str) -> type[forms.Form]:
-    return ApproveForm if final_approver == "dmpc" else SignForm
+def action_form(action: str, decision, *args, user, **kwargs) -> ActionForm:
+    """The form of this workflow step (named in its entry of the transitions table).
+    Several action forms share a page: ids carry the action so labels stay unique."""
+    form_class = import_string(TRANSITIONS[action].form)
+    return form_class(*args, user=user, decision=decision, auto_id=f"id_{action}_%s", **kwargs)
 
 
 class WithdrawPublicationForm(forms.Form):

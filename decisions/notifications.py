@@ -14,16 +14,9 @@ from django.urls import reverse
 
 from accounts.models import User
 from decisions.models import Decision
-from decisions.workflow import ROLE_PERMISSION, TRANSITIONS, State
+from decisions.workflow import ROLE_PERMISSION, TRANSITIONS, next_role
 
 logger = logging.getLogger(__name__)
-
-# After each action, which state's actor is next (None: tell the officers).
-_NEXT_STATE = {
-    "submit": State.SUBMITTED,
-    "clear": State.CLEARED,
-    "sign": State.AWAITING_APPROVAL,
-}
 
 
 def users_with_permission(permission: str) -> list[User]:
@@ -43,18 +36,18 @@ def _officers(decision: Decision) -> list[User]:
 
 
 def recipients(decision: Decision, action: str) -> list[User]:
-    if action in _NEXT_STATE:
-        transition = next(t for t in TRANSITIONS.values() if _NEXT_STATE[action] in t.actors)
-        role = transition.actor_for(_NEXT_STATE[action], decision.decision_type.final_approver)
-        if role is None:  # e.g. a CEOD after clearing: the CE approves it directly
-            role = TRANSITIONS["approve"].actor_for(
-                _NEXT_STATE[action], decision.decision_type.final_approver
-            )
+    """Who is told, as the step's entry in the transitions table says."""
+    notify = TRANSITIONS[action].notify
+    if notify == "next":
+        # Called once the decision is in its new state: whoever moves it on from here.
+        role = next_role(decision.state, decision.decision_type.final_approver)
+        if role is None:
+            return []
         drafters = {person.pk for person in [decision.drafted_by, *decision.shared_with.all()]}
         return [
             user for user in users_with_permission(ROLE_PERMISSION[role]) if user.pk not in drafters
         ]
-    if action in ("return", "reject", "approve"):
+    if notify == "officers":
         return _officers(decision)
     return []
 
@@ -66,7 +59,7 @@ def notify_transition(*, decision: Decision, action: str, actor: User, comment: 
     label = decision.reference or "A draft decision"
     subject = f"{label}: {TRANSITIONS[action].label.lower()} by {actor.display_name}"
     # Reviewers open the review page; officers their task list.
-    page = "drafting:review" if action in _NEXT_STATE else "drafting:overview"
+    page = "drafting:review" if TRANSITIONS[action].notify == "next" else "drafting:overview"
     path = reverse(page, kwargs={"pk": decision.pk})
     body = (
         f"{label} – {decision.title}\n\n"

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from decisions import extensions
 from decisions.views import drafting, review, steps, steps_publication
-from funding import views_drafting as funding_steps
 
 app_name = "drafting"
 urlpatterns = [
@@ -17,8 +17,6 @@ urlpatterns = [
     ),
     path("decisions/<int:pk>/sections/<int:kind>/", steps.section, name="section"),
     path("decisions/<int:pk>/paragraphs/<int:item>/", steps.paragraph_edit, name="paragraph"),
-    path("decisions/<int:pk>/budget/", funding_steps.budget, name="budget"),
-    path("decisions/<int:pk>/commitments/", funding_steps.commitments, name="commitments"),
     path("decisions/<int:pk>/links/", steps.links, name="links"),
     path("decisions/<int:pk>/links/<int:item>/", steps.link_remove, name="link"),
     path("decisions/<int:pk>/appendices/", steps.appendices, name="appendices"),
@@ -44,4 +42,6 @@ urlpatterns = [
         name="withdraw_publication",
     ),
     path("decisions/<int:pk>/preview.pdf", drafting.preview_pdf, name="preview_pdf"),
+    # Steps other apps add (funding: the budget, contracts and grants).
+    *extensions.drafting_urls(),
 ]

@@ -36,16 +36,37 @@ ROLE_PERMISSION = {
 
 @dataclass(frozen=True)
 class Transition:
+    """Everything about one workflow step. Adding a step is one entry here plus its
+    service in decisions/services/workflow.py."""
+
     action: str
     label: str
+    past_participle: str
     target: State
     # Which role may take this action from each source state.
     actors: dict[State, Role]
+    # Shown to the actor once the step is done.
+    success_message: str
+    # The form the actor fills in (a dotted path: forms import the models).
+    form: str = "decisions.forms_review.ActionForm"
+    # Where the actor goes next: officers to their task list, reviewers back to
+    # the decision they acted on.
+    after: str = "drafting:review"
     # "final": only the decision type's final approver may take it (approve,
     # reject); "forward": only when someone else approves (the CE's signature
     # that sends a PCD on to the DMPC). None: any decision type.
     approver_rule: str | None = None
     comment_required: bool = False
+    # A step that moves the decision on towards approval (its next actor is told).
+    moves_forward: bool = False
+    # What the actor confirms on the review page: "head_of_service" (their
+    # declaration) or "sign_off" (they sign, in their role, the statement stored
+    # for the decision type and role: SignOffWording).
+    confirms: str = ""
+    # Who is emailed once it is done: "next" (whoever acts next) or "officers".
+    notify: str = ""
+    # GOV.UK button style on the review page: "", "secondary" or "warning".
+    button: str = ""
 
     @property
     def sources(self) -> frozenset[State]:
@@ -63,47 +84,132 @@ class Transition:
         return role
 
 
+_FORMS = "decisions.forms_review."
+
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
-        Transition("submit", "Submit", State.SUBMITTED, {State.DRAFT: Role.OFFICER}),
-        Transition("clear", "Clear", State.CLEARED, {State.SUBMITTED: Role.HEAD_OF_SERVICE}),
+        Transition(
+            "submit",
+            "Submit",
+            "submitted",
+            State.SUBMITTED,
+            {State.DRAFT: Role.OFFICER},
+            success_message="Submitted to the Head of Service.",
+            after="drafting:overview",
+            moves_forward=True,
+            notify="next",
+        ),
+        Transition(
+            "clear",
+            "Clear",
+            "cleared",
+            State.CLEARED,
+            {State.SUBMITTED: Role.HEAD_OF_SERVICE},
+            success_message="Cleared and sent to the Chief Executive.",
+            form=_FORMS + "ConfirmForm",
+            moves_forward=True,
+            confirms="head_of_service",
+            notify="next",
+        ),
         Transition(
             "sign",
             "Sign and send to the Deputy Mayor",
+            "signed",
             State.AWAITING_APPROVAL,
             {State.CLEARED: Role.CHIEF_EXECUTIVE},
+            success_message="Signed and sent to the Deputy Mayor for Policing and Crime.",
+            form=_FORMS + "SignForm",
             approver_rule="forward",
+            moves_forward=True,
+            confirms="sign_off",
+            notify="next",
         ),
         Transition(
             "approve",
             "Approve",
+            "approved",
             State.APPROVED,
             {State.AWAITING_APPROVAL: Role.DMPC, State.CLEARED: Role.CHIEF_EXECUTIVE},
+            success_message="Approved. The decision is now final.",
+            form=_FORMS + "ApproveForm",
             approver_rule="final",
+            moves_forward=True,
+            confirms="sign_off",
+            notify="officers",
         ),
         Transition(
             "reject",
             "Reject",
+            "rejected",
             State.REJECTED,
             {State.AWAITING_APPROVAL: Role.DMPC, State.CLEARED: Role.CHIEF_EXECUTIVE},
+            success_message="Rejected. The officer has been told.",
+            form=_FORMS + "CommentRequiredForm",
             approver_rule="final",
             comment_required=True,
+            notify="officers",
+            button="warning",
         ),
         Transition(
             "return",
             "Return to the officer",
+            "returned",
             State.DRAFT,
             {
                 State.SUBMITTED: Role.HEAD_OF_SERVICE,
                 State.CLEARED: Role.CHIEF_EXECUTIVE,
                 State.AWAITING_APPROVAL: Role.DMPC,
             },
+            success_message="Returned to the officer.",
+            form=_FORMS + "CommentRequiredForm",
             comment_required=True,
+            notify="officers",
+            button="secondary",
         ),
-        Transition("withdraw", "Withdraw", State.WITHDRAWN, {State.DRAFT: Role.OFFICER}),
+        Transition(
+            "withdraw",
+            "Withdraw",
+            "withdrawn",
+            State.WITHDRAWN,
+            {State.DRAFT: Role.OFFICER},
+            success_message="Withdrawn.",
+            after="drafting:overview",
+            button="warning",
+        ),
     )
 }
 
+# Clear, sign and approve are three people's judgements: one person takes one.
+REVIEW_STEPS = frozenset({"clear", "sign", "approve"})
+
 # Not a user action: a historical record loaded with its real reference and dates.
 IMPORT_ACTION = "import"
+
+
+def next_role(state: str, final_approver: str) -> Role | None:
+    """Who moves a decision in this state on towards approval (None: nobody)."""
+    for transition in TRANSITIONS.values():
+        if transition.moves_forward:
+            role = transition.actor_for(state, final_approver)
+            if role is not None:
+                return role
+    return None
+
+
+def states_seen_by(role: Role) -> frozenset[State]:
+    """A reviewer sees what is with them and everything after: the states they act
+    in, and every state reachable from those except back to the officer."""
+    if role == Role.OFFICER:
+        return frozenset()
+    seen = {state for t in TRANSITIONS.values() for state, r in t.actors.items() if r == role}
+    frontier = set(seen)
+    while frontier:
+        state = frontier.pop()
+        for transition in TRANSITIONS.values():
+            target = transition.target
+            onward = target not in (State.DRAFT, State.WITHDRAWN) and target not in seen
+            if state in transition.actors and onward:
+                seen.add(target)
+                frontier.add(target)
+    return frozenset(seen)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 
 from core.errors import DomainError, Messages
-from funding.financial_years import format_financial_year, parse_financial_year
+from core.financial_years import format_financial_year, parse_financial_year
+from core.money import format_money, parse_money
 from funding.models import ProcurementRoute
-from funding.money import format_money, parse_money
 from funding.services import LineSpec
 
 MAX_LINES = 8

@@ -10,9 +10,9 @@ from django.db import models
 from django.db.models import F, Q, Sum
 from simple_history.models import HistoricalRecords
 
+from core.financial_years import FIRST_YEAR, LAST_YEAR, format_financial_year
+from core.money import format_money
 from decisions.models import Decision
-from funding.financial_years import FIRST_YEAR, LAST_YEAR, format_financial_year
-from funding.money import format_money
 
 
 class ProcurementRoute(models.TextChoices):

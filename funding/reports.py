@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet, Sum
 
+from core.financial_years import format_financial_year
 from decisions.models import Decision
-from funding.financial_years import format_financial_year
 from funding.models import Allocation, BudgetEnvelope, BudgetLine, Commitment
 
 

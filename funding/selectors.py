@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
+from core.financial_years import format_financial_year
 from decisions.models import Decision
-from funding.financial_years import format_financial_year
-from funding.models import BudgetEnvelope, BudgetLine
+from funding.models import BudgetEnvelope, BudgetLine, BudgetMovement
 
 
 def line_committed_pence(line: BudgetLine) -> int:
@@ -155,13 +156,8 @@ def decision_value_pence(decision: Decision) -> int:
     return (envelope.total_pence if envelope else 0) + moved
 
 
-def with_value(queryset):
+def with_value(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
     """Annotate decisions with `value_pence`, as `decision_value_pence` computes it."""
-    from django.db.models import OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from funding.models import BudgetMovement
-
     envelope_total = BudgetEnvelope.objects.filter(decision=OuterRef("pk")).values("total_pence")[
         :1
     ]
@@ -174,3 +170,19 @@ def with_value(queryset):
     return queryset.annotate(
         value_pence=Coalesce(Subquery(envelope_total), 0) + Coalesce(Subquery(moved), 0)
     )
+
+
+def decisions_spending_in(queryset: QuerySet[Decision], year: int) -> QuerySet[Decision]:
+    """Decisions with an allocation in this financial year (start year)."""
+    return queryset.filter(budget_lines_set__allocations__financial_year=year).distinct()
+
+
+def movements_exceeding_source(decision: Decision) -> list[BudgetMovement]:
+    """Planned moves now larger than the line they come from (submission is blocked)."""
+    return [
+        movement
+        for movement in decision.budget_movements.select_related("source_line").filter(
+            applied_at=None
+        )
+        if movement.amount_pence > movement.source_line.amount_pence
+    ]

@@ -12,9 +12,10 @@ from django.db.models import Max
 from accounts.models import User
 from core.audit import delete_audited, save_audited
 from core.errors import DomainError, Messages
+from core.financial_years import format_financial_year, parse_financial_year
+from core.money import MAX_PENCE, format_money
 from decisions.models import Decision, LinkKind
 from decisions.services.drafting import decision_lock_for_edit, decision_touch, text_checked
-from funding.financial_years import format_financial_year, parse_financial_year
 from funding.models import (
     Allocation,
     BudgetEnvelope,
@@ -24,7 +25,6 @@ from funding.models import (
     CommitmentKind,
     ProcurementRoute,
 )
-from funding.money import MAX_PENCE, format_money
 from funding.selectors import line_uncommitted_pence
 
 
@@ -146,7 +146,7 @@ def envelope_create(
     lines: Sequence[LineSpec],
 ) -> BudgetEnvelope:
     """The budget a draft decision approves. Its lines must add up to its total."""
-    locked = decision_lock_for_edit(decision)
+    locked = decision_lock_for_edit(decision, user=user)
     if BudgetEnvelope.objects.filter(decision=locked).exists():
         raise DomainError(Messages.ENVELOPE_EXISTS, reference=locked.reference or "This draft")
     total = _amount(total_pence, field="total", positive=True)
@@ -193,7 +193,7 @@ def envelope_set(
 ) -> BudgetEnvelope:
     """Write a draft's own budget: its envelope, lines and allocations, replacing any
     earlier version (a draft's money is not yet anyone's commitment)."""
-    locked = decision_lock_for_edit(decision, expected_version=expected_version)
+    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
     description, funding_source = description.strip(), funding_source.strip()
     if not description:
         raise DomainError(
@@ -246,7 +246,7 @@ def budget_movement_remove(
     *, user: User, movement: BudgetMovement, expected_version: int | None = None
 ) -> None:
     """Drop a proposed move (and the line it would create) from a draft."""
-    locked = decision_lock_for_edit(movement.decision, expected_version=expected_version)
+    locked = decision_lock_for_edit(movement.decision, user=user, expected_version=expected_version)
     movement = (
         BudgetMovement.objects.select_related("target_line")
         .filter(pk=movement.pk, decision=locked, applied_at=None)
@@ -266,7 +266,7 @@ def budget_movement_remove(
 def allocation_create(
     *, user: User, line: BudgetLine, financial_year: int | str, amount_pence: int
 ) -> Allocation:
-    decision_lock_for_edit(line.set_by)
+    decision_lock_for_edit(line.set_by, user=user)
     year = _financial_year(financial_year, field="financial_year")
     if line.allocations.filter(financial_year=year).exists():
         raise DomainError(
@@ -299,7 +299,7 @@ def budget_movement_propose(
     Nothing moves until the amending decision is approved; until then the new
     line is inactive and the source line keeps its amount.
     """
-    locked = decision_lock_for_edit(decision, expected_version=expected_version)
+    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
     source = (
         BudgetLine.objects.select_for_update().select_related("envelope").get(pk=source_line.pk)
     )

@@ -12,10 +12,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from core.csv_export import csv_response
+from core.money import pounds
 from decisions.models import Decision
 from decisions.selectors import published_decisions
 from decisions.selectors.public import _slug_parts
-from funding.money import pounds
 from funding.reports import envelope_for_decision, envelope_report, financial_year_report
 
 CHART_WIDTH, BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 640, 28, 12, 90

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from core.errors import PERMISSION_MESSAGES, DomainError, Messages
+from core.money import format_money
 from decisions.models import Decision, LinkKind
 from decisions.views.base import (
     call_service,
@@ -26,7 +27,6 @@ from funding.forms import (
     budget_initial,
 )
 from funding.models import BudgetEnvelope, BudgetLine, BudgetMovement
-from funding.money import format_money
 from funding.reports import envelope_report
 from funding.selectors import line_uncommitted_pence
 from funding.services import (

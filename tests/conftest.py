@@ -68,7 +68,7 @@ def records_manager(db):
 @pytest.fixture
 def demo(db, settings):
     """The demo users and decisions, loaded as `make run` loads them."""
-    from decisions.demo.loader import demo_load
+    from demo.loader import demo_load
 
     settings.DEBUG = True
     users = demo_load()
@@ -131,7 +131,7 @@ def page_without_javascript(browser):
 @pytest.fixture
 def live_demo(transactional_db, live_server, settings):
     """The demo data, committed so the live server's thread can see it."""
-    from decisions.demo.loader import demo_load
+    from demo.loader import demo_load
 
     settings.DEBUG = True
     demo_load()

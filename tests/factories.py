@@ -51,7 +51,8 @@ def complete_draft(*, user, type_code="PCD", title="Complete decision"):
 
 
 def approved_decision(*, user, decision, number, approved_at=None):
-    """Approve a draft as a historical import (public access answered "no" if unset)."""
+    """Approve a draft as a records manager's historical import (public access
+    answered "no" if unset)."""
     from django.utils import timezone
 
     from decisions.services import (
@@ -65,9 +66,10 @@ def approved_decision(*, user, decision, number, approved_at=None):
         decision = decision_public_access_set(
             user=user, decision=decision, deferred=False, has_part2=False
         )
-    decision = reference_reserve(user=user, decision=decision, number=number)
+    records_manager = UserFactory(role=Role.RECORDS_MANAGER)
+    decision = reference_reserve(user=records_manager, decision=decision, number=number)
     return decision_import_approved(
-        user=user,
+        user=records_manager,
         decision=decision,
         reference_number=number,
         approved_at=approved_at or timezone.now(),

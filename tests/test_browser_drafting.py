@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from decisions.demo import pcd_1620 as seed
 from decisions.models import Decision
+from demo import pcd_1620 as seed
 from tests.accessibility import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

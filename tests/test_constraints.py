@@ -21,6 +21,7 @@ from decisions.models import (
     Recommendation,
     Section,
     SignOff,
+    SignOffWording,
 )
 from funding.models import (
     Allocation,
@@ -190,6 +191,15 @@ CASES = {
     ),
     "officerdeclaration_confirmation_complete": lambda w: OfficerDeclaration.objects.create(
         decision=w.other, kind="astrology", position=9, statement="x", confirmed_by_name="A"
+    ),
+    "signoffwording_one_per_type_role": lambda w: SignOffWording.objects.create(
+        decision_type=DecisionType.objects.get(code="PCD"), role="dmpc", statement="Again."
+    ),
+    "signoffwording_role_valid": lambda w: SignOffWording.objects.create(
+        decision_type=DecisionType.objects.get(code="CEOD"), role="mayor", statement="Signed."
+    ),
+    "signoffwording_statement_required": lambda w: SignOffWording.objects.create(
+        decision_type=DecisionType.objects.get(code="CEOD"), role="dmpc", statement=""
     ),
     "signoff_one_per_role": duplicate_sign_off,
     "signoff_role_valid": lambda w: sign_off(w, role="mayor"),

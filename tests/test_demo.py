@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from core.text import plain_text
-from decisions.demo import pcd_1620
 from decisions.models import Decision, DecisionEvent, DecisionLink
+from demo import pcd_1620
 from funding.models import BudgetLine
 from funding.selectors import decision_budget_table, line_committed_pence
 from tests.helpers import page_text, squash

@@ -3,12 +3,12 @@ from decimal import Decimal
 import pytest
 
 from core.errors import DomainError, Messages
-from funding.financial_years import (
+from core.financial_years import (
     financial_year_of,
     format_financial_year,
     parse_financial_year,
 )
-from funding.money import format_money, parse_money
+from core.money import format_money, parse_money
 
 
 @pytest.mark.parametrize(

@@ -66,10 +66,12 @@ def _raw_body(client, url, tmp_path):
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
-def test_markers_appear_nowhere_public_until_the_deferral_ends(client, demo, officer, tmp_path):
+def test_markers_appear_nowhere_public_until_the_deferral_ends(
+    client, demo, officer, records_manager, tmp_path
+):
     # A draft (numbered, as if submitted) with the marker in its title.
     draft = draft_decision(user=officer, title=f"Draft {MARKER}")
-    draft = reference_reserve(user=officer, decision=draft, number=7001)
+    draft = reference_reserve(user=records_manager, decision=draft, number=7001)
     # An approved decision whose Part 2 holds the marker.
     secret = complete_draft(user=officer, title="Open title with a secret Part 2")
     part2_save(
@@ -78,9 +80,9 @@ def test_markers_appear_nowhere_public_until_the_deferral_ends(client, demo, off
         content=f"Confidential {MARKER}",
         legal_rationale=f"Section 43 {MARKER}",
     )
-    secret = reference_reserve(user=officer, decision=secret, number=7002)
+    secret = reference_reserve(user=records_manager, decision=secret, number=7002)
     decision_import_approved(
-        user=officer, decision=secret, reference_number=7002, approved_at=timezone.now()
+        user=records_manager, decision=secret, reference_number=7002, approved_at=timezone.now()
     )
     # An approved decision deferred for 30 days, with a marker in its title.
     deferred = complete_draft(user=officer, title=f"Deferred {DEFERRED_MARKER}")
@@ -92,9 +94,9 @@ def test_markers_appear_nowhere_public_until_the_deferral_ends(client, demo, off
         until=timezone.localdate() + dt.timedelta(days=30),
         has_part2=False,
     )
-    deferred = reference_reserve(user=officer, decision=deferred, number=7003)
+    deferred = reference_reserve(user=records_manager, decision=deferred, number=7003)
     decision_import_approved(
-        user=officer, decision=deferred, reference_number=7003, approved_at=timezone.now()
+        user=records_manager, decision=deferred, reference_number=7003, approved_at=timezone.now()
     )
 
     slugs = ["pcd-7001", "pcd-7002", "pcd-7003", "pcd-1620"]

@@ -13,7 +13,6 @@ from django.urls import get_resolver, resolve
 from django.utils import timezone
 
 from core.csv_export import csv_safe
-from decisions.demo import pcd_1406, pcd_1620
 from decisions.openapi import OPENAPI_DOCUMENT
 from decisions.services import (
     appendix_add,
@@ -22,6 +21,7 @@ from decisions.services import (
     reference_reserve,
 )
 from decisions.views.open_data import DecisionFilters
+from demo import pcd_1406, pcd_1620
 from tests.accessibility import axe_violations
 from tests.factories import approved_decision, draft_decision
 from tests.helpers import page_text
@@ -510,10 +510,10 @@ def test_endpoints_are_read_only_and_public(client, demo, url):
     assert client.post(url).status_code == 405
 
 
-def test_unpublished_decisions_and_part2_appear_nowhere(client, officer, demo):
+def test_unpublished_decisions_and_part2_appear_nowhere(client, officer, records_manager, demo):
     marker = "QUOKKA-MARKER-77"
     draft = draft_decision(user=officer, title=f"Draft {marker}", summary=marker)
-    reference_reserve(user=officer, decision=draft, number=5001)
+    reference_reserve(user=records_manager, decision=draft, number=5001)
     deferred = draft_decision(user=officer, title=f"Deferred {marker}")
     decision_public_access_set(
         user=officer,

@@ -39,10 +39,10 @@ def test_list_pages_by_twenty(client, officer):
     assert client.get("/decisions/?page=99").status_code == 200
 
 
-def test_unpublished_decisions_are_nowhere_public(client, officer, demo):
+def test_unpublished_decisions_are_nowhere_public(client, officer, records_manager, demo):
     marker = "ZEBRA-MARKER-42"
     draft = draft_decision(user=officer, title=f"Draft {marker}")
-    reference_reserve(user=officer, decision=draft, number=5001)
+    reference_reserve(user=records_manager, decision=draft, number=5001)
     deferred = draft_decision(user=officer, title=f"Deferred {marker}")
     decision_public_access_set(
         user=officer,

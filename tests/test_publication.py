@@ -11,10 +11,10 @@ from django.db import connection
 from django.utils import timezone
 
 from core.errors import DomainError, Messages
-from decisions.demo import pcd_1620 as seed
 from decisions.models import DecisionEvent, PublishedDocument
 from decisions.pdf import StaticOnlyURLFetcher, html_to_pdf
 from decisions.services import decision_publication_withdraw
+from demo import pcd_1620 as seed
 from tests.helpers import page_text, squash
 
 needs_poppler = pytest.mark.skipif(
@@ -211,7 +211,7 @@ def test_decision_text_cannot_make_the_renderer_fetch_anything(tmp_path, caplog)
     assert len(refused) >= 3
 
 
-def test_deferred_decision_has_no_pdf_until_its_date(client, officer):
+def test_deferred_decision_has_no_pdf_until_its_date(client, officer, records_manager):
     import time_machine
 
     from decisions.services import (
@@ -230,9 +230,9 @@ def test_deferred_decision_has_no_pdf_until_its_date(client, officer):
         until=timezone.localdate() + dt.timedelta(days=10),
         has_part2=False,
     )
-    decision = reference_reserve(user=officer, decision=decision, number=4321)
+    decision = reference_reserve(user=records_manager, decision=decision, number=4321)
     decision_import_approved(
-        user=officer, decision=decision, reference_number=4321, approved_at=timezone.now()
+        user=records_manager, decision=decision, reference_number=4321, approved_at=timezone.now()
     )
     assert PublishedDocument.objects.filter(decision=decision).exists()  # rendered at approval
     assert client.get("/decisions/pcd-4321/pdf/").status_code == 404

@@ -80,14 +80,14 @@ def test_create_refuses_unknown_type_and_empty_title(officer):
     assert not Decision.objects.exists()
 
 
-def test_references_follow_the_series_and_are_never_reused(officer):
+def test_references_follow_the_series_and_are_never_reused(records_manager, officer):
     first, second = draft_decision(user=officer), draft_decision(user=officer)
-    first = reference_reserve(user=officer, decision=first, number=1620)
+    first = reference_reserve(user=records_manager, decision=first, number=1620)
     second = reference_reserve(user=officer, decision=second)
     assert (first.reference, second.reference) == ("PCD 1620", "PCD 1621")
     third = draft_decision(user=officer)
     with raises(Messages.DUPLICATE_REFERENCE) as error:
-        reference_reserve(user=officer, decision=third, number=1620)
+        reference_reserve(user=records_manager, decision=third, number=1620)
     assert error.value.message.startswith("PCD 1620 is already in use")
     third.refresh_from_db()
     assert third.reference_number is None

@@ -3,9 +3,9 @@
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from core.financial_years import format_financial_year
+from core.money import format_money
 from core.text import render_markdown
-from funding.financial_years import format_financial_year
-from funding.money import format_money
 
 register = template.Library()
 

@@ -20,9 +20,8 @@ from decisions.models.records import (
     OfficerDeclaration,
     PublishedDocument,
     SignOff,
-    SignOffRole,
 )
-from decisions.models.types import DecisionType
+from decisions.models.types import DecisionType, SignOffRole, SignOffWording
 
 __all__ = [
     "DECLARATION_ORDER",
@@ -46,4 +45,5 @@ __all__ = [
     "SectionKind",
     "SignOff",
     "SignOffRole",
+    "SignOffWording",
 ]

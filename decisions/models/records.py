@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import Role
 from decisions.models.decision import Decision
+from decisions.models.types import SignOffRole
 from decisions.workflow import State
 
 SHA256_HEX = r"^[0-9a-f]{64}$"
@@ -141,11 +141,6 @@ class OfficerDeclaration(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
-
-
-class SignOffRole(models.TextChoices):
-    CHIEF_EXECUTIVE = Role.CHIEF_EXECUTIVE.value, "Chief Executive Officer"
-    DMPC = Role.DMPC.value, "Deputy Mayor for Policing and Crime"
 
 
 class SignOff(models.Model):

@@ -5,6 +5,13 @@ from simple_history.models import HistoricalRecords
 from accounts.roles import Role
 
 
+class SignOffRole(models.TextChoices):
+    """The capacities in which a decision is signed, with the title printed on it."""
+
+    CHIEF_EXECUTIVE = Role.CHIEF_EXECUTIVE.value, "Chief Executive Officer"
+    DMPC = Role.DMPC.value, "Deputy Mayor for Policing and Crime"
+
+
 class DecisionType(models.Model):
     """A kind of decision with its own reference series and final approver.
 
@@ -47,3 +54,46 @@ class DecisionType(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
+
+    @property
+    def approver_role(self) -> SignOffRole:
+        return SignOffRole(self.final_approver)
+
+
+class SignOffWording(models.Model):
+    """What a signer of this type of decision signs: stored once per type and role.
+
+    Every sign-off copies the statement and approval line as they were when it was
+    signed; pages and PDFs print the stored sign-off, or this wording before then.
+    """
+
+    decision_type = models.ForeignKey(
+        DecisionType, on_delete=models.PROTECT, related_name="wordings"
+    )
+    role = models.CharField(max_length=30, choices=SignOffRole.choices)
+    statement = models.TextField(max_length=2_000)
+    # The final approver's line under the statement ("The above request has my
+    # approval."); blank for a signature that sends the decision on.
+    approval_line = models.CharField(max_length=300, blank=True)
+    records_interests = models.BooleanField(
+        default=False, help_text="The signer records any personal or prejudicial interest."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision_type", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision_type", "role"], name="signoffwording_one_per_type_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=SignOffRole.values), name="signoffwording_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(statement=""), name="signoffwording_statement_required"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_type.code}: {self.get_role_display()}"

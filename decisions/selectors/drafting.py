@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from accounts.models import User
+from decisions import extensions, policy
 from decisions.models import REVIEWER_DECLARATIONS, Decision, DecisionEvent, Part2, SectionKind
-from decisions.workflow import State
+from decisions.workflow import REVIEW_STEPS, State
 
 # Part 1 sections that must have at least one paragraph before submission.
 REQUIRED_SECTIONS = tuple(kind for kind in SectionKind if kind != SectionKind.BACKGROUND)
@@ -25,7 +26,7 @@ def decisions_for_officer(user: User) -> QuerySet[Decision]:
 
 
 def decision_for_officer(user: User, pk: int) -> Decision | None:
-    if not user.has_perm("decisions.draft_decision"):
+    if not policy.is_officer(user):
         return None
     return decisions_for_officer(user).filter(pk=pk).first()
 
@@ -38,14 +39,6 @@ class HomeLists:
     waiting_for_me: list[Decision]
 
 
-# Which review permission puts a decision in someone's "Waiting for me" list.
-_WAITING_BY_PERMISSION = {
-    "decisions.review_decision": State.SUBMITTED,
-    "decisions.clear_decision": State.CLEARED,
-    "decisions.approve_decision": State.AWAITING_APPROVAL,
-}
-
-
 def decisions_for_home(user: User) -> HomeLists:
     last_action = Subquery(
         DecisionEvent.objects.filter(decision=OuterRef("pk"))
@@ -56,22 +49,24 @@ def decisions_for_home(user: User) -> HomeLists:
         decisions_for_officer(user).annotate(last_action=last_action).order_by("-updated_at")
     )
     drafts = [d for d in mine if d.state == State.DRAFT]
-    waiting_states = [
-        state for permission, state in _WAITING_BY_PERMISSION.items() if user.has_perm(permission)
-    ]
-    waiting = (
-        Decision.objects.filter(state__in=waiting_states)
-        .exclude(drafted_by=user)  # separation of duties
+    candidates = (
+        Decision.objects.filter(state__in=policy.reviewer_states(user))
+        .exclude(Q(drafted_by=user) | Q(shared_with=user))  # separation of duties
         .with_type()
         .order_by("updated_at")
     )
+    waiting = [
+        decision
+        for decision in candidates
+        if any(policy.can_take(user, decision, action) for action in REVIEW_STEPS)
+    ]
     return HomeLists(
         my_drafts=[d for d in drafts if d.last_action != "return"],
         returned=[d for d in drafts if d.last_action == "return"],
         with_others=[
             d for d in mine if d.state in (State.SUBMITTED, State.CLEARED, State.AWAITING_APPROVAL)
         ],
-        waiting_for_me=list(waiting),
+        waiting_for_me=waiting,
     )
 
 
@@ -124,14 +119,7 @@ def submission_problems(decision: Decision) -> list[Problem]:
         )
     if decision.has_part2 and not Part2.objects.filter(decision=decision).exists():
         problems.append(Problem("Write the Part 2 content", _step(decision, "part2", "id_content")))
-    for movement in decision.budget_movements.select_related("source_line").filter(applied_at=None):
-        if movement.amount_pence > movement.source_line.amount_pence:
-            problems.append(
-                Problem(
-                    "A budget movement is now larger than the line it comes from",
-                    _step(decision, "budget"),
-                )
-            )
+    problems += extensions.submission_problems(decision)
     for declaration in decision.declarations.all():
         if declaration.kind in REVIEWER_DECLARATIONS or declaration.is_confirmed:
             continue
@@ -176,7 +164,6 @@ def decision_tasks(decision: Decision) -> list[TaskGroup]:
     links = decision.links_out.count()
     appendices = decision.appendices.count()
     declarations = [d for d in decision.declarations.all() if d.kind not in REVIEWER_DECLARATIONS]
-    has_budget = decision.budget_lines_set.exists() or decision.budget_movements.exists()
     confirmed = sum(d.is_confirmed for d in declarations)
 
     def status(done: bool, started: bool) -> str:
@@ -221,12 +208,7 @@ def decision_tasks(decision: Decision) -> list[TaskGroup]:
         TaskGroup(
             "Money, links and papers",
             [
-                Task(
-                    "Budget",
-                    _step(decision, "budget"),
-                    COMPLETED if has_budget else OPTIONAL,
-                    "The money this decision approves, or moves from a decision it amends.",
-                ),
+                *extensions.tasks(decision),
                 Task(
                     "Related decisions",
                     _step(decision, "links"),
@@ -277,47 +259,17 @@ def decision_tasks(decision: Decision) -> list[TaskGroup]:
     return groups
 
 
-# The states each reviewing role may see: what is with them, and after.
-_REVIEW_VISIBILITY = {
-    "decisions.review_decision": (
-        State.SUBMITTED, State.CLEARED, State.AWAITING_APPROVAL, State.APPROVED, State.REJECTED,
-    ),
-    "decisions.clear_decision": (
-        State.CLEARED, State.AWAITING_APPROVAL, State.APPROVED, State.REJECTED,
-    ),
-    "decisions.approve_decision": (State.AWAITING_APPROVAL, State.APPROVED, State.REJECTED),
-}  # fmt: skip
-
-
 def decision_for_reviewer(user: User, pk: int) -> Decision | None:
     """A decision this user may see as a reviewer (or any, for records managers)."""
-    if user.has_perm("decisions.manage_records"):
-        return Decision.objects.with_type().filter(pk=pk).first()
-    states = {
-        state
-        for permission, visible in _REVIEW_VISIBILITY.items()
-        if user.has_perm(permission)
-        for state in visible
-    }
-    return Decision.objects.with_type().filter(pk=pk, state__in=states).first()
+    decision = Decision.objects.with_type().filter(pk=pk).first()
+    if decision is None or not (
+        policy.is_records_manager(user) or decision.state in policy.reviewer_states(user)
+    ):
+        return None
+    return decision
 
 
 def decision_for_internal_user(user: User, pk: int) -> Decision | None:
     """Officers see their own and shared decisions; reviewers what reached them."""
-    return decision_for_officer(user, pk) or decision_for_reviewer(user, pk)
-
-
-def available_actions(user: User, decision: Decision) -> list[str]:
-    """The workflow actions this user may take on the decision now."""
-    from accounts.roles import Role
-    from decisions.workflow import ROLE_PERMISSION, TRANSITIONS
-
-    drafter = decision.drafted_by_id == user.pk or decision.shared_with.filter(pk=user.pk).exists()
-    actions = []
-    for action, transition in TRANSITIONS.items():
-        role = transition.actor_for(decision.state, decision.decision_type.final_approver)
-        if role is None or not user.has_perm(ROLE_PERMISSION[role]):
-            continue
-        if (role == Role.OFFICER) == drafter:
-            actions.append(action)
-    return actions
+    decision = Decision.objects.with_type().filter(pk=pk).first()
+    return decision if decision is not None and policy.can_see(user, decision) else None

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format as _date_format
 
 from core.errors import DomainError, Messages
+from decisions import extensions
 from decisions.models import Decision, DecisionLink, Paragraph, Section, SignOff
 
 
@@ -224,20 +225,19 @@ class DecisionPage:
 
 
 def decision_page(decision: Decision, *, links: list[LinkView]) -> DecisionPage:
-    from funding.selectors import decision_budget_table, decision_envelope_as_approved
-
     flagged = [
         paragraph.pk
         for section in decision.sections.all()
         for paragraph in section.paragraphs.all()
         if paragraph.budget_table_follows
     ]
+    parts = extensions.page_parts(decision)
     return DecisionPage(
         decision=decision,
         links=links,
-        budget_table=decision_budget_table(decision),
+        budget_table=parts.get("budget_table"),
         budget_table_paragraph_id=flagged[0] if flagged else None,
-        envelope=decision_envelope_as_approved(decision),
+        envelope=parts.get("envelope"),
         chief_executive_sign_off=decision_sign_off(decision, "chief_executive"),
         dmpc_sign_off=decision_sign_off(decision, "dmpc"),
         published_appendices=[a for a in decision.appendices.all() if a.published],

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from decisions import extensions
 from decisions.models import Decision
 from decisions.services.publication import SEARCH_CONFIG
 
@@ -57,19 +58,15 @@ class Filters:
 
 
 def filter_published(queryset: QuerySet[Decision], filters: Filters) -> QuerySet[Decision]:
-    from funding.selectors import with_value
-
     if filters.year:
         queryset = queryset.filter(approved_at__year=filters.year)
     if filters.type_code:
         queryset = queryset.filter(decision_type__code=filters.type_code)
     if filters.financial_year:
-        queryset = queryset.filter(
-            Q(budget_lines_set__allocations__financial_year=filters.financial_year)
-        ).distinct()
+        queryset = extensions.filter_financial_year(queryset, filters.financial_year)
     if filters.value_band:
         band = next(b for b in VALUE_BANDS if b[0] == filters.value_band)
-        queryset = with_value(queryset).filter(value_pence__gte=band[2])
+        queryset = extensions.with_value(queryset).filter(value_pence__gte=band[2])
         if band[3] is not None:
             queryset = queryset.filter(value_pence__lt=band[3])
     return search_published(queryset, filters.q)

@@ -68,7 +68,7 @@ def _recommendation_text(text: str) -> str:
 def recommendation_add(
     *, user: User, decision: Decision, text: str, expected_version: int | None = None
 ) -> Recommendation:
-    locked = decision_lock_for_edit(decision, expected_version=expected_version)
+    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
     position = locked.recommendations.count() + 1
     recommendation = Recommendation(
         decision=locked, position=position, text=_recommendation_text(text)
@@ -86,7 +86,9 @@ def recommendation_update(
     text: str,
     expected_version: int | None = None,
 ) -> Recommendation:
-    locked = decision_lock_for_edit(recommendation.decision, expected_version=expected_version)
+    locked = decision_lock_for_edit(
+        recommendation.decision, user=user, expected_version=expected_version
+    )
     recommendation = locked.recommendations.get(pk=recommendation.pk)
     recommendation.text = _recommendation_text(text)
     reason = f"Recommendation {recommendation.position} edited"
@@ -99,7 +101,9 @@ def recommendation_update(
 def recommendation_remove(
     *, user: User, recommendation: Recommendation, expected_version: int | None = None
 ) -> None:
-    locked = decision_lock_for_edit(recommendation.decision, expected_version=expected_version)
+    locked = decision_lock_for_edit(
+        recommendation.decision, user=user, expected_version=expected_version
+    )
     recommendation = locked.recommendations.get(pk=recommendation.pk)
     reason = f"Recommendation {recommendation.position} removed"
     delete_audited(recommendation, user=user, reason=reason)
@@ -115,7 +119,9 @@ def recommendation_move(
     direction: Direction,
     expected_version: int | None = None,
 ) -> Recommendation:
-    locked = decision_lock_for_edit(recommendation.decision, expected_version=expected_version)
+    locked = decision_lock_for_edit(
+        recommendation.decision, user=user, expected_version=expected_version
+    )
     recommendation = locked.recommendations.get(pk=recommendation.pk)
     reason = f"Recommendation {recommendation.position} moved {direction}"
     _move(recommendation, locked.recommendations, direction=direction, user=user, reason=reason)
@@ -140,7 +146,7 @@ def paragraph_add(
     budget_table_follows: bool = False,
     expected_version: int | None = None,
 ) -> Paragraph:
-    locked = decision_lock_for_edit(decision, expected_version=expected_version)
+    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
     section = locked.sections.get(kind=SectionKind(section_kind))
     position = section.paragraphs.count() + 1
     paragraph = Paragraph(
@@ -164,7 +170,9 @@ def paragraph_update(
     budget_table_follows: bool | None = None,
     expected_version: int | None = None,
 ) -> Paragraph:
-    locked = decision_lock_for_edit(paragraph.section.decision, expected_version=expected_version)
+    locked = decision_lock_for_edit(
+        paragraph.section.decision, user=user, expected_version=expected_version
+    )
     paragraph = Paragraph.objects.select_related("section").get(
         pk=paragraph.pk, section__decision=locked
     )
@@ -181,7 +189,9 @@ def paragraph_update(
 def paragraph_remove(
     *, user: User, paragraph: Paragraph, expected_version: int | None = None
 ) -> None:
-    locked = decision_lock_for_edit(paragraph.section.decision, expected_version=expected_version)
+    locked = decision_lock_for_edit(
+        paragraph.section.decision, user=user, expected_version=expected_version
+    )
     paragraph = Paragraph.objects.select_related("section").get(
         pk=paragraph.pk, section__decision=locked
     )
@@ -199,7 +209,9 @@ def paragraph_move(
     direction: Direction,
     expected_version: int | None = None,
 ) -> Paragraph:
-    locked = decision_lock_for_edit(paragraph.section.decision, expected_version=expected_version)
+    locked = decision_lock_for_edit(
+        paragraph.section.decision, user=user, expected_version=expected_version
+    )
     paragraph = Paragraph.objects.select_related("section").get(
         pk=paragraph.pk, section__decision=locked
     )
@@ -222,7 +234,7 @@ def decision_link_create(
     description: str = "",
     expected_version: int | None = None,
 ) -> DecisionLink:
-    locked = decision_lock_for_edit(decision, expected_version=expected_version)
+    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
     target = decision_by_reference(target_reference)
     if target.pk == locked.pk:
         raise DomainError(Messages.LINK_TO_SELF, field="reference")
@@ -254,7 +266,7 @@ def decision_link_create(
 def decision_link_remove(
     *, user: User, link: DecisionLink, expected_version: int | None = None
 ) -> None:
-    locked = decision_lock_for_edit(link.source, expected_version=expected_version)
+    locked = decision_lock_for_edit(link.source, user=user, expected_version=expected_version)
     link = locked.links_out.select_related("target__decision_type").get(pk=link.pk)
     reason = f"Link to {link.target.reference} removed"
     delete_audited(link, user=user, reason=reason)
@@ -285,7 +297,7 @@ def appendix_add(
     upload: UploadedFile | None = None,
     expected_version: int | None = None,
 ) -> Appendix:
-    locked = decision_lock_for_edit(decision, expected_version=expected_version)
+    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
     position = locked.appendices.count() + 1
     appendix = Appendix(
         decision=locked,
@@ -304,7 +316,7 @@ def appendix_add(
 
 @transaction.atomic
 def appendix_remove(*, user: User, appendix: Appendix, expected_version: int | None = None) -> None:
-    locked = decision_lock_for_edit(appendix.decision, expected_version=expected_version)
+    locked = decision_lock_for_edit(appendix.decision, user=user, expected_version=expected_version)
     appendix = locked.appendices.get(pk=appendix.pk)
     reason = f"Appendix {appendix.position} removed"
     # The file stays in storage: history rows still name it.

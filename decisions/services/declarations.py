@@ -10,7 +10,12 @@ from django.utils import timezone
 from accounts.models import User
 from core.audit import save_audited
 from decisions.models import REVIEWER_DECLARATIONS, Decision, DeclarationKind, OfficerDeclaration
-from decisions.services.drafting import decision_lock_for_edit, decision_touch, text_checked
+from decisions.services.drafting import (
+    decision_lock_for_edit,
+    decision_lock_for_import,
+    decision_touch,
+    text_checked,
+)
 
 
 def _apply(
@@ -51,7 +56,7 @@ def declarations_set(
     expected_version: int | None = None,
 ) -> Decision:
     """Save the officer's rows: kind -> (statement, confirmed). Reviewer rows are skipped."""
-    locked = decision_lock_for_edit(decision, expected_version=expected_version)
+    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
     changed = False
     for declaration in locked.declarations.all():
         if declaration.kind in REVIEWER_DECLARATIONS or declaration.kind not in answers:
@@ -73,8 +78,13 @@ def declaration_confirm(
     confirmed_by_name: str | None = None,
     confirmed_at: dt.datetime | None = None,
 ) -> OfficerDeclaration:
-    """Tick one row (optionally rewording it): used for imports and by reviewers."""
-    locked = decision_lock_for_edit(decision)
+    """Tick one row (optionally rewording it). The drafting officers tick their rows;
+    the Head of Service's row is ticked by clearing, or by a records manager
+    recording a historical decision as it was signed."""
+    if DeclarationKind(kind) in REVIEWER_DECLARATIONS:
+        locked = decision_lock_for_import(decision, user=user)
+    else:
+        locked = decision_lock_for_edit(decision, user=user)
     declaration = locked.declarations.get(kind=DeclarationKind(kind))
     _apply(
         declaration,

@@ -13,6 +13,7 @@ from accounts.models import User
 from core.audit import delete_audited, save_audited
 from core.errors import DomainError, Messages
 from core.text import clean_source, html_tag_in
+from decisions import policy
 from decisions.models import (
     DECLARATION_ORDER,
     DEFAULT_DECLARATION_STATEMENTS,
@@ -52,12 +53,8 @@ def text_checked(value: str, *, field: str, label: str, limit: int, required: bo
     return cleaned
 
 
-def decision_lock_for_edit(decision: Decision, *, expected_version: int | None = None) -> Decision:
-    """Lock the decision row and make sure its content may still change.
-
-    ``expected_version`` is the version the editor's form was built from: if
-    someone else has saved since, the edit is refused rather than overwriting.
-    """
+def _lock_draft(decision: Decision) -> Decision:
+    """Lock the decision row; refuse if its content may no longer change."""
     locked = Decision.objects.select_for_update().with_type().get(pk=decision.pk)
     if not locked.is_editable:
         raise DomainError(
@@ -65,9 +62,30 @@ def decision_lock_for_edit(decision: Decision, *, expected_version: int | None =
             reference=locked.reference or "This decision",
             state=locked.get_state_display().lower(),
         )
+    return locked
+
+
+def decision_lock_for_edit(
+    decision: Decision, *, user: User, expected_version: int | None = None
+) -> Decision:
+    """Lock the draft for one of its officers to change.
+
+    ``expected_version`` is the version the editor's form was built from: if
+    someone else has saved since, the edit is refused rather than overwriting.
+    """
+    locked = _lock_draft(decision)
+    if not policy.can_edit(user, locked):
+        raise DomainError(Messages.NOT_YOUR_DRAFT)
     if expected_version is not None and locked.version != expected_version:
         raise DomainError(Messages.EDIT_CONFLICT)
     return locked
+
+
+def decision_lock_for_import(decision: Decision, *, user: User) -> Decision:
+    """Lock a draft that a records manager is completing as the historical record it is."""
+    if not policy.can_import(user):
+        raise DomainError(Messages.ROLE_REQUIRED, role="records manager")
+    return _lock_draft(decision)
 
 
 def decision_touch(decision: Decision, *, user: User, reason: str) -> None:
@@ -128,7 +146,7 @@ def decision_update(
     title: str,
     executive_summary: str,
 ) -> Decision:
-    locked = decision_lock_for_edit(decision, expected_version=expected_version)
+    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
     locked.title = text_checked(title, field="title", label="a title", limit=TITLE_MAX_LENGTH)
     locked.executive_summary = text_checked(
         executive_summary,
@@ -154,7 +172,7 @@ def decision_public_access_set(
     today: dt.date | None = None,
 ) -> Decision:
     """Answer the form's public access questions: Part 1 deferral and Part 2."""
-    locked = decision_lock_for_edit(decision, expected_version=expected_version)
+    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
     reason = text_checked(
         reason, field="deferral_reason", label="the reason for deferral", limit=2_000,
         required=False,
@@ -173,7 +191,7 @@ def decision_public_access_set(
     if not has_part2:
         existing = Part2.objects.filter(decision=locked).first()
         if existing is not None:
-            if not user.has_perm("decisions.view_part2"):
+            if not policy.can_view_part2(user):
                 raise DomainError(Messages.PART2_PERMISSION, field="has_part2")
             delete_audited(existing, user=user, reason="Part 2 removed: answer changed to No")
     locked.has_part2 = has_part2
@@ -191,7 +209,7 @@ def part2_save(
     expected_version: int | None = None,
 ) -> Part2:
     """Write the confidential Part 2 (which also answers "Is there a Part 2?" yes)."""
-    locked = decision_lock_for_edit(decision, expected_version=expected_version)
+    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
     part2 = Part2.objects.filter(decision=locked).first() or Part2(decision=locked)
     part2.content = text_checked(
         content, field="content", label="the Part 2 content", limit=TEXT_MAX_LENGTH
@@ -211,10 +229,10 @@ def part2_save(
 @transaction.atomic
 def decision_share(*, user: User, decision: Decision, colleague: User) -> Decision:
     """Let another officer see and edit this draft."""
-    locked = decision_lock_for_edit(decision)
+    locked = decision_lock_for_edit(decision, user=user)
     if colleague.pk == locked.drafted_by_id:
         raise DomainError(Messages.SHARE_WITH_SELF, field="username")
-    if not colleague.has_perm("decisions.draft_decision") or not colleague.is_active:
+    if not policy.can_share_with(colleague):
         raise DomainError(Messages.SHARE_NOT_OFFICER, field="username")
     locked.shared_with.add(colleague)
     decision_touch(locked, user=user, reason=f"Shared with {colleague.display_name}")

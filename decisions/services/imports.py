@@ -14,8 +14,9 @@ from django.db import transaction
 from accounts.models import User
 from core.audit import save_audited
 from core.errors import DomainError, Messages
+from decisions import extensions, policy
 from decisions.models import Decision, DecisionType, SignOff
-from decisions.services.drafting import decision_lock_for_edit
+from decisions.services.drafting import decision_lock_for_import
 from decisions.services.events import event_record
 from decisions.services.publication import decision_on_approval
 from decisions.services.signing import sign_off_write
@@ -30,6 +31,9 @@ def reference_reserve(*, user: User, decision: Decision, number: int | None = No
     locked = Decision.objects.select_for_update().get(pk=decision.pk)
     if number is None:
         number = series.last_number + 1
+    elif not policy.can_import(user):
+        # Only a historical record keeps a number of its own; others take the next.
+        raise DomainError(Messages.ROLE_REQUIRED, role="records manager")
     if number < 1:
         raise DomainError(Messages.REFERENCE_NUMBER_INVALID, field="reference_number")
     taken = Decision.objects.filter(decision_type=series, reference_number=number).exclude(
@@ -63,6 +67,8 @@ def sign_off_import(
     interests: str = "",
 ) -> SignOff:
     """A historical signature, with its real date, recorded by the importing user."""
+    if not policy.can_import(user):
+        raise DomainError(Messages.ROLE_REQUIRED, role="records manager")
     return sign_off_write(
         actor=user,
         decision=decision,
@@ -85,12 +91,10 @@ def decision_import_approved(
     comment: str = "Historical decision imported",
 ) -> Decision:
     """Mark a fully built draft as the approved historical decision it records."""
-    from funding.services import budget_movements_apply  # funding builds on decisions
-
-    locked = decision_lock_for_edit(decision)
+    locked = decision_lock_for_import(decision, user=user)
     if locked.reference_number != reference_number:
         reference_reserve(user=user, decision=locked, number=reference_number)
-    budget_movements_apply(user=user, decision=locked, at=approved_at)
+    extensions.on_approval(user=user, decision=locked, at=approved_at)
     locked.state = State.APPROVED
     locked.approved_at = approved_at
     save_audited(locked, user=user, reason=comment)

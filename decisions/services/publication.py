@@ -15,6 +15,7 @@ from accounts.models import User
 from core.audit import save_audited
 from core.errors import DomainError, Messages
 from core.text import plain_text
+from decisions import policy
 from decisions.models import Decision, PublishedDocument
 from decisions.services.events import event_record
 from decisions.workflow import State
@@ -85,7 +86,7 @@ def decision_on_approval(*, decision: Decision) -> None:
 def decision_publication_withdraw(*, user: User, decision: Decision, reason: str) -> Decision:
     """Take a published record off the public site, saying why (the page answers 410)."""
     locked = Decision.objects.select_for_update().with_type().get(pk=decision.pk)
-    if not user.has_perm("decisions.manage_records"):
+    if not policy.can_withdraw_publication(user):
         raise DomainError(Messages.ROLE_REQUIRED, role="records manager")
     if locked.state != State.APPROVED or locked.publication_withdrawn_at is not None:
         raise DomainError(

@@ -11,80 +11,30 @@ from accounts.models import User
 from accounts.roles import Role
 from core.audit import delete_audited, save_audited
 from core.errors import DomainError, Messages
-from decisions.models import Decision, SignOffRole
+from core.money import format_money
+from decisions import extensions, policy
+from decisions.models import Decision, DecisionType, SignOffWording
 from decisions.notifications import notify_transition
+from decisions.selectors.drafting import submission_problems
 from decisions.services.events import event_record
 from decisions.services.imports import reference_reserve
 from decisions.services.publication import decision_on_approval
 from decisions.services.signing import sign_off_write
-from decisions.workflow import ROLE_PERMISSION, TRANSITIONS, Transition
-
-CHIEF_EXECUTIVE_STATEMENT = (
-    "I have been consulted about the proposal and confirm that financial, legal and equalities "
-    "advice has been taken into account in the preparation of this report. I am satisfied that "
-    "this is an appropriate request to be submitted to the Deputy Mayor for Policing and Crime."
-)
-CHIEF_EXECUTIVE_APPROVAL_STATEMENT = (
-    "I have been consulted about the proposal and confirm that financial, legal and equalities "
-    "advice has been taken into account in the preparation of this report. I approve this "
-    "decision under the scheme of delegation."
-)
-DMPC_STATEMENT = (
-    "I confirm I have considered whether or not I have any personal or prejudicial interest in "
-    "this matter and take the proposed decision in compliance with the Code of Conduct. Any such "
-    "interests are recorded below."
-)
-APPROVAL_LINE = "The above request has my approval."
-
-
-REVIEW_STEPS = frozenset({"clear", "sign", "approve"})
-
-
-def is_drafter(user: User, decision: Decision) -> bool:
-    return decision.drafted_by_id == user.pk or decision.shared_with.filter(pk=user.pk).exists()
+from decisions.workflow import TRANSITIONS, Transition
 
 
 def _begin(*, action: str, user: User, decision: Decision, comment: str) -> tuple:
-    """Lock the row and check that this user may take this action now."""
+    """Lock the row and check, with the policy, that this user may take this action now."""
     transition: Transition = TRANSITIONS[action]
     locked = Decision.objects.select_for_update().with_type().get(pk=decision.pk)
-    role = transition.actor_for(locked.state, locked.decision_type.final_approver)
-    if role is None:
-        raise DomainError(
-            Messages.ACTION_NOT_ALLOWED,
-            reference=locked.reference or "This decision",
-            state=locked.get_state_display().lower(),
-            action=_past_participle(action),
-        )
-    if not user.has_perm(ROLE_PERMISSION[role]):
-        raise DomainError(Messages.ROLE_REQUIRED, role=role.label)
-    drafter = is_drafter(user, locked)
-    if role == Role.OFFICER and not drafter:
-        raise DomainError(Messages.NOT_YOUR_DRAFT)
-    if role != Role.OFFICER and drafter:
-        raise DomainError(Messages.OWN_DECISION)  # separation of duties
-    if action in REVIEW_STEPS:
-        # Someone holding several roles still takes one step: clear, sign and approve
-        # are three people's judgements.
-        other_steps = REVIEW_STEPS - {action}
-        if locked.events.filter(actor=user, action__in=other_steps).exists():
-            raise DomainError(Messages.ONE_REVIEW_STEP)
+    refused = policy.refusal(user, locked, action)
+    if refused is not None:
+        raise refused
+    role = policy.acting_role(locked, action)
     comment = (comment or "").strip()
     if transition.comment_required and not comment:
         raise DomainError(Messages.COMMENT_REQUIRED, field="comment")
     return transition, locked, role, comment
-
-
-def _past_participle(action: str) -> str:
-    return {
-        "submit": "submitted",
-        "clear": "cleared",
-        "sign": "signed",
-        "approve": "approved",
-        "reject": "rejected",
-        "return": "returned",
-        "withdraw": "withdrawn",
-    }[action]
 
 
 def _finish(
@@ -106,25 +56,31 @@ def _finish(
     return decision
 
 
-def _sign(*, decision: Decision, user: User, role: SignOffRole, statement: str, **extra) -> None:
+def _sign(*, decision: Decision, user: User, role: Role, interests: str = "") -> None:
+    """The actor signs in their role, on the wording stored for this type and role."""
+    wording = SignOffWording.objects.get(decision_type=decision.decision_type, role=role)
     sign_off_write(
         actor=user,
         decision=decision,
         role=role,
         signer=user,
         signed_at=timezone.now(),
-        statement=statement,
-        **extra,
+        statement=wording.statement,
+        approval_line=wording.approval_line,
+        interests=interests if wording.records_interests else "",
     )
+
+
+def _approver_above(decision_type: DecisionType) -> str:
+    """Who takes decisions above this type's delegation limit: the approver of the
+    types without one."""
+    unlimited = DecisionType.objects.filter(delegation_limit_pence=None).order_by("code").first()
+    return unlimited.approver_title if unlimited else "a higher authority"
 
 
 @transaction.atomic
 def decision_submit(*, user: User, decision: Decision, comment: str = "") -> Decision:
     """Send a complete draft to the Head of Service; it gets its reference now."""
-    from decisions.selectors.drafting import submission_problems
-    from funding.money import format_money
-    from funding.selectors import decision_value_pence
-
     transition, locked, role, comment = _begin(
         action="submit", user=user, decision=decision, comment=comment
     )
@@ -134,14 +90,14 @@ def decision_submit(*, user: User, decision: Decision, comment: str = "") -> Dec
             Messages.SUBMISSION_BLOCKED, problems="; ".join(p.text.lower() for p in problems)
         )
     limit = locked.decision_type.delegation_limit_pence
-    value = decision_value_pence(locked)
+    value = extensions.decision_value_pence(locked)
     if limit is not None and value >= limit:
         raise DomainError(
             Messages.OVER_DELEGATION_LIMIT,
             type_code=locked.decision_type.code,
             limit=format_money(limit),
             value=format_money(value),
-            approver="Deputy Mayor for Policing and Crime",
+            approver=_approver_above(locked.decision_type),
         )
     if locked.reference_number is None:
         locked = reference_reserve(user=user, decision=locked)
@@ -168,12 +124,7 @@ def decision_sign(*, user: User, decision: Decision, comment: str = "") -> Decis
     transition, locked, role, comment = _begin(
         action="sign", user=user, decision=decision, comment=comment
     )
-    _sign(
-        decision=locked,
-        user=user,
-        role=SignOffRole.CHIEF_EXECUTIVE,
-        statement=CHIEF_EXECUTIVE_STATEMENT,
-    )
+    _sign(decision=locked, user=user, role=role)
     return _finish(transition=transition, decision=locked, user=user, role=role, comment=comment)
 
 
@@ -182,30 +133,12 @@ def decision_approve(
     *, user: User, decision: Decision, interests: str = "", comment: str = ""
 ) -> Decision:
     """The final approver signs: the content is frozen and any budget moves happen."""
-    from funding.services import budget_movements_apply
-
     transition, locked, role, comment = _begin(
         action="approve", user=user, decision=decision, comment=comment
     )
     now = timezone.now()
-    if role == Role.DMPC:
-        _sign(
-            decision=locked,
-            user=user,
-            role=SignOffRole.DMPC,
-            statement=DMPC_STATEMENT,
-            approval_line=APPROVAL_LINE,
-            interests=interests,
-        )
-    else:
-        _sign(
-            decision=locked,
-            user=user,
-            role=SignOffRole.CHIEF_EXECUTIVE,
-            statement=CHIEF_EXECUTIVE_APPROVAL_STATEMENT,
-            approval_line=APPROVAL_LINE,
-        )
-    budget_movements_apply(user=user, decision=locked, at=now)
+    _sign(decision=locked, user=user, role=role, interests=interests)
+    extensions.on_approval(user=user, decision=locked, at=now)
     locked.approved_at = now
     locked = _finish(transition=transition, decision=locked, user=user, role=role, comment=comment)
     # In the same transaction: no approval without its search entry and its PDF.

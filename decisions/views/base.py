@@ -15,11 +15,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from core.errors import DomainError, Messages
+from decisions import policy
 from decisions.models import Decision
 from decisions.selectors import decision_for_officer
 from decisions.selectors.drafting import decision_for_internal_user
-
-DRAFT_PERMISSION = "decisions.draft_decision"
 
 
 def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -28,7 +27,7 @@ def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.has_perm(DRAFT_PERMISSION):
+        if not policy.is_officer(request.user):
             raise PermissionDenied("Only officers can draft decisions.")
         return view(request, *args, **kwargs)
 

@@ -7,8 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from decisions import policy
 from decisions.forms import DecisionCreateForm
-from decisions.forms_review import ACTION_FORMS
+from decisions.forms_review import action_form
 from decisions.models import Decision
 from decisions.pdf import decision_pdf_response
 from decisions.selectors import (
@@ -18,7 +19,6 @@ from decisions.selectors import (
     full_decision,
     submission_problems,
 )
-from decisions.selectors.drafting import available_actions
 from decisions.selectors.public import decision_internal_links
 from decisions.services import decision_create
 from decisions.views.base import call_service, officer_decision, officer_required
@@ -53,19 +53,18 @@ def create(request: HttpRequest) -> HttpResponse:
 @require_safe
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     decision = officer_decision(request, pk, editable=False)
-    actions = [a for a in available_actions(request.user, decision) if a in ACTION_FORMS]
     return render(
         request,
         "drafting/overview.html",
         {
             "decision": decision,
             "panels": [
-                (
-                    action,
-                    TRANSITIONS[action],
-                    ACTION_FORMS[action](user=request.user, auto_id=f"id_{action}_%s"),
-                )
-                for action in actions
+                {
+                    "action": action,
+                    "transition": TRANSITIONS[action],
+                    "form": action_form(action, decision, user=request.user),
+                }
+                for action in policy.actions_for(request.user, decision)
             ],
             "groups": decision_tasks(decision),
             "problems": submission_problems(decision) if decision.is_editable else [],

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from core.csv_export import csv_response
+from core.financial_years import format_financial_year
+from core.money import pounds
 from decisions.selectors import published_decisions
 from decisions.views.open_data import FEED_SIZE, published_with_lines, signed_on
-from funding.financial_years import format_financial_year
-from funding.money import pounds
 from funding.selectors import with_value
 
 # Who to contact about accessibility. A placeholder until the service has a real inbox.

@@ -26,6 +26,8 @@ from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from core.errors import DomainError
+from core.financial_years import parse_financial_year
+from core.money import format_money, parse_money
 from core.text import plain_text
 from decisions.models import Decision, DecisionType, PublishedDocument
 from decisions.openapi import OPENAPI_DOCUMENT
@@ -36,9 +38,7 @@ from decisions.selectors import (
     published_decisions,
 )
 from decisions.selectors.search import Filters, filter_published
-from funding.financial_years import parse_financial_year
 from funding.models import BudgetLine
-from funding.money import format_money, parse_money
 from funding.selectors import (
     decision_budget_lines,
     decision_value_pence,

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from decisions import extensions
 from decisions.forms_public import DecisionFilterForm
 from decisions.selectors import (
     decision_page,
@@ -68,20 +69,9 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "breadcrumbs": breadcrumbs,
             "lifecycle": decision_lifecycle(decision),
             "document": getattr(decision, "published_document", None),
-            "effective_budget": _effective_budget(decision),
+            **extensions.public_page_parts(decision),
         },
     )
-
-
-def _effective_budget(decision):
-    """The envelope as later published decisions amended it (None if never amended)."""
-    from funding.reports import envelope_for_decision, envelope_report
-
-    envelope = envelope_for_decision(decision)
-    if envelope is None:
-        return None
-    report = envelope_report(envelope, visible=published_decisions())
-    return report if len(report.shaped_by) > 1 else None
 
 
 @require_safe

@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import PERMISSION_MESSAGES, DomainError
-from decisions.forms_review import ACTION_FORMS, WithdrawPublicationForm, approve_form_class
-from decisions.models import Decision, Part2
+from decisions import policy
+from decisions.forms_review import WithdrawPublicationForm, action_form
+from decisions.models import Decision, Part2, SignOffWording
 from decisions.selectors import decision_page, full_decision
-from decisions.selectors.drafting import available_actions
 from decisions.selectors.history import decision_edits, decision_integrity
 from decisions.selectors.public import decision_internal_links
 from decisions.services import ACTION_SERVICES, decision_publication_withdraw
@@ -21,46 +21,32 @@ from decisions.views.base import internal_decision
 from decisions.views.public import appendix_file_response
 from decisions.workflow import TRANSITIONS
 
-SUCCESS_MESSAGES = {
-    "submit": "Submitted to the Head of Service.",
-    "clear": "Cleared and sent to the Chief Executive.",
-    "sign": "Signed and sent to the Deputy Mayor for Policing and Crime.",
-    "approve": "Approved. The decision is now final.",
-    "reject": "Rejected. The officer has been told.",
-    "return": "Returned to the officer.",
-    "withdraw": "Withdrawn.",
-}
 
-
-# Where each actor goes next: officers back to their task list, reviewers to the
-# decision they just acted on.
-AFTER_ACTION = {
-    "submit": "drafting:overview",
-    "withdraw": "drafting:overview",
-    "clear": "drafting:review",
-    "sign": "drafting:review",
-    "approve": "drafting:review",
-    "reject": "drafting:review",
-    "return": "drafting:review",
-}
-
-
-def _form_class(action: str, decision: Decision):
-    if action == "approve":
-        return approve_form_class(decision.decision_type.final_approver)
-    return ACTION_FORMS[action]
+def _panel(request, decision: Decision, action: str, form) -> dict:
+    """One action on the review page, as its entry in the transitions table says."""
+    transition = TRANSITIONS[action]
+    statement = ""
+    if transition.confirms == "head_of_service":
+        statement = decision.declarations.get(kind="head_of_service").statement
+    wording = None
+    if transition.confirms == "sign_off":
+        wording = SignOffWording.objects.get(
+            decision_type=decision.decision_type, role=policy.acting_role(decision, action)
+        )
+    return {
+        "action": action,
+        "transition": transition,
+        "form": form or action_form(action, decision, user=request.user),
+        "statement": statement,
+        "wording": wording,
+    }
 
 
 def _review_page(request, decision: Decision, *, bound: dict | None = None, status: int = 200):
     full = full_decision(Decision.objects.filter(pk=decision.pk)).get()
-    actions = available_actions(request.user, full)
-    forms = {
-        action: (bound or {}).get(action)
-        or _form_class(action, full)(user=request.user, auto_id=f"id_{action}_%s")
-        for action in actions
-    }
+    bound = bound or {}
     part2 = None
-    if full.has_part2 and request.user.has_perm("decisions.view_part2"):
+    if full.has_part2 and policy.can_view_part2(request.user):
         part2 = Part2.objects.filter(decision=full).first()
     page = decision_page(full, links=decision_internal_links(full))
     return render(
@@ -70,9 +56,11 @@ def _review_page(request, decision: Decision, *, bound: dict | None = None, stat
             "decision": full,
             "page": page,
             "key_information": page.key_information,
-            "panels": [(action, TRANSITIONS[action], forms[action]) for action in actions],
+            "panels": [
+                _panel(request, full, action, bound.get(action))
+                for action in policy.actions_for(request.user, full)
+            ],
             "part2": part2,
-            "head_of_service_statement": full.declarations.get(kind="head_of_service").statement,
         },
         status=status,
     )
@@ -90,8 +78,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTION_SERVICES:
         raise Http404("No such action.")
     decision = internal_decision(request, pk)
-    # Several action forms share a page: ids carry the action so labels stay unique.
-    form = _form_class(action, decision)(request.POST, user=request.user, auto_id=f"id_{action}_%s")
+    form = action_form(action, decision, request.POST, user=request.user)
     if not form.is_valid():
         return _review_page(request, decision, bound={action: form})
     extra = {}
@@ -113,8 +100,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             {"decision": decision, "message": error.message},
             status=409,
         )
-    messages.success(request, SUCCESS_MESSAGES[action])
-    return redirect(AFTER_ACTION[action], pk=decision.pk)
+    transition = TRANSITIONS[action]
+    messages.success(request, transition.success_message)
+    return redirect(transition.after, pk=decision.pk)
 
 
 @login_required
@@ -127,9 +115,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "decision": decision,
             "integrity": decision_integrity(decision),
-            "edits": decision_edits(
-                decision, include_part2=request.user.has_perm("decisions.view_part2")
-            ),
+            "edits": decision_edits(decision, include_part2=policy.can_view_part2(request.user)),
         },
     )
 
@@ -138,7 +124,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def withdraw_publication(request: HttpRequest, pk: int) -> HttpResponse:
     """A records manager takes a published record down, giving the public a reason."""
-    if not request.user.has_perm("decisions.manage_records"):
+    if not policy.can_withdraw_publication(request.user):
         raise PermissionDenied("Only records managers can withdraw a published decision.")
     decision = internal_decision(request, pk)
     form = WithdrawPublicationForm(request.POST or None)

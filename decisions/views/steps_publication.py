@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from accounts.models import User
 from core.errors import DomainError, Messages
-from decisions import forms
+from decisions import forms, policy
 from decisions.models import Part2
 from decisions.services import (
     decision_public_access_set,
@@ -65,7 +65,7 @@ def public_access(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def part2(request: HttpRequest, pk: int) -> HttpResponse:
     decision = officer_decision(request, pk)
-    if not request.user.has_perm("decisions.view_part2"):
+    if not policy.can_view_part2(request.user):
         raise_part2_denied()
     existing = Part2.objects.filter(decision=decision).first()
     return edit_step(

@@ -17,7 +17,6 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
-from decisions.demo import pcd_1406, pcd_1620
 from decisions.models import Decision, SignOffRole
 from decisions.services import (
     appendix_add,
@@ -31,6 +30,7 @@ from decisions.services import (
     reference_reserve,
     sign_off_import,
 )
+from demo import pcd_1406, pcd_1620
 from funding.models import BudgetLine, ProcurementRoute
 from funding.services import LineSpec, budget_movement_propose, commitment_create, envelope_create
 
@@ -92,7 +92,9 @@ def _at(day: dt.date, hour: int = 12) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=LONDON)
 
 
-def _build_content(*, data: ModuleType, officer: User, head: User) -> Decision:
+def _build_content(*, data: ModuleType, users: dict[Role, User]) -> Decision:
+    officer, head = users[Role.OFFICER], users[Role.HEAD_OF_SERVICE]
+    records_manager = users[Role.RECORDS_MANAGER]
     decision = decision_create(
         user=officer,
         type_code=data.REFERENCE_PREFIX,
@@ -123,11 +125,13 @@ def _build_content(*, data: ModuleType, officer: User, head: User) -> Decision:
     confirmed_at = _at(data.CHIEF_EXECUTIVE_SIGNED_ON, 9)
     for kind, _heading, statement in data.DECLARATIONS:
         declaration_confirm(
-            user=head if kind == "head_of_service" else officer,
+            user=records_manager if kind == "head_of_service" else officer,
             decision=decision,
             kind=kind,
             statement=statement,
-            confirmed_by_name=data.DRAFTING_OFFICER_NAME if kind != "head_of_service" else None,
+            confirmed_by_name=(
+                head.display_name if kind == "head_of_service" else data.DRAFTING_OFFICER_NAME
+            ),
             confirmed_at=confirmed_at,
         )
     return decision
@@ -168,7 +172,7 @@ def _sign_and_import(
 def _load_pcd_1406(users: dict[Role, User]) -> Decision:
     data = pcd_1406
     officer, actor = users[Role.OFFICER], users[Role.RECORDS_MANAGER]
-    decision = _build_content(data=data, officer=officer, head=users[Role.HEAD_OF_SERVICE])
+    decision = _build_content(data=data, users=users)
     envelope_create(
         user=officer,
         decision=decision,
@@ -202,7 +206,7 @@ def _load_pcd_1406(users: dict[Role, User]) -> Decision:
 def _load_pcd_1620(users: dict[Role, User], amended: Decision) -> Decision:
     data = pcd_1620
     officer, actor = users[Role.OFFICER], users[Role.RECORDS_MANAGER]
-    decision = _build_content(data=data, officer=officer, head=users[Role.HEAD_OF_SERVICE])
+    decision = _build_content(data=data, users=users)
     decision_link_create(
         user=officer,
         decision=decision,

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from decisions.demo.loader import DEMO_USERS, demo_load
+from demo.loader import DEMO_USERS, demo_load
 
 
 class Command(BaseCommand):

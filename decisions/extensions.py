@@ -1,0 +1,135 @@
+"""How an app built on decisions adds to every decision without decisions importing it.
+
+`funding` depends on `decisions`, never the other way round. Where a decision
+needs money (what a signer signs, the scheme of delegation, what blocks
+submission, what happens at approval, the task list, the value filter, the
+budget on its page), decisions asks the extensions registered here; funding
+registers one in ``FundingConfig.ready()``. With none registered, a decision has
+no money: value 0, nothing to sign or move.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import IntegerField, QuerySet, Value
+
+if TYPE_CHECKING:
+    from django.urls import URLPattern
+
+    from accounts.models import User
+    from decisions.models import Decision
+    from decisions.selectors.drafting import Problem, Task
+
+
+class DecisionExtension:
+    """One app's part of every decision. The defaults add nothing."""
+
+    #: The key under which ``content`` is signed in the decision's digest.
+    name = ""
+
+    def content(self, decision: Decision) -> Any:
+        """What a signer signs, as JSON-serialisable data (part of the digest)."""
+        return None
+
+    def value_pence(self, decision: Decision) -> int:
+        """The decision's value for the scheme of delegation."""
+        return 0
+
+    def with_value(self, queryset: QuerySet) -> QuerySet | None:
+        """The queryset annotated with ``value_pence`` (None: this app adds no value)."""
+        return None
+
+    def filter_financial_year(self, queryset: QuerySet, year: int) -> QuerySet | None:
+        """Decisions spending in this financial year (None: this app has no years)."""
+        return None
+
+    def submission_problems(self, decision: Decision) -> list[Problem]:
+        return []
+
+    def tasks(self, decision: Decision) -> list[Task]:
+        """Steps of the draft's task list, in the "Money, links and papers" group."""
+        return []
+
+    def on_approval(self, *, user: User, decision: Decision, at: dt.datetime) -> None:
+        """Called inside the approval's transaction, with the decision row locked."""
+
+    def page_parts(self, decision: Decision) -> dict[str, Any]:
+        """Parts of the decision's page, preview and PDF (e.g. its budget table)."""
+        return {}
+
+    def public_page_parts(self, decision: Decision) -> dict[str, Any]:
+        """Parts of the public page only, built from published records only."""
+        return {}
+
+    def drafting_urls(self) -> list[URLPattern]:
+        """Pages of the work area, under /work/ in the ``drafting`` namespace."""
+        return []
+
+
+_registry: list[DecisionExtension] = []
+
+
+def register(extension: DecisionExtension) -> None:
+    if all(type(existing) is not type(extension) for existing in _registry):
+        _registry.append(extension)
+
+
+def registered() -> tuple[DecisionExtension, ...]:
+    return tuple(_registry)
+
+
+def decision_content(decision: Decision) -> dict[str, Any]:
+    return {extension.name: extension.content(decision) for extension in _registry}
+
+
+def decision_value_pence(decision: Decision) -> int:
+    return sum(extension.value_pence(decision) for extension in _registry)
+
+
+def with_value(queryset: QuerySet) -> QuerySet:
+    for extension in _registry:
+        annotated = extension.with_value(queryset)
+        if annotated is not None:
+            return annotated
+    return queryset.annotate(value_pence=Value(0, output_field=IntegerField()))
+
+
+def filter_financial_year(queryset: QuerySet, year: int) -> QuerySet:
+    for extension in _registry:
+        filtered = extension.filter_financial_year(queryset, year)
+        if filtered is not None:
+            return filtered
+    return queryset.none()
+
+
+def submission_problems(decision: Decision) -> list[Problem]:
+    return [problem for ext in _registry for problem in ext.submission_problems(decision)]
+
+
+def tasks(decision: Decision) -> list[Task]:
+    return [task for extension in _registry for task in extension.tasks(decision)]
+
+
+def on_approval(*, user: User, decision: Decision, at: dt.datetime) -> None:
+    for extension in _registry:
+        extension.on_approval(user=user, decision=decision, at=at)
+
+
+def page_parts(decision: Decision) -> dict[str, Any]:
+    parts: dict[str, Any] = {}
+    for extension in _registry:
+        parts.update(extension.page_parts(decision))
+    return parts
+
+
+def public_page_parts(decision: Decision) -> dict[str, Any]:
+    parts: dict[str, Any] = {}
+    for extension in _registry:
+        parts.update(extension.public_page_parts(decision))
+    return parts
+
+
+def drafting_urls() -> list[URLPattern]:
+    return [pattern for extension in _registry for pattern in extension.drafting_urls()]

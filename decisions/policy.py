@@ -1,0 +1,132 @@
+"""Who may do what: the one statement of authorisation.
+
+Services refuse with these rules, selectors filter with them, views and templates
+show only what they allow. Deny by default: every predicate answers False for an
+anonymous or inactive user (``has_perm`` is False for both).
+"""
+
+from __future__ import annotations
+
+from accounts.roles import Role
+from core.errors import DomainError, Messages
+from decisions.models import Decision
+from decisions.workflow import REVIEW_STEPS, ROLE_PERMISSION, TRANSITIONS, states_seen_by
+
+DRAFT_PERMISSION = ROLE_PERMISSION[Role.OFFICER]
+PART2_PERMISSION = "decisions.view_part2"
+RECORDS_PERMISSION = "decisions.manage_records"
+
+
+def is_officer(user) -> bool:
+    return user.has_perm(DRAFT_PERMISSION)
+
+
+def is_records_manager(user) -> bool:
+    return user.has_perm(RECORDS_PERMISSION)
+
+
+def is_staff_member(user) -> bool:
+    """Anyone holding a decision role (internal reports, internal pages)."""
+    return is_records_manager(user) or any(
+        user.has_perm(permission) for permission in ROLE_PERMISSION.values()
+    )
+
+
+def can_view_part2(user) -> bool:
+    return user.has_perm(PART2_PERMISSION)
+
+
+def is_drafter(user, decision: Decision) -> bool:
+    """The officer who drafted it, or a colleague it was shared with."""
+    if not user.is_authenticated:
+        return False
+    return decision.drafted_by_id == user.pk or decision.shared_with.filter(pk=user.pk).exists()
+
+
+def reviewer_states(user) -> set[str]:
+    """The states in which this user sees decisions as a reviewer."""
+    return {
+        state
+        for role, permission in ROLE_PERMISSION.items()
+        if role != Role.OFFICER and user.has_perm(permission)
+        for state in states_seen_by(role)
+    }
+
+
+def can_see(user, decision: Decision) -> bool:
+    """Officers see their own and shared decisions; reviewers what reached them and
+    after; records managers everything."""
+    if is_records_manager(user):
+        return True
+    if is_officer(user) and is_drafter(user, decision):
+        return True
+    return decision.state in reviewer_states(user)
+
+
+def can_edit(user, decision: Decision) -> bool:
+    """Only a draft's own officers change its content."""
+    return decision.is_editable and is_officer(user) and is_drafter(user, decision)
+
+
+def refusal(user, decision: Decision, action: str) -> DomainError | None:
+    """Why this user may not take this workflow action now, or None if they may."""
+    transition = TRANSITIONS[action]
+    role = transition.actor_for(decision.state, decision.decision_type.final_approver)
+    if role is None:
+        return DomainError(
+            Messages.ACTION_NOT_ALLOWED,
+            reference=decision.reference or "This decision",
+            state=decision.get_state_display().lower(),
+            action=transition.past_participle,
+        )
+    if not user.has_perm(ROLE_PERMISSION[role]):
+        return DomainError(Messages.ROLE_REQUIRED, role=role.label)
+    drafter = is_drafter(user, decision)
+    if role == Role.OFFICER and not drafter:
+        return DomainError(Messages.NOT_YOUR_DRAFT)
+    if role != Role.OFFICER and drafter:
+        return DomainError(Messages.OWN_DECISION)  # separation of duties
+    if action in REVIEW_STEPS:
+        # Someone holding several roles still takes one step: clear, sign and approve
+        # are three people's judgements.
+        other_steps = REVIEW_STEPS - {action}
+        if decision.events.filter(actor=user, action__in=other_steps).exists():
+            return DomainError(Messages.ONE_REVIEW_STEP)
+    return None
+
+
+def can_take(user, decision: Decision, action: str) -> bool:
+    return refusal(user, decision, action) is None
+
+
+def actions_for(user, decision: Decision) -> list[str]:
+    """The workflow actions this user may take on the decision now, in table order."""
+    return [action for action in TRANSITIONS if can_take(user, decision, action)]
+
+
+def acting_role(decision: Decision, action: str) -> Role:
+    """The role in which an allowed action is taken (call after ``refusal``)."""
+    role = TRANSITIONS[action].actor_for(decision.state, decision.decision_type.final_approver)
+    assert role is not None, "acting_role is asked only after the action was allowed"
+    return role
+
+
+def can_record_commitment(user, decision: Decision) -> bool:
+    """Records managers against any approved decision; its own officers against theirs."""
+    if is_records_manager(user):
+        return True
+    return is_officer(user) and is_drafter(user, decision)
+
+
+def can_import(user) -> bool:
+    """Records managers bring in decisions taken before the system, as published."""
+    return is_records_manager(user)
+
+
+def can_withdraw_publication(user) -> bool:
+    return is_records_manager(user)
+
+
+def can_share_with(colleague) -> bool:
+    """A draft is shared only with an active officer."""
+    return colleague.is_active and is_officer(colleague)

@@ -1,0 +1,84 @@
+"""Funding's part of every decision, plugged into decisions' extension registry
+(decisions.extensions) by FundingConfig.ready(): decisions never imports funding."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import URLPattern, path, reverse
+
+from decisions.extensions import DecisionExtension
+from decisions.models import Decision
+from decisions.selectors import published_decisions
+from decisions.selectors.drafting import COMPLETED, OPTIONAL, Problem, Task
+from funding import selectors
+from funding.reports import envelope_for_decision, envelope_report
+from funding.services import budget_movements_apply
+
+
+class FundingExtension(DecisionExtension):
+    name = "budget"
+
+    def content(self, decision: Decision) -> Any:
+        return selectors.budget_content(decision)
+
+    def value_pence(self, decision: Decision) -> int:
+        return selectors.decision_value_pence(decision)
+
+    def with_value(self, queryset: QuerySet) -> QuerySet:
+        return selectors.with_value(queryset)
+
+    def filter_financial_year(self, queryset: QuerySet, year: int) -> QuerySet:
+        return selectors.decisions_spending_in(queryset, year)
+
+    def submission_problems(self, decision: Decision) -> list[Problem]:
+        if selectors.movements_exceeding_source(decision):
+            return [
+                Problem(
+                    "A budget movement is now larger than the line it comes from",
+                    _budget_url(decision),
+                )
+            ]
+        return []
+
+    def tasks(self, decision: Decision) -> list[Task]:
+        has_budget = decision.budget_lines_set.exists() or decision.budget_movements.exists()
+        return [
+            Task(
+                "Budget",
+                _budget_url(decision),
+                COMPLETED if has_budget else OPTIONAL,
+                "The money this decision approves, or moves from a decision it amends.",
+            )
+        ]
+
+    def on_approval(self, *, user, decision: Decision, at: dt.datetime) -> None:
+        budget_movements_apply(user=user, decision=decision, at=at)
+
+    def page_parts(self, decision: Decision) -> dict[str, Any]:
+        return {
+            "budget_table": selectors.decision_budget_table(decision),
+            "envelope": selectors.decision_envelope_as_approved(decision),
+        }
+
+    def drafting_urls(self) -> list[URLPattern]:
+        from funding import views_drafting
+
+        return [
+            path("decisions/<int:pk>/budget/", views_drafting.budget, name="budget"),
+            path("decisions/<int:pk>/commitments/", views_drafting.commitments, name="commitments"),
+        ]
+
+    def public_page_parts(self, decision: Decision) -> dict[str, Any]:
+        """The envelope as later published decisions amended it (if ever amended)."""
+        envelope = envelope_for_decision(decision)
+        if envelope is None:
+            return {"effective_budget": None}
+        report = envelope_report(envelope, visible=published_decisions())
+        return {"effective_budget": report if len(report.shaped_by) > 1 else None}
+
+
+def _budget_url(decision: Decision) -> str:
+    return reverse("drafting:budget", kwargs={"pk": decision.pk})
