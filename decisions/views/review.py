@@ -72,12 +72,26 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     return _review_page(request, internal_decision(request, pk))
 
 
+def _refused(request, decision: Decision, error: DomainError) -> HttpResponse:
+    """Not this person (403), or not now (409, saying why)."""
+    if error.template in PERMISSION_MESSAGES:
+        raise PermissionDenied(error.message) from error
+    return render(
+        request, "review/refused.html", {"decision": decision, "message": error.message}, status=409
+    )
+
+
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTION_SERVICES:
         raise Http404("No such action.")
     decision = internal_decision(request, pk)
+    # Who may act is asked before the form: nobody is asked for a password (or
+    # gets a throttled guess) for a step they may not take.
+    refused = policy.refusal(request.user, decision, action)
+    if refused is not None:
+        return _refused(request, decision, refused)
     form = action_form(action, decision, request.POST, user=request.user)
     if not form.is_valid():
         return _review_page(request, decision, bound={action: form})
@@ -89,17 +103,10 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             user=request.user, decision=decision, comment=form.cleaned_data["comment"], **extra
         )
     except DomainError as error:
-        if error.template in PERMISSION_MESSAGES:
-            raise PermissionDenied(error.message) from error
         if error.field and error.field in form.fields:
             form.add_error(error.field, error.message)
             return _review_page(request, decision, bound={action: form})
-        return render(
-            request,
-            "review/refused.html",
-            {"decision": decision, "message": error.message},
-            status=409,
-        )
+        return _refused(request, decision, error)
     transition = TRANSITIONS[action]
     messages.success(request, transition.success_message)
     return redirect(transition.after, pk=decision.pk)
