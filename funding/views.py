@@ -15,7 +15,6 @@ from core.csv_export import csv_response
 from core.money import pounds
 from decisions.models import Decision
 from decisions.selectors import published_decisions
-from decisions.selectors.public import _slug_parts
 from funding.reports import envelope_for_decision, envelope_report, financial_year_report
 
 CHART_WIDTH, BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 640, 28, 12, 90
@@ -83,8 +82,7 @@ def financial_years_csv(request, *, visible: QuerySet, internal: bool) -> HttpRe
 
 
 def _envelope(slug: str, visible: QuerySet):
-    parts = _slug_parts(slug)
-    decision = visible.by_reference(*parts).with_type().first() if parts else None
+    decision = visible.by_slug(slug).with_type().first()
     envelope = envelope_for_decision(decision) if decision else None
     if envelope is None:
         raise Http404("No budget envelope for that reference.")

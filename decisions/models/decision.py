@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -34,16 +36,19 @@ class DecisionQuerySet(models.QuerySet):
     def approved(self) -> DecisionQuerySet:
         return self.filter(state=State.APPROVED)
 
-    def published(self, *, today=None) -> DecisionQuerySet:
-        """The only decisions any public surface may show.
-
-        Approved, and either not deferred or deferred until a date that has come.
-        """
+    def due(self, *, today=None) -> DecisionQuerySet:
+        """Approved, and either not deferred or deferred until a date that has come."""
         today = today or timezone.localdate()
-        return self.approved().filter(
-            Q(deferred=False) | Q(deferred_until__lte=today),
-            publication_withdrawn_at__isnull=True,
-        )
+        return self.approved().filter(Q(deferred=False) | Q(deferred_until__lte=today))
+
+    def published(self, *, today=None) -> DecisionQuerySet:
+        """The only decisions any public surface may show: due, and not withdrawn."""
+        return self.due(today=today).filter(publication_withdrawn_at__isnull=True)
+
+    def by_slug(self, slug: str) -> DecisionQuerySet:
+        """The decision whose public address is ``slug`` (``pcd-1620``), if any."""
+        match = re.fullmatch(r"([a-z]{2,10})-(\d{1,7})", slug)
+        return self.by_reference(match[1], int(match[2])) if match else self.none()
 
 
 class Decision(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format as _date_format
 
@@ -75,16 +75,8 @@ class LinkView:
     description: str
 
 
-def _slug_parts(slug: str) -> tuple[str, int] | None:
-    match = re.fullmatch(r"([a-z]{2,10})-(\d{1,7})", slug)
-    return (match[1], int(match[2])) if match else None
-
-
 def published_decision_by_slug(slug: str) -> Decision | None:
-    parts = _slug_parts(slug)
-    if parts is None:
-        return None
-    queryset = Decision.objects.published().by_reference(*parts)
+    queryset = Decision.objects.published().by_slug(slug)
     return full_decision(queryset).select_related("published_document").first()
 
 
@@ -94,15 +86,10 @@ def withdrawn_decision_by_slug(slug: str) -> Decision | None:
     Only if it would otherwise be public now: a deferred decision withdrawn before
     its date was never public, so it stays a plain 404.
     """
-    parts = _slug_parts(slug)
-    if parts is None:
-        return None
-    today = timezone.localdate()
     return (
-        Decision.objects.approved()
+        Decision.objects.due()
         .filter(publication_withdrawn_at__isnull=False)
-        .filter(Q(deferred=False) | Q(deferred_until__lte=today))
-        .by_reference(*parts)
+        .by_slug(slug)
         .with_type()
         .first()
     )
