@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from core.csv_export import csv_response
 from core.money import pounds
+from decisions import policy
 from decisions.models import Decision
 from decisions.selectors import published_decisions
 from funding.reports import envelope_for_decision, envelope_report, financial_year_report
@@ -25,10 +26,7 @@ def _internal(view: Callable) -> Callable:
 
     @login_required
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        roles = ("draft", "review", "clear", "approve")
-        if not any(request.user.has_perm(f"decisions.{r}_decision") for r in roles) and not (
-            request.user.has_perm("decisions.manage_records")
-        ):
+        if not policy.is_staff_member(request.user):
             raise PermissionDenied("Reports are for MOPAC staff.")
         return view(request, *args, visible=Decision.objects.approved(), internal=True, **kwargs)
 
