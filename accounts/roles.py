@@ -17,7 +17,7 @@ class Role(models.TextChoices):
 
 _DECISION_MODELS = (
     "decisiontype", "decision", "recommendation", "section", "paragraph", "decisionlink",
-    "appendix", "part2", "officerdeclaration", "signoff", "decisionevent",
+    "appendix", "part2", "officerdeclaration", "signoff", "signoffwording", "decisionevent",
 )  # fmt: skip
 _FUNDING_MODELS = ("budgetenvelope", "budgetline", "allocation", "budgetmovement", "commitment")
 

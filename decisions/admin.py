@@ -18,6 +18,7 @@ from decisions.models import (
     Recommendation,
     Section,
     SignOff,
+    SignOffWording,
 )
 
 
@@ -181,6 +182,13 @@ class ReadOnlyAdminMixin:
 @admin.register(SignOff)
 class SignOffAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("decision", "role", "signer_name", "signed_at")
+
+
+@admin.register(SignOffWording)
+class SignOffWordingAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """What each signer signs, per decision type and role (set by reference data)."""
+
+    list_display = ("decision_type", "role", "approval_line", "records_interests")
 
 
 @admin.register(DecisionEvent)
