@@ -8,6 +8,7 @@ import io
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import resolve
 from django.utils import timezone
@@ -362,6 +363,15 @@ def test_openapi_document_is_valid_openapi_3_1(openapi_document):
     broken = {**openapi_document, "paths": {"api/decisions/": {}}}  # paths start with /
     with pytest.raises(ValidationError):
         validate_schema(broken)
+
+
+def test_the_document_is_generated_without_warnings(tmp_path):
+    # drf-spectacular warns where it has to guess a type; any warning fails here.
+    out = tmp_path / "openapi.json"
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", "--file", out
+    )
+    assert '"openapi": "3.1.0"' in out.read_text()
 
 
 def test_every_documented_path_answers_as_documented(client, demo, openapi_document):
