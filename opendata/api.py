@@ -50,12 +50,15 @@ class JsonOnly(BaseContentNegotiation):
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, with every error body as `{"errors": {name: [messages]}}`."""
     response = exception_handler(exc, context)
-    if response is None or not isinstance(exc, exceptions.APIException):
-        return response
-    detail = exc.detail
-    if not isinstance(detail, dict):
-        detail = {"detail": detail if isinstance(detail, list) else [detail]}
-    response.data = {"errors": detail}
+    if response is None:
+        return None  # not an API error: Django's own 500
+    data = response.data if isinstance(response.data, dict) else {"detail": response.data}
+    response.data = {
+        "errors": {
+            name: messages if isinstance(messages, list) else [messages]
+            for name, messages in data.items()
+        }
+    }
     return response
 
 

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.management import call_command
+from django.http import Http404
 from django.test import Client
 from django.urls import resolve
 from django.utils import timezone
@@ -16,6 +17,7 @@ from drf_spectacular.validation import validate_schema
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+from rest_framework import exceptions
 
 from core.csv_export import csv_safe
 from decisions.demo import pcd_1406, pcd_1620
@@ -25,6 +27,7 @@ from decisions.services import (
     part2_save,
     reference_reserve,
 )
+from opendata.api import api_exception_handler
 from opendata.serializers import DecisionFilters
 from tests.accessibility import axe_violations
 from tests.factories import approved_decision, draft_decision
@@ -204,6 +207,20 @@ def test_api_list_rejects_bad_parameters_with_400(client, db, openapi_document, 
     assert list(errors) == [field]
     assert all(isinstance(message, str) and message for message in errors[field])
     assert_matches(openapi_document, response.json(), "/api/decisions/", 400)
+
+
+@pytest.mark.parametrize(
+    ("error", "errors"),
+    [
+        (Http404(), {"detail": ["Not found."]}),
+        (exceptions.NotFound({"slug": ["Unknown."]}), {"slug": ["Unknown."]}),
+        (exceptions.ValidationError(["Bad."]), {"detail": ["Bad."]}),
+        (exceptions.Throttled(), {"detail": ["Request was throttled."]}),
+    ],
+)
+def test_every_api_error_has_the_one_errors_shape(error, errors):
+    assert api_exception_handler(error, {}).data == {"errors": errors}
+    assert api_exception_handler(ValueError("a bug"), {}) is None  # a plain 500
 
 
 @pytest.mark.parametrize("q", ['"', "&|!", "(", "'", "-violence", "a:*", "\\", "%", "_"])
