@@ -51,12 +51,16 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
     "core",
     "accounts",
     "decisions",
     "funding",
     "demo",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +163,37 @@ CACHES = {
         "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
         "LOCATION": os.environ.get("CACHE_LOCATION", "decision-records"),
     }
+}
+
+# --- Open data API (Django REST framework, drf-spectacular) -----------------------------
+# Public, read-only, anonymous, JSON only: no browsable API, no session or other
+# authentication, no throttling (the views set the same in opendata/api.py).
+
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "opendata.api.api_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "OAS_VERSION": "3.1.0",
+    "TITLE": "Decision records open data API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Published decisions (Part 1 only), newest signed first. The same data is "
+        "available as an Atom feed at /decisions/feed/ and as CSV at "
+        "/decisions/export/decisions.csv and /decisions/export/allocations.csv. "
+        "Money is integer pence with a display string."
+    ),
+    "SERVERS": [{"url": "/"}],
+    "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "opendata.api.strict_objects",
+    ],
 }
 
 # --- Email (the next actor is notified; console locally) ----------------------------

@@ -9,7 +9,7 @@ urlpatterns = [
     path("work/", include("decisions.urls_drafting")),
     # Open data first: its /decisions/feed/ and /decisions/export/ would otherwise be
     # taken for decision references by decisions/<slug>/.
-    path("", include("decisions.urls_open_data")),
+    path("", include("opendata.urls")),
     path("decisions/", include("decisions.urls")),
     path("", include("funding.urls")),
 ]

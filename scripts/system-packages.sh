@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, only those missing:
-# fonts for the PDF, poppler for PDF checks in tests, Chromium for browser tests.
+# libpq for psycopg, fonts for the PDF, poppler for PDF checks in tests, Chromium
+# for browser tests.
 set -euo pipefail
-packages=(fonts-liberation2 fonts-dejavu-core poppler-utils chromium)
+packages=(libpq5 fonts-liberation2 fonts-dejavu-core poppler-utils chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

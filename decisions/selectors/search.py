@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.utils.html import escape
@@ -17,6 +17,10 @@ from decisions.services.publication import SEARCH_CONFIG
 
 SNIPPET_RADIUS = 110
 _WORD = re.compile(r"[\w£%'-]+", re.UNICODE)
+# Search headlines mark matches and join fragments with control characters, which
+# survive HTML escaping; `search_snippet` turns them into <mark> and "…" after it.
+_START, _STOP, _GAP = "\x02", "\x03", "\x1f"
+_MARKED = re.compile(f"{_START}([^{_START}{_STOP}]*){_STOP}")
 
 # Value bands for the filter: (key, label, lower pence inclusive, upper pence exclusive).
 VALUE_BANDS = [
@@ -38,9 +42,21 @@ def search_published(queryset: QuerySet[Decision], q: str) -> QuerySet[Decision]
         return queryset
     if connection.vendor == "postgresql":
         query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+        headline = SearchHeadline(
+            "search_text",
+            query,
+            config=SEARCH_CONFIG,
+            start_sel=_START,
+            stop_sel=_STOP,
+            max_words=30,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=_GAP,
+        )
+        # PostgreSQL computes the headline only for the rows of the page shown.
         return (
             queryset.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
+            .annotate(rank=SearchRank(F("search_vector"), query), search_headline=headline)
             .order_by("-rank", "-approved_at", "-pk")
         )
     for term in query_terms(q):
@@ -72,21 +88,34 @@ def filter_published(queryset: QuerySet[Decision], filters: Filters) -> QuerySet
     return search_published(queryset, filters.q)
 
 
-def search_snippet(text: str, q: str) -> SafeString:
-    """A short extract of `text` around the first match, matches in <mark>, escaped."""
-    terms = query_terms(q)
-    text = " ".join((text or "").split())
-    if not terms or not text:
+def search_snippet(decision: Decision, q: str) -> SafeString:
+    """A short extract of the decision's text around its matches, matches in <mark>,
+    escaped: PostgreSQL's headline (`search_headline`, from `search_published`), or
+    the text around the first matching word on SQLite."""
+    text = " ".join((decision.search_text or "").split())
+    headline = getattr(decision, "search_headline", None)
+    if headline is None:
+        headline = _plain_headline(text, q)
+    fragments = [" ".join(fragment.split()) for fragment in headline.split(_GAP)]
+    fragments = [fragment for fragment in fragments if fragment]
+    if not fragments:
         return mark_safe("")
-    lowered = text.lower()
-    positions = [lowered.find(term) for term in terms if lowered.find(term) >= 0]
-    if not positions:
-        return mark_safe(escape(text[: SNIPPET_RADIUS * 2]))  # noqa: S308 - escaped
-    first = min(positions)
-    start, end = max(0, first - SNIPPET_RADIUS), min(len(text), first + SNIPPET_RADIUS)
-    extract = escape(text[start:end])
-    pattern = re.compile("|".join(re.escape(escape(term)) for term in terms), re.IGNORECASE)
-    marked = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", extract)
-    prefix = "…" if start else ""
-    suffix = "…" if end < len(text) else ""
+    shown = [fragment.replace(_START, "").replace(_STOP, "") for fragment in fragments]
+    prefix = "" if text.startswith(shown[0]) else "…"
+    suffix = "" if text.endswith(shown[-1]) else "…"
+    marked = _MARKED.sub(r"<mark>\1</mark>", escape(" … ".join(fragments)))
+    marked = marked.replace(_START, "").replace(_STOP, "")
     return mark_safe(f"{prefix}{marked}{suffix}")  # noqa: S308 - escaped, then marked
+
+
+def _plain_headline(text: str, q: str) -> str:
+    """SQLite: the text around the first matching word, matches between markers."""
+    terms = query_terms(q)
+    if not terms:
+        return ""
+    lowered = text.lower()
+    first = min((i for term in terms if (i := lowered.find(term)) >= 0), default=0)
+    start = max(0, first - SNIPPET_RADIUS)
+    extract = text[start : first + SNIPPET_RADIUS]
+    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    return pattern.sub(lambda match: f"{_START}{match[0]}{_STOP}", extract)

@@ -35,8 +35,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     rows = [
-        {"decision": d, "snippet": search_snippet(d.search_text, filters.q) if filters.q else ""}
-        for d in page
+        {"decision": d, "snippet": search_snippet(d, filters.q) if filters.q else ""} for d in page
     ]
     return render(
         request,

@@ -1,25 +1,59 @@
-"""Open data files and pages: CSV downloads, the sitemap, the open data and
+"""Open data files and pages: the Atom feed, CSV downloads, the open data and
 accessibility pages. Published decisions only, through the published selectors."""
 
 from __future__ import annotations
 
-from datetime import date
-from xml.etree.ElementTree import Element, SubElement, tostring
+from datetime import datetime
 
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from core.csv_export import csv_response
 from core.financial_years import format_financial_year
 from core.money import pounds
+from core.text import plain_text
+from decisions.models import Decision
 from decisions.selectors import published_decisions
-from decisions.views.open_data import FEED_SIZE, published_with_lines, signed_on
-from funding.selectors import with_value
+from opendata.selectors import published_with_lines, published_with_value, signed_on
 
+FEED_SIZE = 50
 # Who to contact about accessibility. A placeholder until the service has a real inbox.
 ACCESSIBILITY_CONTACT_EMAIL = "accessibility@example.org"
+
+
+# --- Atom feed -------------------------------------------------------------------------------
+
+
+class PublishedDecisionsFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Published decisions"
+    subtitle = "The newest decisions published in Decision records."
+    link = reverse_lazy("decisions:list")
+    feed_url = reverse_lazy("open_data:feed")
+    author_name = "Decision records"
+
+    def items(self) -> QuerySet[Decision]:
+        return published_decisions()[:FEED_SIZE]
+
+    def item_title(self, item: Decision) -> str:
+        return f"{item.reference}: {item.title}"
+
+    def item_link(self, item: Decision) -> str:
+        return item.get_absolute_url()
+
+    def item_description(self, item: Decision) -> str:
+        # Django writes the summary as type="html": escape the plain text so a "<"
+        # typed in a summary is shown by feed readers, never read as markup.
+        return escape(plain_text(item.executive_summary))
+
+    def item_updateddate(self, item: Decision) -> datetime:
+        return item.approved_at
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -37,7 +71,7 @@ def decisions_csv(request: HttpRequest) -> HttpResponse:
             pounds(decision.value_pence),
             request.build_absolute_uri(decision.get_absolute_url()),
         ]
-        for decision in with_value(published_decisions())
+        for decision in published_with_value()
     )
     header = ["Reference", "Title", "Type", "Date signed", "Date published", "Value (GBP)", "URL"]
     return csv_response("decisions.csv", header, rows)
@@ -60,30 +94,7 @@ def allocations_csv(request: HttpRequest) -> HttpResponse:
     return csv_response("allocations.csv", header, rows)
 
 
-# --- Sitemap and pages -----------------------------------------------------------------------
-
-_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-
-
-def _sitemap_url(urlset: Element, loc: str, lastmod: date | None = None) -> None:
-    url = SubElement(urlset, "url")
-    SubElement(url, "loc").text = loc
-    if lastmod is not None:
-        SubElement(url, "lastmod").text = lastmod.isoformat()
-
-
-@require_safe
-def sitemap(request: HttpRequest) -> HttpResponse:
-    # Built by hand: django.contrib.sitemaps is not an installed app.
-    urlset = Element("urlset", xmlns=_SITEMAP_NS)
-    _sitemap_url(urlset, request.build_absolute_uri(reverse("decisions:list")))
-    for decision in published_decisions().iterator():
-        loc = request.build_absolute_uri(decision.get_absolute_url())
-        _sitemap_url(urlset, loc, decision.published_on)
-    for name in ("open_data:index", "open_data:accessibility"):
-        _sitemap_url(urlset, request.build_absolute_uri(reverse(name)))
-    body = tostring(urlset, encoding="utf-8", xml_declaration=True)
-    return HttpResponse(body, content_type="application/xml; charset=utf-8")
+# --- Pages -----------------------------------------------------------------------------------
 
 
 @require_safe

@@ -1,0 +1,35 @@
+"""Open data URLs, included at the root (`path("", include("opendata.urls"))`).
+
+Include it before `decisions/` in config/urls.py: `decisions/<slug>/` would otherwise
+answer /decisions/feed/ (with a 404, as "feed" is no decision's reference).
+"""
+
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+from django.views.decorators.http import require_safe
+
+from opendata import api, views
+from opendata.sitemaps import SITEMAPS
+
+app_name = "open_data"
+urlpatterns = [
+    path("decisions/feed/", require_safe(views.PublishedDecisionsFeed()), name="feed"),
+    path("decisions/export/decisions.csv", views.decisions_csv, name="decisions_csv"),
+    path("decisions/export/allocations.csv", views.allocations_csv, name="allocations_csv"),
+    # GET and HEAD only, as every open data URL: anything else is a plain 405.
+    path("api/decisions/", require_safe(api.DecisionList.as_view()), name="api_list"),
+    path(
+        "api/decisions/<slug:slug>/",
+        require_safe(api.DecisionDetail.as_view()),
+        name="api_detail",
+    ),
+    path("api/openapi.json", require_safe(api.OpenApiDocument.as_view()), name="openapi"),
+    path(
+        "sitemap.xml",
+        require_safe(sitemap),
+        {"sitemaps": SITEMAPS, "content_type": "application/xml; charset=utf-8"},
+        name="sitemap",
+    ),
+    path("open-data/", views.open_data_index, name="index"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+]

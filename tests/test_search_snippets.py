@@ -1,0 +1,52 @@
+"""Search snippets on the public list: PostgreSQL's ts_headline (SearchHeadline), with
+matches in <mark> and everything else escaped; a plain extract where it is absent."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from decisions.selectors import published_decisions
+from decisions.selectors.search import Filters, filter_published, search_snippet
+from tests.factories import approved_decision, draft_decision
+
+BEFORE = " ".join(f"before{number}" for number in range(80))
+AFTER = " ".join(f"after{number}" for number in range(80))
+
+
+@pytest.fixture
+def published(officer):
+    summary = f"{BEFORE} The canal towpath < 2 miles & bridges need lighting. {AFTER}"
+    decision = draft_decision(user=officer, title="Lighting scheme", summary=summary)
+    return approved_decision(user=officer, decision=decision, number=41)
+
+
+def test_the_headline_comes_from_postgresql(published):
+    (found,) = filter_published(published_decisions(), Filters(q="bridge lighting"))
+    # ts_headline's own output, matched on stems ("bridges", "lighting").
+    assert "\x02bridges\x03" in found.search_headline
+    assert "\x02lighting\x03" in found.search_headline
+
+
+def test_the_list_shows_an_escaped_extract_with_the_matches_marked(client, published):
+    body = client.get("/decisions/", {"q": "bridge"}).content.decode()
+    snippet = body.split('class="govuk-body-s dr-snippet">')[1].split("</p>")[0]
+    assert "<mark>bridges</mark>" in snippet
+    assert "towpath &lt; 2 miles &amp; <mark>bridges</mark>" in snippet
+    assert "< 2" not in snippet
+    # An extract, not the whole text: it starts and ends inside it.
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert "before0 " not in snippet and "after79" not in snippet
+
+
+def test_the_snippet_never_lets_markup_or_stray_markers_through():
+    headline = "\x02\x02a\x03 < b\x02 x\x03\x03"  # as PostgreSQL would never send it
+    decision = SimpleNamespace(search_text="a < b x", search_headline=headline)
+    assert search_snippet(decision, "a") == "<mark>a</mark> &lt; b<mark> x</mark>"
+
+
+def test_without_a_database_headline_the_plain_extract_marks_the_words():
+    text = f"{BEFORE} Knife crime & youth work. {AFTER}"
+    snippet = search_snippet(SimpleNamespace(search_text=text), "youth")
+    assert "Knife crime &amp; <mark>youth</mark> work." in snippet
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert search_snippet(SimpleNamespace(search_text=text), "") == ""
