@@ -422,9 +422,9 @@ def test_the_api_answers_json_to_any_accept_header(client, db, url, accept):
     response.json()
 
 
-def test_the_api_shows_a_signed_in_user_only_published_decisions(client, officer):
+def test_the_api_shows_a_signed_in_user_only_published_decisions(client, officer, records_manager):
     draft = draft_decision(user=officer, title="Draft in progress")
-    reference_reserve(user=officer, decision=draft, number=7001)
+    reference_reserve(user=records_manager, decision=draft, number=7001)
     client.force_login(officer)
     assert client.get("/api/decisions/").json()["count"] == 0
     assert client.get("/api/decisions/pcd-7001/").status_code == 404
