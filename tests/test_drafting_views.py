@@ -419,8 +419,7 @@ def test_draft_pdf_says_draft_on_every_page(officer_client, draft, tmp_path):
     import shutil
     import subprocess
 
-    if not shutil.which("pdftotext"):
-        pytest.skip("needs poppler-utils")
+    assert shutil.which("pdftotext"), "pdftotext not found: install poppler-utils"
     data = officer_client.get(url("preview_pdf", draft)).content
     path = tmp_path / "draft.pdf"
     path.write_bytes(data)

@@ -26,7 +26,6 @@ from tests.factories import (
     publication_withdrawn_decision,
     rejected_decision,
     returned_decision,
-    reviewers_create,
     submitted_decision,
     withdrawn_decision,
 )
@@ -208,12 +207,13 @@ def test_list_query_count_does_not_grow_with_the_number_of_results(client, offic
     assert two_count <= 6
 
 
-def test_only_published_decisions_are_in_the_published_queryset(client, officer, records_manager):
+def test_only_published_decisions_are_in_the_published_queryset(
+    client, officer, records_manager, reviewers
+):
     """Every state a decision can be in, and the three ways an approved one is still
     not public; only the approved, undeferred (or deferral ended), not withdrawn
     decisions are in ``published()``."""
     today = timezone.localdate()
-    reviewers = reviewers_create()
     kinds = {"reviewers": reviewers}
     unpublished = {
         "draft": draft_decision(user=officer, title="Hidden draft"),
