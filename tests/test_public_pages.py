@@ -177,19 +177,19 @@ def _queries_to_get(client, url):
 
 
 def test_public_page_query_count_does_not_grow_with_content(client, officer):
-    targets = [approved_decision(user=officer, title=f"Target {n}") for n in range(1, 6)]
+    targets = [approved_decision(user=officer, title=f"Target {n}") for n in range(1, 4)]
     few = _published_with_content(officer, title="Few", size=1, link_targets=targets)
-    many = _published_with_content(officer, title="Many", size=5, link_targets=targets)
+    many = _published_with_content(officer, title="Many", size=3, link_targets=targets)
 
     few_count, few_text = _queries_to_get(client, few.get_absolute_url())
     many_count, many_text = _queries_to_get(client, many.get_absolute_url())
     # The pages do show everything (so the counts measure pages with content) ...
-    for text, title, size in ((few_text, "Few", 1), (many_text, "Many", 5)):
+    for text, title, size in ((few_text, "Few", 1), (many_text, "Many", 3)):
         for thing in ("recommendation", "paragraph", "appendix", "link"):
             assert f"{title} {thing} {size}" in text, (title, thing)
         assert f"£{size * 1_000:,}" in text, title  # the budget total
-    assert "Many paragraph 5" in many_text and "Few paragraph 2" not in few_text
-    # ... and five times the content costs no extra query.
+    assert "Many paragraph 3" in many_text and "Few paragraph 2" not in few_text
+    # ... and three times the content costs no extra query.
     assert many_count == few_count
     assert few_count <= 25
 
@@ -199,11 +199,12 @@ def test_list_query_count_does_not_grow_with_the_number_of_results(client, offic
         approved_decision(user=officer, title=f"Early {n}")
     two_count, two_text = _queries_to_get(client, "/decisions/")
     assert "Showing 1–2 of 2 results" in two_text
-    for n in range(1, 19):
+    for n in range(1, 5):
         approved_decision(user=officer, title=f"Later {n}")
-    twenty_count, twenty_text = _queries_to_get(client, "/decisions/")
-    assert "Showing 1–20 of 20 results" in twenty_text
-    assert twenty_count == two_count
+    six_count, six_text = _queries_to_get(client, "/decisions/")
+    assert "Showing 1–6 of 6 results" in six_text
+    assert all(f"Later {n}" in six_text for n in range(1, 5))
+    assert six_count == two_count
     assert two_count <= 6
 
 
