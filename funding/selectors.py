@@ -46,10 +46,30 @@ class BudgetTable:
 def line_approved_pence(line: BudgetLine) -> int:
     """The line's amount as its own decision approved it, before later amendments
     moved money out (so the signed content of that decision never changes)."""
-    moved_out = line.movements_out.exclude(applied_at=None).aggregate(total=Sum("amount_pence"))[
-        "total"
-    ]
+    moved_out = getattr(line, "applied_moved_out_pence", None)  # see with_moved_out
+    if moved_out is None:
+        moved_out = line.movements_out.exclude(applied_at=None).aggregate(
+            total=Sum("amount_pence")
+        )["total"]
     return line.amount_pence + (moved_out or 0)
+
+
+def with_moved_out(lines):
+    """Annotate budget lines with the money applied amendments moved out of them, so
+    `line_approved_pence` needs no query per line."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from funding.models import BudgetMovement
+
+    moved_out = (
+        BudgetMovement.objects.filter(source_line=OuterRef("pk"))
+        .exclude(applied_at=None)
+        .values("source_line")
+        .annotate(total=Sum("amount_pence"))
+        .values("total")[:1]
+    )
+    return lines.annotate(applied_moved_out_pence=Coalesce(Subquery(moved_out), 0))
 
 
 def decision_budget_lines(decision: Decision) -> list[BudgetLine]:
@@ -131,7 +151,9 @@ def decision_envelope_as_approved(decision: Decision) -> EnvelopeView | None:
     envelope = BudgetEnvelope.objects.filter(decision=decision).first()
     if envelope is None:
         return None
-    lines = envelope.lines.filter(set_by=decision).select_related("set_by__decision_type")
+    lines = with_moved_out(
+        envelope.lines.filter(set_by=decision).select_related("set_by__decision_type")
+    )
     return EnvelopeView(
         description=envelope.description,
         funding_source=envelope.funding_source,

@@ -66,6 +66,14 @@ def records_manager(db):
 
 
 @pytest.fixture
+def reviewers(db):
+    """A Head of Service, a Chief Executive and a DMPC: three people, one per review step."""
+    from tests.factories import reviewers_create
+
+    return reviewers_create()
+
+
+@pytest.fixture
 def demo(db, settings):
     """The demo users and decisions, loaded as `make run` loads them."""
     from demo.loader import demo_load

@@ -45,23 +45,42 @@ def test_every_model_has_an_admin_with_history(client, superuser, demo):
     } <= registered
 
 
-def test_approved_decision_cannot_be_changed_in_the_admin(records_client, pcd_1620):
-    url = _url(Decision, "change", pcd_1620.pk)
-    response = records_client.post(url, {"title": "Changed behind everyone's back"})
-    assert response.status_code == 403
+@pytest.fixture
+def records_manager_who_may_change(demo):
+    """A records manager also granted the change permissions: only the frozen-content
+    rule stands between them and an approved decision."""
+    from django.contrib.auth.models import Permission
+
+    user = demo[Role.RECORDS_MANAGER]
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="decisions",
+            codename__in=["change_decision", "change_paragraph"],
+        )
+    )
+    return type(user).objects.get(pk=user.pk)  # a fresh object: no cached permissions
+
+
+@pytest.mark.parametrize("who", ["superuser", "records_manager_who_may_change"])
+def test_approved_decision_cannot_be_changed_in_the_admin(client, request, who, pcd_1620):
+    user = request.getfixturevalue(who)
+    # They hold the permissions, so only the frozen-content rule can refuse them.
+    assert user.has_perm("decisions.change_decision")
+    assert user.has_perm("decisions.change_paragraph")
+    client.force_login(user)
     paragraph = Paragraph.objects.filter(section__decision=pcd_1620).first()
-    response = records_client.post(_url(Paragraph, "change", paragraph.pk), {"text": "Altered"})
+    # A complete, valid change: without the frozen-content rule it would be saved.
+    valid = {"section": paragraph.section_id, "position": paragraph.position, "text": "Altered"}
+    response = client.post(_url(Paragraph, "change", paragraph.pk), valid)
+    assert response.status_code == 403
+    response = client.post(
+        _url(Decision, "change", pcd_1620.pk), {"title": "Changed behind everyone's back"}
+    )
     assert response.status_code == 403
     pcd_1620.refresh_from_db()
     paragraph.refresh_from_db()
     assert pcd_1620.title.startswith("Children and Young Adult")
     assert paragraph.text != "Altered"
-
-
-def test_superuser_cannot_change_approved_content_either(client, superuser, pcd_1620):
-    client.force_login(superuser)
-    response = client.post(_url(Decision, "change", pcd_1620.pk), {"title": "x"})
-    assert response.status_code == 403
 
 
 def test_drafts_are_changeable_by_superuser(client, superuser, officer):

@@ -54,3 +54,79 @@ def test_event_table_refuses_update_and_delete(officer):
     event.refresh_from_db()
     assert event.comment == ""
     assert DecisionEvent.objects.filter(decision=decision).count() == 1
+
+
+def test_history_lists_every_change_field_by_field(officer):
+    """The history page's "Changes" list: what changed, how, by whom and why, with each
+    field's old and new value; rows whose only change is bookkeeping are left out."""
+    from decisions.models import DeclarationKind
+    from decisions.selectors.history import decision_edits
+    from decisions.services import (
+        declaration_confirm,
+        part2_save,
+        recommendation_add,
+        recommendation_remove,
+        recommendation_update,
+    )
+
+    decision = draft_decision(user=officer, title="First title", summary="")
+    decision = decision_update(
+        user=officer,
+        decision=decision,
+        expected_version=decision.version,
+        title="Second title",
+        executive_summary="Now a summary",
+    )
+    recommendation = recommendation_add(user=officer, decision=decision, text="Agree the plan.")
+    recommendation_update(user=officer, recommendation=recommendation, text="Agree it, revised.")
+    paragraph_add(user=officer, decision=decision, section_kind=2, text="Issue one")
+    recommendation_remove(user=officer, recommendation=recommendation)
+    part2_save(user=officer, decision=decision, content="Secret terms", legal_rationale="s.43")
+    declaration_confirm(user=officer, decision=decision, kind="financial")
+    decision.refresh_from_db()
+    confirmed_at = decision.declarations.get(kind="financial").confirmed_at
+
+    name = officer.display_name
+    edits = [
+        (e.what, e.kind, e.who, e.reason, [(c.field, c.old, c.new) for c in e.changes])
+        for e in decision_edits(decision, include_part2=True)
+    ]
+    assert edits[:8] == [
+        ("Declaration: Financial Advice", "Changed", name, "Financial Advice confirmed",
+         [("confirmed_by_name", "", name), ("confirmed_at", "", str(confirmed_at)),
+          ("confirmed_by_id", "", str(officer.pk))]),
+        ("Decision", "Changed", name, "Part 2 saved", [("has_part2", "", "True")]),
+        ("Part 2", "Added", name, "Part 2 saved",
+         [("content", "", "Secret terms"), ("legal_rationale", "", "s.43")]),
+        ("Recommendation 1", "Removed", name, "Recommendation 1 removed", []),
+        ("Paragraph 2.1", "Added", name, "Paragraph 2.1 added",
+         [("position", "", "1"), ("text", "", "Issue one")]),
+        ("Recommendation 1", "Changed", name, "Recommendation 1 edited",
+         [("text", "Agree the plan.", "Agree it, revised.")]),
+        ("Recommendation 1", "Added", name, "Recommendation 1 added",
+         [("position", "", "1"), ("text", "", "Agree the plan.")]),
+        ("Decision", "Changed", name, "Title and summary edited",
+         [("title", "First title", "Second title"), ("executive_summary", "", "Now a summary")]),
+    ]  # fmt: skip
+    # Then the draft's creation: its eight declaration rows (newest first), then itself.
+    created = edits[8:]
+    assert [(what, kind, reason) for what, kind, _, reason, _ in created] == [
+        *((f"Declaration: {label}", "Added", "Draft created")
+          for label in reversed(DeclarationKind.labels)),
+        ("Decision", "Added", "Draft created"),
+    ]  # fmt: skip
+    assert created[0][4] == [
+        ("kind", "", "head_of_service"),
+        ("position", "", "8"),
+        ("statement", "", decision.declarations.get(kind="head_of_service").statement),
+    ]
+    assert created[-1][4] == [
+        ("title", "", "First title"),
+        ("state", "", "draft"),
+        ("created_at", "", str(decision.created_at)),
+        ("decision_type_id", "", str(decision.decision_type_id)),
+        ("drafted_by_id", "", str(officer.pk)),
+    ]
+    # Without the Part 2 permission: the same list, without Part 2's own rows.
+    without = [e.what for e in decision_edits(decision, include_part2=False)]
+    assert without == [edit[0] for edit in edits if edit[0] != "Part 2"]

@@ -147,6 +147,40 @@ def test_history_page_detects_content_altered_behind_the_applications_back(
     assert "Differs from the content now" in text
 
 
+def test_part2_is_in_the_signed_content(client, people):
+    """Part 2 is signed with the rest: a different Part 2 is a different digest, and a
+    Part 2 altered after approval shows on the history page as content that differs."""
+    from decisions.digest import decision_content_digest
+    from decisions.models import Decision
+    from decisions.services import part2_save
+    from tests.factories import Reviewers, approved_decision
+
+    officer = people["officer"]
+    decision = complete_draft(user=officer, title="With a Part 2")
+    part2_save(user=officer, decision=decision, content="Terms A", legal_rationale="s.43")
+    first = decision_content_digest(Decision.objects.get(pk=decision.pk))
+    part2_save(user=officer, decision=decision, content="Terms B", legal_rationale="s.43")
+    second = decision_content_digest(Decision.objects.get(pk=decision.pk))
+    part2_save(user=officer, decision=decision, content="Terms B", legal_rationale="s.41")
+    third = decision_content_digest(Decision.objects.get(pk=decision.pk))
+    assert len({first, second, third}) == 3
+
+    reviewers = Reviewers(head=people["head"], chief_executive=people["ceo"], dmpc=people["dmpc"])
+    decision = approved_decision(user=officer, decision=decision, reviewers=reviewers)
+    client.force_login(people["dmpc"])
+    assert "The approved content matches what was signed" in page_text(
+        client.get(url("history", decision))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE decisions_part2 SET content = %s WHERE decision_id = %s",
+            ["Terms rewritten", decision.pk],
+        )
+    text = page_text(client.get(url("history", decision)))
+    assert "The stored content differs from what was signed" in text
+    assert "Differs from the content now" in text
+
+
 def test_officer_submits_from_the_task_list(client, people):
     decision = complete_draft(user=people["officer"])
     client.force_login(people["officer"])
@@ -158,40 +192,95 @@ def test_officer_submits_from_the_task_list(client, people):
     assert decision.state == "submitted" and decision.reference
 
 
-STATES_FOR_VIEWS = ["draft", "submitted", "cleared", "awaiting_approval", "approved"]
+# Who may take each action from each state (DESIGN.md section 3), written out rather
+# than read from the workflow table under test. A PCD is signed by the Chief Executive
+# and approved by the DMPC; a CEOD is approved by the Chief Executive, unsigned.
+_BEFORE_THE_APPROVER = {
+    ("draft", "submit"): "officer",
+    ("draft", "withdraw"): "officer",
+    ("submitted", "clear"): "head",
+    ("submitted", "return"): "head",
+}
+EXPECTED_ACTOR = {
+    "PCD": {
+        **_BEFORE_THE_APPROVER,
+        ("cleared", "sign"): "ceo",
+        ("cleared", "return"): "ceo",
+        ("awaiting_approval", "approve"): "dmpc",
+        ("awaiting_approval", "reject"): "dmpc",
+        ("awaiting_approval", "return"): "dmpc",
+    },
+    "CEOD": {
+        **_BEFORE_THE_APPROVER,
+        ("cleared", "approve"): "ceo",
+        ("cleared", "reject"): "ceo",
+        ("cleared", "return"): "ceo",
+    },
+}
+ACTIONS = ["submit", "clear", "sign", "approve", "reject", "return", "withdraw"]
+# How each state is reached, and by whom each step is taken.
+PATH_TO = {
+    "PCD": {"draft": [], "submitted": ["submit"], "cleared": ["submit", "clear"],
+            "awaiting_approval": ["submit", "clear", "sign"],
+            "approved": ["submit", "clear", "sign", "approve"]},
+    "CEOD": {"draft": [], "submitted": ["submit"], "cleared": ["submit", "clear"],
+             "approved": ["submit", "clear", "approve"]},
+}  # fmt: skip
+STEP_TAKER = {
+    "PCD": {"submit": "officer", "clear": "head", "sign": "ceo", "approve": "dmpc"},
+    "CEOD": {"submit": "officer", "clear": "head", "approve": "ceo"},
+}
 
 
-@pytest.mark.parametrize("state", STATES_FOR_VIEWS)
-def test_every_action_through_the_views_answers_302_403_409_or_404(client, people, state):
-    """Through HTTP: allowed actions redirect; the wrong person gets 403 (or 404 if the
-    decision is not theirs to see); the wrong moment gets 409. Refusals write nothing."""
-    from decisions.services import ACTION_SERVICES
+def test_every_workflow_action_is_tried_through_the_views():
     from decisions.workflow import TRANSITIONS
 
-    path = {"draft": [], "submitted": ["submit"], "cleared": ["submit", "clear"],
-            "awaiting_approval": ["submit", "clear", "sign"],
-            "approved": ["submit", "clear", "sign", "approve"]}[state]  # fmt: skip
-    actor_of = {"submit": "officer", "clear": "head", "sign": "ceo", "approve": "dmpc"}
+    assert set(TRANSITIONS) == set(ACTIONS)
+
+
+@pytest.mark.parametrize(
+    ("type_code", "state"),
+    [(type_code, state) for type_code, paths in PATH_TO.items() for state in paths],
+)
+def test_every_action_through_the_views_answers_302_403_409_or_404(
+    client, people, type_code, state
+):
+    """Through HTTP: the expected actor's action redirects and writes one event; anyone
+    else gets 403 (or 404 if the decision is not theirs to see); an action the state
+    does not allow gets 409 (or 404). Refusals write nothing."""
+    from decisions.services import ACTION_SERVICES
+
     data = {"comment": "Because.", "confirm": "on", "has_interests": "no", "password": PASSWORD}
-    for action, transition in TRANSITIONS.items():
-        decision = complete_draft(user=people["officer"], title=f"{state} {action}")
-        for step in path:
-            ACTION_SERVICES[step](user=people[actor_of[step]], decision=decision)
-        allowed_role = transition.actor_for(state, "dmpc")
+    decision = None
+    for action in ACTIONS:
+        if decision is None:  # a fresh decision once the last one has moved on
+            decision = complete_draft(
+                user=people["officer"], type_code=type_code, title=f"{state} {action}"
+            )
+            for step in PATH_TO[type_code][state]:
+                ACTION_SERVICES[step](user=people[STEP_TAKER[type_code][step]], decision=decision)
+            decision.refresh_from_db()
+            assert decision.state == state
+        expected = EXPECTED_ACTOR[type_code].get((state, action))
         for name in ("officer", "head", "ceo", "dmpc"):
             events = DecisionEvent.objects.filter(decision=decision).count()
             client.force_login(people[name])
             response = client.post(url("act", decision, action=action), data)
-            role_of = {"officer": "officer", "head": "head_of_service",
-                       "ceo": "chief_executive", "dmpc": "dmpc"}[name]  # fmt: skip
-            if allowed_role == role_of:
+            if name == expected:
                 assert response.status_code == 302, (state, action, name)
                 assert DecisionEvent.objects.filter(decision=decision).count() == events + 1
+                assert DecisionEvent.objects.filter(decision=decision).latest("pk").action == (
+                    action
+                )
+                decision = None
                 break
-            assert response.status_code in (403, 404, 409), (state, action, name)
-            if allowed_role is None and response.status_code != 404:
-                assert response.status_code == 409, (state, action, name)
+            if expected is None:  # not allowed from this state, whoever asks
+                assert response.status_code in (404, 409), (state, action, name)
+            else:
+                assert response.status_code in (403, 404), (state, action, name)
             assert DecisionEvent.objects.filter(decision=decision).count() == events
+        else:
+            assert expected is None, (state, action)  # the expected actor was tried
 
 
 def test_the_chief_executive_signs_with_their_password(client, people):

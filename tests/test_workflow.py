@@ -133,9 +133,21 @@ def test_ceod_final_actions_are_the_chief_executives(people, action):
     decision.shared_with.add(people["drafting_dmpc"])  # a co-drafter holding the CE role
     decision = decision_submit(user=people["drafter"], decision=decision)
     decision = decision_clear(user=people["head"], decision=decision)
-    for actor in ("dmpc", "head", "drafting_dmpc", "records", "drafter"):
-        with pytest.raises(DomainError):
+    # Why each is refused: they lack the Chief Executive's role, or (holding it) drafted it.
+    refusals = {
+        "dmpc": Messages.ROLE_REQUIRED,
+        "head": Messages.ROLE_REQUIRED,
+        "records": Messages.ROLE_REQUIRED,
+        "drafter": Messages.ROLE_REQUIRED,
+        "drafting_dmpc": Messages.OWN_DECISION,
+    }
+    for actor, template in refusals.items():
+        with pytest.raises(DomainError) as error:
             ACTION_SERVICES[action](user=people[actor], decision=decision, comment="x")
+        assert error.value.template == template, actor
+        if template == Messages.ROLE_REQUIRED:
+            assert "Chief Executive" in error.value.message, actor
+    assert decision.events.filter(action=action).count() == 0
     result = ACTION_SERVICES[action](user=people["ceo"], decision=decision, comment="x")
     assert result.state == TRANSITIONS[action].target
     assert decision.events.filter(action=action).count() == 1
@@ -230,8 +242,12 @@ def test_ceod_is_approved_by_the_chief_executive(people):
     decision = decision_submit(user=people["drafter"], decision=decision)
     assert decision.reference.startswith("CEOD ")
     decision = decision_clear(user=people["head"], decision=decision)
-    with pytest.raises(DomainError):
+    # A CEOD goes to no one after the Chief Executive: there is nothing to sign on to.
+    with pytest.raises(DomainError) as error:
         decision_sign(user=people["ceo"], decision=decision)
+    assert error.value.template == Messages.ACTION_NOT_ALLOWED
+    assert "cannot be signed now" in error.value.message
+    assert not decision.sign_offs.exists()
     decision = decision_approve(user=people["ceo"], decision=decision)
     assert decision.state == State.APPROVED
     assert decision.sign_offs.get().role == "chief_executive"

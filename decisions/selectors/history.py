@@ -24,6 +24,8 @@ from decisions.workflow import State
 
 _IGNORED_FIELDS = {"updated_at", "version", "id", "decision", "section"}
 _TEXT_LIMIT = 300
+# Values not worth listing for a new row.
+_EMPTY = (None, "", False)
 
 
 @dataclass(frozen=True)
@@ -48,38 +50,49 @@ def _short(value) -> str:
     return text if len(text) <= _TEXT_LIMIT else text[: _TEXT_LIMIT - 1] + "…"
 
 
-def _edits(records: QuerySet, label) -> list[Edit]:
-    model = records.model
-    # The fields history keeps (some, like the search index, are excluded from it).
-    fields = [
-        f.attname
-        for f in model._meta.concrete_fields
-        if not f.name.startswith("history_")
-        and f.name not in _IGNORED_FIELDS
-        and f.attname not in _IGNORED_FIELDS
+def _tracked_fields(history_model) -> list:
+    """The fields history keeps for a model (some, such as the search index, are
+    excluded from it), less bookkeeping, in the history table's order."""
+    return [
+        field
+        for field in history_model._meta.concrete_fields
+        if not field.name.startswith("history_") and field.name not in _IGNORED_FIELDS
     ]
+
+
+def _added(record, fields) -> list[FieldChange]:
+    """A new row: each field it was created with."""
+    values = ((field.attname, getattr(record, field.attname)) for field in fields)
+    return [FieldChange(name, "", _short(value)) for name, value in values if value not in _EMPTY]
+
+
+def _changed(previous, record, fields) -> list[FieldChange]:
+    """A saved row: simple-history's diff against the version before it."""
+    # Only editable fields can change (`created_at` is set once, and diff_against's
+    # model_to_dict skips fields that are not editable).
+    names = [field.name for field in fields if field.editable]
+    delta = record.diff_against(previous, included_fields=names)
+    position = {field.name: index for index, field in enumerate(fields)}
+    attname = {field.name: field.attname for field in fields}
+    return [
+        FieldChange(attname[change.field], _short(change.old), _short(change.new))
+        for change in sorted(delta.changes, key=lambda change: position[change.field])
+    ]
+
+
+def _edits(records: QuerySet, label) -> list[Edit]:
+    fields = _tracked_fields(records.model)
     edits = []
     ordered = records.select_related("history_user").order_by("id", "history_date", "history_id")
     for _, versions in groupby(ordered, key=lambda record: record.id):
         previous = None
         for record in versions:
             if record.history_type == "+":
-                changes = [
-                    FieldChange(field, "", _short(getattr(record, field)))
-                    for field in fields
-                    if getattr(record, field) not in (None, "", False)
-                ]
-                kind = "Added"
+                changes, kind = _added(record, fields), "Added"
             elif record.history_type == "-":
                 changes, kind = [], "Removed"
             else:
-                changes = [
-                    FieldChange(
-                        field, _short(getattr(previous, field)), _short(getattr(record, field))
-                    )
-                    for field in fields
-                    if previous is not None and getattr(previous, field) != getattr(record, field)
-                ]
+                changes = [] if previous is None else _changed(previous, record, fields)
                 kind = "Changed"
             if changes or kind == "Removed":
                 edits.append(
