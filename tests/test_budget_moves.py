@@ -6,6 +6,7 @@ Every expectation here is worked out from the figures these tests create.
 """
 
 import pytest
+from django.urls import reverse
 
 from accounts.roles import Role
 from core.errors import DomainError, Messages
@@ -23,6 +24,7 @@ from funding.reports import envelope_report, financial_year_report
 from funding.selectors import budget_content, decision_budget_table, movements_exceeding_source
 from funding.services import LineSpec, budget_movement_propose, envelope_create
 from tests.factories import UserFactory, complete_draft
+from tests.helpers import page_text
 
 POUND = 100
 # The amended decision's budget: a grant line by year, and a line with no years
@@ -176,3 +178,20 @@ def test_two_drafts_cannot_both_take_the_same_year(officer, amended):
         decision_submit(user=officer, decision=second)
     assert error.value.template == Messages.SUBMISSION_BLOCKED
     assert allocations_of(line(amended, "grant")) == {2024: 600 * POUND, 2025: 100 * POUND}
+
+
+def test_the_budget_page_shows_a_short_year_beside_its_amount(client, officer, amended):
+    draft = amendment(officer, amended)
+    client.force_login(officer)
+    response = client.post(
+        reverse("drafting:budget", kwargs={"pk": draft.pk}),
+        {"form": "movement", "version": draft.version, "source_line": line(amended, "grant").pk,
+         "amount": "£500.01", "route": "grant", "move-year-0": "2024/25", "move-amount-0": "£100",
+         "move-year-1": "2025/26", "move-amount-1": "£400.01"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="id_move-amount-1-error"' in body
+    assert "You cannot take £400.01 from 2025/26" in page_text(response)
+    assert 'value="£400.01"' in body  # nothing typed is lost
+    assert not BudgetLine.objects.filter(set_by=draft).exists()
