@@ -19,7 +19,10 @@ _DECISION_MODELS = (
     "decisiontype", "decision", "recommendation", "section", "paragraph", "decisionlink",
     "appendix", "part2", "officerdeclaration", "signoff", "decisionevent",
 )  # fmt: skip
-_FUNDING_MODELS = ("budgetenvelope", "budgetline", "allocation", "budgetmovement", "commitment")
+_FUNDING_MODELS = (
+    "budgetenvelope", "budgetline", "allocation", "budgetmovement", "budgetmovementyear",
+    "commitment",
+)  # fmt: skip
 
 # Role -> "app_label.codename" permissions.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {

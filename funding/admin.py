@@ -9,7 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from simple_history.admin import SimpleHistoryAdmin
 
-from funding.models import Allocation, BudgetEnvelope, BudgetLine, BudgetMovement, Commitment
+from funding.models import (
+    Allocation,
+    BudgetEnvelope,
+    BudgetLine,
+    BudgetMovement,
+    BudgetMovementYear,
+    Commitment,
+)
 
 
 class NoRevertAdmin(SimpleHistoryAdmin):
@@ -30,7 +37,7 @@ class FundingAdmin(NoRevertAdmin):
     def _decision(self, obj):
         if obj is None:
             return None
-        for path in ("decision", "set_by", "line.set_by", "envelope.decision"):
+        for path in ("decision", "set_by", "line.set_by", "envelope.decision", "movement.decision"):
             target = obj
             for attribute in path.split("."):
                 target = getattr(target, attribute, None)
@@ -80,6 +87,11 @@ class AllocationAdmin(FundingAdmin):
 @admin.register(BudgetMovement)
 class BudgetMovementAdmin(FundingAdmin):
     list_display = ("decision", "source_line", "target_line", "amount_pence", "applied_at")
+
+
+@admin.register(BudgetMovementYear)
+class BudgetMovementYearAdmin(FundingAdmin):
+    list_display = ("movement", "financial_year", "amount_pence")
 
 
 @admin.register(Commitment)

@@ -7,6 +7,7 @@ Every expectation here is worked out from the figures these tests create.
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from core.errors import DomainError, Messages
@@ -22,7 +23,12 @@ from decisions.services import (
 from funding.models import Allocation, BudgetLine
 from funding.reports import envelope_report, financial_year_report
 from funding.selectors import budget_content, decision_budget_table, movements_exceeding_source
-from funding.services import LineSpec, budget_movement_propose, envelope_create
+from funding.services import (
+    LineSpec,
+    budget_movement_propose,
+    budget_movements_apply,
+    envelope_create,
+)
 from tests.factories import UserFactory, complete_draft
 from tests.helpers import page_text
 
@@ -177,6 +183,9 @@ def test_two_drafts_cannot_both_take_the_same_year(officer, amended):
     with pytest.raises(DomainError) as error:
         decision_submit(user=officer, decision=second)
     assert error.value.template == Messages.SUBMISSION_BLOCKED
+    with pytest.raises(DomainError) as error:  # and approval checks again
+        budget_movements_apply(user=officer, decision=second, at=timezone.now())
+    assert error.value.template == Messages.MOVE_YEAR_EXCEEDS_SOURCE
     assert allocations_of(line(amended, "grant")) == {2024: 600 * POUND, 2025: 100 * POUND}
 
 
