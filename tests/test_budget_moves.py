@@ -6,6 +6,7 @@ Every expectation here is worked out from the figures these tests create.
 """
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -71,6 +72,12 @@ def line(amended, route):
     return BudgetLine.objects.get(set_by=amended, route=route)
 
 
+def _budget_page(officer, draft):
+    client = Client()
+    client.force_login(officer)
+    return client.get(reverse("drafting:budget", kwargs={"pk": draft.pk}))
+
+
 def allocations_of(line_):
     """Year -> pence, read from the rows."""
     return {
@@ -94,6 +101,13 @@ def test_an_approved_move_takes_its_years_out_of_the_source(officer, amended):
         amount_pence=200 * POUND, route="framework", allocations={2026: 200 * POUND},
     )  # fmt: skip
     assert allocations_of(line(amended, "grant")) == GRANT  # nothing moves before approval
+    client_text = page_text(_budget_page(officer, draft))
+    assert (
+        "Taken from these years of the "
+        + amended.reference
+        + " line: 2024/25: £100 · 2025/26: £300"
+        in client_text
+    )
     approve(officer, draft)
 
     grant = line(amended, "grant")
