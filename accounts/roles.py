@@ -19,7 +19,10 @@ _DECISION_MODELS = (
     "decisiontype", "decision", "recommendation", "section", "paragraph", "decisionlink",
     "appendix", "part2", "officerdeclaration", "signoff", "signoffwording", "decisionevent",
 )  # fmt: skip
-_FUNDING_MODELS = ("budgetenvelope", "budgetline", "allocation", "budgetmovement", "commitment")
+_FUNDING_MODELS = (
+    "budgetenvelope", "budgetline", "allocation", "budgetmovement", "budgetmovementyear",
+    "commitment",
+)  # fmt: skip
 
 # Role -> "app_label.codename" permissions.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -28,15 +31,14 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.HEAD_OF_SERVICE: ("decisions.review_decision", "decisions.view_part2"),
     Role.CHIEF_EXECUTIVE: ("decisions.clear_decision", "decisions.view_part2"),
     Role.DMPC: ("decisions.approve_decision", "decisions.view_part2"),
-    # The back office: sees everything, manages users, series and commitments.
+    # The back office: sees everything, manages users and series; records
+    # commitments on the work page (the admin only shows them).
     Role.RECORDS_MANAGER: (
         "decisions.manage_records",
         "decisions.view_part2",
         *(f"decisions.view_{model}" for model in _DECISION_MODELS),
         *(f"funding.view_{model}" for model in _FUNDING_MODELS),
         "decisions.change_decisiontype",
-        "funding.add_commitment",
-        "funding.change_commitment",
         "accounts.view_user",
         "accounts.add_user",
         "accounts.change_user",

@@ -88,6 +88,14 @@ class Messages:
     )
     MOVE_WRONG_ENVELOPE = "The source line must belong to the budget of a decision this one amends."
     MOVE_ALREADY_APPLIED = "This budget movement has already been applied."
+    MOVE_YEARS_REQUIRED = (
+        "The line the money comes from is allocated by financial year: enter the new line's "
+        "amount for each financial year, and the same amounts come out of those years."
+    )
+    MOVE_YEAR_EXCEEDS_SOURCE = (
+        "You cannot take {amount} from {year}: the line the money comes from has {available} "
+        "in that year."
+    )
 
 
 # Refusals about who is acting (HTTP 403); the others are about the state (409) or

@@ -1,16 +1,43 @@
+"""Funding in the admin: to look at, never a second way to write.
+
+Money of an approved decision changes only through an amending decision, and
+commitments are recorded on the work page through ``commitment_create``.
+"""
+
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from simple_history.admin import SimpleHistoryAdmin
 
-from funding.models import Allocation, BudgetEnvelope, BudgetLine, BudgetMovement, Commitment
+from funding.models import (
+    Allocation,
+    BudgetEnvelope,
+    BudgetLine,
+    BudgetMovement,
+    BudgetMovementYear,
+    Commitment,
+)
 
 
-class FundingAdmin(SimpleHistoryAdmin):
+class NoRevertAdmin(SimpleHistoryAdmin):
+    """simple-history saves a posted "revert" form for anyone who may view the history:
+    only someone who may change the object may revert it."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = get_object_or_404(self.model, pk=object_id)
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class FundingAdmin(NoRevertAdmin):
     """Money of an approved decision is changed only by amending decisions."""
 
     def _decision(self, obj):
         if obj is None:
             return None
-        for path in ("decision", "set_by", "line.set_by", "envelope.decision"):
+        for path in ("decision", "set_by", "line.set_by", "envelope.decision", "movement.decision"):
             target = obj
             for attribute in path.split("."):
                 target = getattr(target, attribute, None)
@@ -62,12 +89,23 @@ class BudgetMovementAdmin(FundingAdmin):
     list_display = ("decision", "source_line", "target_line", "amount_pence", "applied_at")
 
 
+@admin.register(BudgetMovementYear)
+class BudgetMovementYearAdmin(FundingAdmin):
+    list_display = ("movement", "financial_year", "amount_pence")
+
+
 @admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin):
-    """Commitments are recorded after approval, so records managers may edit them."""
+class CommitmentAdmin(NoRevertAdmin):
+    """Read-only: commitments are recorded on the decision's commitments page, which
+    calls ``commitment_create`` (its checks and its audit reason)."""
 
     list_display = ("counterparty", "kind", "line", "max_value_pence", "awarded_on")
-    raw_id_fields = ("line", "authorised_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

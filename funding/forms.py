@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 
 from core.errors import DomainError, Messages
@@ -39,8 +41,85 @@ class MoneyField(forms.CharField):
 ROUTE_CHOICES = [("", "Choose a route"), *ProcurementRoute.choices]
 
 
+class LineForm(forms.Form):
+    """One budget line of the grid: its route, amount and an amount per year column.
+
+    A row left entirely empty is no line at all; a row with anything typed needs
+    its route and amount.
+    """
+
+    route = forms.ChoiceField(choices=ROUTE_CHOICES, required=False)
+    description = forms.CharField(required=False, max_length=500)
+    amount = MoneyField(required=False)
+
+    def __init__(self, *args, number: int, year_count: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.number, self.year_count = number, year_count
+        self.fields["route"].label = f"Line {number}: procurement route"
+        self.fields["description"].label = f"Line {number}: description (optional)"
+        self.fields["amount"].label = f"Line {number}: amount"
+        for j in range(year_count):
+            self.fields[f"year-{j}"] = MoneyField(
+                label=f"Line {number}, financial year {j + 1}", required=False
+            )
+
+    @property
+    def blank(self) -> bool:
+        """Nothing typed in this row (a new budget starts with blank rows)."""
+        if not self.is_bound:
+            return not any(self.initial.values())
+        return not any(
+            str(self.data.get(self.add_prefix(name), "")).strip() for name in self.fields
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.blank:
+            return data
+        if not data.get("route"):
+            self.add_error("route", f"Choose the procurement route for line {self.number}")
+        if data.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", f"Enter the amount for line {self.number}")
+        return data
+
+    @property
+    def cells(self) -> list:
+        return [self[f"year-{j}"] for j in range(self.year_count)]
+
+    def cell_pence(self) -> list[int]:
+        """Each year's valid amount so far (0 where empty or not a valid amount)."""
+        cleaned = getattr(self, "cleaned_data", {}) or {}
+        return [cleaned.get(f"year-{j}") or 0 for j in range(self.year_count)]
+
+    @property
+    def allocated(self) -> int:
+        return sum(self.cell_pence())
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    """The grid's lines. Each line form is told its number and the year columns."""
+
+    def __init__(self, *args, year_count: int, **kwargs) -> None:
+        self.year_count = year_count
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"number": (index or 0) + 1, "year_count": self.year_count}
+
+
+LineFormSet = forms.formset_factory(
+    LineForm, formset=BaseLineFormSet, extra=0, max_num=MAX_LINES, absolute_max=MAX_LINES
+)
+
+
 class BudgetForm(forms.Form):
-    """The decision's own budget: envelope, lines, and a grid of lines x years."""
+    """The decision's own budget: the envelope, its year columns, and ``lines``, a
+    formset of lines each with an amount per year.
+
+    The hidden ``line_count`` and ``year_count`` carry the grid's size, so "Add
+    another line" and "Add another year" work without JavaScript; the line
+    formset's management data is derived from them.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     line_count = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_LINES)
@@ -61,8 +140,16 @@ class BudgetForm(forms.Form):
         error_messages={"required": "Enter the total budget"},
     )
 
-    def __init__(self, *args, line_count: int = 1, year_count: int = 4, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data=None,
+        *,
+        initial: dict | None = None,
+        lines_initial: list[dict] | None = None,
+        line_count: int = 1,
+        year_count: int = 4,
+    ) -> None:
+        super().__init__(data, initial=initial)
         if self.is_bound:
             line_count = _bounded(self.data.get("line_count"), line_count, MAX_LINES)
             year_count = _bounded(self.data.get("year_count"), year_count, MAX_YEARS)
@@ -72,6 +159,11 @@ class BudgetForm(forms.Form):
                 year_count = min(year_count + 1, MAX_YEARS)
             self.data = self.data.copy()
             self.data["line_count"], self.data["year_count"] = line_count, year_count
+            self.data["line-TOTAL_FORMS"], self.data["line-INITIAL_FORMS"] = line_count, 0
+            self.lines = LineFormSet(self.data, prefix="line", year_count=year_count)
+        else:
+            padded = [*(lines_initial or []), *([{}] * line_count)][:line_count]
+            self.lines = LineFormSet(initial=padded, prefix="line", year_count=year_count)
         self.line_count, self.year_count = line_count, year_count
         self.initial.setdefault("line_count", line_count)
         self.initial.setdefault("year_count", year_count)
@@ -79,28 +171,18 @@ class BudgetForm(forms.Form):
             self.fields[f"year-{j}"] = forms.CharField(
                 label=f"Financial year {j + 1}", required=False, max_length=9
             )
-        for i in range(line_count):
-            self.fields[f"line-{i}-route"] = forms.ChoiceField(
-                label=f"Line {i + 1}: procurement route", choices=ROUTE_CHOICES, required=False
-            )
-            self.fields[f"line-{i}-description"] = forms.CharField(
-                label=f"Line {i + 1}: description (optional)", required=False, max_length=500
-            )
-            self.fields[f"line-{i}-amount"] = MoneyField(
-                label=f"Line {i + 1}: amount", required=False
-            )
-            for j in range(year_count):
-                self.fields[f"line-{i}-year-{j}"] = MoneyField(
-                    label=f"Line {i + 1}, financial year {j + 1}", required=False
-                )
 
     @property
     def expanding(self) -> bool:
         """The officer asked for another row or column: show the form again, unsaved."""
         return self.is_bound and ("add_line" in self.data or "add_year" in self.data)
 
-    def clean(self):
-        data = super().clean()
+    def is_valid(self) -> bool:
+        valid = super().is_valid()  # cleans the lines too (see clean)
+        return valid and self.lines.is_valid()
+
+    def _years(self, data) -> dict[int, int]:
+        """Column -> financial year (start year), each column's error on its field."""
         years: dict[int, int] = {}
         for j in range(self.year_count):
             text = (data.get(f"year-{j}") or "").strip()
@@ -119,23 +201,20 @@ class BudgetForm(forms.Form):
             elif years and year < max(years.values()):
                 self.add_error(f"year-{j}", Messages.FINANCIAL_YEARS_ORDER)
             years[j] = year
-        specs = []
-        for i in range(self.line_count):
-            route = data.get(f"line-{i}-route") or ""
-            amount = data.get(f"line-{i}-amount")
-            cells = {j: data.get(f"line-{i}-year-{j}") for j in range(self.year_count)}
-            typed = [
-                self.data.get(self.add_prefix(f"line-{i}-{name}"), "")
-                for name in ("route", "description", "amount")
-            ] + [self.data.get(self.add_prefix(f"line-{i}-year-{j}"), "") for j in cells]
-            if not any(str(value).strip() for value in typed):
-                continue  # an empty row
-            if not route:
-                self.add_error(f"line-{i}-route", f"Choose the procurement route for line {i + 1}")
-            if amount is None and f"line-{i}-amount" not in self.errors:
-                self.add_error(f"line-{i}-amount", f"Enter the amount for line {i + 1}")
+        return years
+
+    def clean(self):
+        data = super().clean()
+        years = self._years(data)
+        self.lines.is_valid()
+        specs, rows = [], []
+        for index, line in enumerate(self.lines.forms):
+            if line.blank:
+                continue
             allocations = {}
-            for j, pence in cells.items():
+            for j, pence in enumerate(
+                line.cleaned_data.get(f"year-{j}") for j in range(self.year_count)
+            ):
                 if pence is None:
                     continue
                 if j not in years:
@@ -143,43 +222,54 @@ class BudgetForm(forms.Form):
                         self.add_error(f"year-{j}", "Enter the financial year for this column")
                     continue
                 allocations[years[j]] = pence
-            if route and amount is not None:
+            if not line.errors:
                 specs.append(
                     LineSpec(
-                        route=route,
-                        amount_pence=amount,
-                        description=data.get(f"line-{i}-description") or "",
+                        route=line.cleaned_data["route"],
+                        amount_pence=line.cleaned_data["amount"],
+                        description=line.cleaned_data.get("description") or "",
                         allocations=allocations,
                     )
                 )
-        data["lines"] = specs
+                rows.append(index)
+        data["lines"], self._spec_rows = specs, rows
         return data
 
-    def rows(self) -> list[dict]:
-        """The grid for the template, with each line's and year's totals so far."""
-        cleaned = getattr(self, "cleaned_data", {}) or {}
-        column_totals = [0] * self.year_count
-        rows = []
-        for i in range(self.line_count):
-            cells = [self[f"line-{i}-year-{j}"] for j in range(self.year_count)]
-            values = [cleaned.get(f"line-{i}-year-{j}") for j in range(self.year_count)]
-            for j, value in enumerate(values):
-                column_totals[j] += value or 0
-            rows.append(
-                {
-                    "number": i + 1,
-                    "route": self[f"line-{i}-route"],
-                    "description": self[f"line-{i}-description"],
-                    "amount": self[f"line-{i}-amount"],
-                    "cells": cells,
-                    "allocated": sum(v or 0 for v in values),
-                }
-            )
-        self.column_totals = column_totals
-        return rows
+    def add_service_error(self, error: DomainError) -> None:
+        """Put a service's refusal beside its field: ``line-<n>-<field>`` names the
+        n-th line sent to the service, which is a row of the grid."""
+        match = re.fullmatch(r"line-(\d+)-(\w+)", error.field or "")
+        if match and int(match[1]) < len(self._spec_rows):
+            line = self.lines.forms[self._spec_rows[int(match[1])]]
+            line.add_error(match[2] if match[2] in line.fields else None, error.message)
+        else:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors) or (self.is_bound and not self.lines.is_valid())
+
+    def line_errors(self) -> list[dict[str, str]]:
+        """The lines' errors for the error summary, each linked to its field."""
+        if not self.is_bound:
+            return []
+        self.lines.is_valid()
+        errors = [{"text": error, "href": ""} for error in self.lines.non_form_errors()]
+        for line in self.lines.forms:
+            errors += [{"text": error, "href": ""} for error in line.non_field_errors()]
+            for field in line:
+                errors += [{"text": error, "href": f"#{field.auto_id}"} for error in field.errors]
+        return errors
 
     def years(self) -> list:
         return [self[f"year-{j}"] for j in range(self.year_count)]
+
+    def column_totals(self) -> list[int]:
+        totals = [0] * self.year_count
+        for line in self.lines.forms:
+            for j, pence in enumerate(line.cell_pence()):
+                totals[j] += pence
+        return totals
 
 
 def _bounded(raw, default: int, limit: int) -> int:
@@ -189,10 +279,10 @@ def _bounded(raw, default: int, limit: int) -> int:
         return default
 
 
-def budget_initial(envelope, lines) -> tuple[dict, int, int]:
-    """Initial form data from a saved budget: (initial, line_count, year_count)."""
+def budget_initial(envelope, lines) -> tuple[dict, list[dict], int, int]:
+    """Initial data from a saved budget: (envelope and years, lines, line and year counts)."""
     if envelope is None:
-        return {}, 1, 4
+        return {}, [], 1, 4
     years = sorted({a.financial_year for line in lines for a in line.allocations.all()})
     initial = {
         "description": envelope.description,
@@ -201,14 +291,19 @@ def budget_initial(envelope, lines) -> tuple[dict, int, int]:
     }
     for j, year in enumerate(years):
         initial[f"year-{j}"] = format_financial_year(year)
-    for i, line in enumerate(lines):
-        initial[f"line-{i}-route"] = line.route
-        initial[f"line-{i}-description"] = line.description
-        initial[f"line-{i}-amount"] = line.amount_pence
-        for allocation in line.allocations.all():
-            j = years.index(allocation.financial_year)
-            initial[f"line-{i}-year-{j}"] = allocation.amount_pence
-    return initial, max(len(lines), 1), max(len(years), 4)
+    lines_initial = [
+        {
+            "route": line.route,
+            "description": line.description,
+            "amount": line.amount_pence,
+            **{
+                f"year-{years.index(a.financial_year)}": a.amount_pence
+                for a in line.allocations.all()
+            },
+        }
+        for line in lines
+    ]
+    return initial, lines_initial, max(len(lines), 1), max(len(years), 4)
 
 
 class MovementForm(forms.Form):
@@ -252,8 +347,17 @@ class MovementForm(forms.Form):
             (self[f"move-year-{j}"], self[f"move-amount-{j}"]) for j in range(MAX_YEARS // 2 + 2)
         ]
 
+    def add_service_error(self, error: DomainError) -> None:
+        """A refusal about a financial year goes beside that year's amount (the first
+        year row when it names none)."""
+        field = error.field if error.field in self.fields else None
+        if error.field == "financial_year":
+            field = self._year_rows.get(str(error.params.get("year")), "move-year-0")
+        self.add_error(field, error.message)
+
     def clean(self):
         data = super().clean()
+        self._year_rows: dict[str, str] = {}
         allocations: dict[int, int] = {}
         for j in range(len(self.year_rows)):
             text = (data.get(f"move-year-{j}") or "").strip()
@@ -277,6 +381,7 @@ class MovementForm(forms.Form):
                 self.add_error(f"move-amount-{j}", "Enter the amount for this financial year")
             else:
                 allocations[year] = pence
+                self._year_rows[format_financial_year(year)] = f"move-amount-{j}"
         data["allocations"] = allocations
         return data
 

@@ -169,6 +169,40 @@ class BudgetMovement(models.Model):
         return f"{format_money(self.amount_pence)} moved by {self.decision}"
 
 
+class BudgetMovementYear(models.Model):
+    """How much of a move comes out of one financial year of the source line.
+
+    Recorded when the move is proposed, where the source line has allocations:
+    at approval each of the source's allocations shrinks by its year's amount, so
+    they still add up to the line; and the source decision's signed content adds
+    these back to show its allocations as that decision approved them.
+    """
+
+    movement = models.ForeignKey(BudgetMovement, on_delete=models.CASCADE, related_name="years")
+    financial_year = models.PositiveSmallIntegerField()
+    amount_pence = models.BigIntegerField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["movement", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["movement", "financial_year"], name="budgetmovementyear_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(financial_year__gte=FIRST_YEAR, financial_year__lte=LAST_YEAR),
+                name="budgetmovementyear_financial_year_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_pence__gt=0), name="budgetmovementyear_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{format_financial_year(self.financial_year)}: {format_money(self.amount_pence)}"
+
+
 class CommitmentKind(models.TextChoices):
     CONTRACT = "contract", "Contract"
     GRANT = "grant", "Grant"

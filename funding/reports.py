@@ -9,7 +9,23 @@ from django.db.models import Prefetch, QuerySet, Sum
 
 from core.financial_years import format_financial_year
 from decisions.models import Decision
-from funding.models import Allocation, BudgetEnvelope, BudgetLine, Commitment
+from funding.models import (
+    Allocation,
+    BudgetEnvelope,
+    BudgetLine,
+    BudgetMovementYear,
+    Commitment,
+)
+
+
+@dataclass(frozen=True)
+class YearAmount:
+    financial_year: int
+    amount_pence: int
+
+    @property
+    def financial_year_label(self) -> str:
+        return format_financial_year(self.financial_year)
 
 
 @dataclass(frozen=True)
@@ -19,7 +35,7 @@ class LineReport:
     amount_pence: int
     committed_pence: int
     commitments: list[Commitment]
-    allocations: list[Allocation]
+    allocations: list[YearAmount]
 
     @property
     def headroom_pence(self) -> int:
@@ -64,6 +80,7 @@ def envelope_report(envelope: BudgetEnvelope, *, visible: QuerySet[Decision]) ->
             Prefetch("commitments", queryset=Commitment.objects.order_by("awarded_on", "pk")),
             Prefetch("allocations", queryset=Allocation.objects.order_by("financial_year")),
             "movements_out__decision",
+            "movements_out__years",
         )
         .order_by("position")
     )
@@ -72,11 +89,13 @@ def envelope_report(envelope: BudgetEnvelope, *, visible: QuerySet[Decision]) ->
         if line.set_by_id not in visible_ids:
             continue
         # Money moved out by a decision the reader may not see yet stays in the line.
-        hidden_moves = sum(
-            m.amount_pence
-            for m in line.movements_out.all()
-            if m.applied_at and m.decision_id not in visible_ids
-        )
+        hidden = [
+            m for m in line.movements_out.all() if m.applied_at and m.decision_id not in visible_ids
+        ]
+        hidden_moves = sum(m.amount_pence for m in hidden)
+        by_year = {a.financial_year: a.amount_pence for a in line.allocations.all()}
+        for year in (year for m in hidden for year in m.years.all()):
+            by_year[year.financial_year] = by_year.get(year.financial_year, 0) + year.amount_pence
         commitments = list(line.commitments.all())
         reports.append(
             LineReport(
@@ -85,7 +104,7 @@ def envelope_report(envelope: BudgetEnvelope, *, visible: QuerySet[Decision]) ->
                 amount_pence=line.amount_pence + hidden_moves,
                 committed_pence=sum(c.max_value_pence for c in commitments),
                 commitments=commitments,
-                allocations=list(line.allocations.all()),
+                allocations=[YearAmount(year, pence) for year, pence in sorted(by_year.items())],
             )
         )
     shaped = {envelope.decision_id} | {r.set_by.pk for r in reports}
@@ -134,13 +153,27 @@ def financial_year_report(decisions: QuerySet[Decision]) -> YearReport:
         .annotate(total=Sum("amount_pence"))
         .order_by("financial_year")
     )
+    # Money that a decision not among these moved out stays where they show it.
+    hidden_moves = (
+        BudgetMovementYear.objects.filter(
+            movement__source_line__set_by__in=decisions,
+            movement__source_line__active=True,
+            movement__applied_at__isnull=False,
+        )
+        .exclude(movement__decision__in=decisions)
+        .values("financial_year", "movement__source_line__set_by")
+        .annotate(total=Sum("amount_pence"))
+    )
+    entries = [(e["financial_year"], e["line__set_by"], e["total"]) for e in totals] + [
+        (e["financial_year"], e["movement__source_line__set_by"], e["total"]) for e in hidden_moves
+    ]
     rows: dict[int, YearRow] = {}
     decision_ids: set[int] = set()
-    for entry in totals:
-        row = rows.setdefault(entry["financial_year"], YearRow(entry["financial_year"]))
-        row.total_pence += entry["total"]
-        row.by_decision[entry["line__set_by"]] = entry["total"]
-        decision_ids.add(entry["line__set_by"])
+    for year, decision_id, pence in entries:
+        row = rows.setdefault(year, YearRow(year))
+        row.total_pence += pence
+        row.by_decision[decision_id] = row.by_decision.get(decision_id, 0) + pence
+        decision_ids.add(decision_id)
     listed = list(
         Decision.objects.filter(pk__in=decision_ids).with_type().order_by("approved_at", "pk")
     )

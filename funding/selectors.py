@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from core.financial_years import format_financial_year
 from decisions.models import Decision
-from funding.models import BudgetEnvelope, BudgetLine, BudgetMovement
+from funding.models import BudgetEnvelope, BudgetLine, BudgetMovement, BudgetMovementYear
 
 
 def line_committed_pence(line: BudgetLine) -> int:
@@ -57,11 +57,6 @@ def line_approved_pence(line: BudgetLine) -> int:
 def with_moved_out(lines):
     """Annotate budget lines with the money applied amendments moved out of them, so
     `line_approved_pence` needs no query per line."""
-    from django.db.models import OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from funding.models import BudgetMovement
-
     moved_out = (
         BudgetMovement.objects.filter(source_line=OuterRef("pk"))
         .exclude(applied_at=None)
@@ -70,6 +65,22 @@ def with_moved_out(lines):
         .values("total")[:1]
     )
     return lines.annotate(applied_moved_out_pence=Coalesce(Subquery(moved_out), 0))
+
+
+def line_allocations_approved(line: BudgetLine) -> list[tuple[int, int]]:
+    """The line's (financial year, pence) as its own decision approved them: today's
+    allocations plus what later approved moves took out of each year."""
+    by_year = {a.financial_year: a.amount_pence for a in line.allocations.all()}
+    taken = (
+        BudgetMovementYear.objects.filter(movement__source_line=line)
+        .exclude(movement__applied_at=None)
+        .values("financial_year")
+        .annotate(total=Sum("amount_pence"))
+        .values_list("financial_year", "total")
+    )
+    for year, pence in taken:
+        by_year[year] = by_year.get(year, 0) + pence
+    return sorted(by_year.items())
 
 
 def decision_budget_lines(decision: Decision) -> list[BudgetLine]:
@@ -83,13 +94,16 @@ def decision_budget_lines(decision: Decision) -> list[BudgetLine]:
 
 
 def decision_budget_table(decision: Decision) -> BudgetTable | None:
-    lines = [line for line in decision_budget_lines(decision) if line.allocations.all()]
-    if not lines:
+    approved = [
+        (line, dict(line_allocations_approved(line))) for line in decision_budget_lines(decision)
+    ]
+    approved = [(line, by_year) for line, by_year in approved if by_year]
+    if not approved:
         return None
-    years = sorted({a.financial_year for line in lines for a in line.allocations.all()})
+    lines = [line for line, _ in approved]
+    years = sorted({year for _, by_year in approved for year in by_year})
     rows = []
-    for line in lines:
-        by_year = {a.financial_year: a.amount_pence for a in line.allocations.all()}
+    for line, by_year in approved:
         amounts = [by_year.get(year, 0) for year in years]
         label = "Amount" if len(lines) == 1 else line.get_route_display()
         rows.append(BudgetTableRow(label=label, amounts=amounts, total=sum(amounts)))
@@ -118,15 +132,26 @@ def budget_content(decision: Decision) -> dict[str, Any]:
                 line.route,
                 line.description,
                 line_approved_pence(line),
-                [[a.financial_year, a.amount_pence] for a in line.allocations.all()],
+                [[year, pence] for year, pence in line_allocations_approved(line)],
             ]
             for line in lines
         ],
         "movements": [
-            [m.source_line_id, m.amount_pence, m.over_commitment_reason]
-            for m in decision.budget_movements.order_by("pk")
+            _movement_content(m) for m in decision.budget_movements.prefetch_related("years")
         ],
     }
+
+
+def _movement_content(movement: BudgetMovement) -> list[Any]:
+    content: list[Any] = [
+        movement.source_line_id,
+        movement.amount_pence,
+        movement.over_commitment_reason,
+    ]
+    years = [[year.financial_year, year.amount_pence] for year in movement.years.all()]
+    if years:  # only then: digests signed before moves had years stay as they were
+        content.append(years)
+    return content
 
 
 @dataclass(frozen=True)
@@ -200,11 +225,19 @@ def decisions_spending_in(queryset: QuerySet[Decision], year: int) -> QuerySet[D
 
 
 def movements_exceeding_source(decision: Decision) -> list[BudgetMovement]:
-    """Planned moves now larger than the line they come from (submission is blocked)."""
-    return [
-        movement
-        for movement in decision.budget_movements.select_related("source_line").filter(
-            applied_at=None
+    """Planned moves now larger than the line they come from, in total or in one of
+    its financial years (submission is blocked)."""
+    exceeding = []
+    movements = (
+        decision.budget_movements.select_related("source_line")
+        .prefetch_related("years", "source_line__allocations")
+        .filter(applied_at=None)
+    )
+    for movement in movements:
+        held = {a.financial_year: a.amount_pence for a in movement.source_line.allocations.all()}
+        short = any(
+            year.amount_pence > held.get(year.financial_year, 0) for year in movement.years.all()
         )
-        if movement.amount_pence > movement.source_line.amount_pence
-    ]
+        if movement.amount_pence > movement.source_line.amount_pence or short:
+            exceeding.append(movement)
+    return exceeding

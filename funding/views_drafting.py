@@ -7,18 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from core.errors import PERMISSION_MESSAGES, DomainError, Messages
 from core.money import format_money
 from decisions.models import Decision, LinkKind
 from decisions.views.base import (
-    call_service,
     internal_decision,
     officer_decision,
     officer_required,
 )
+from decisions.workflow import State
 from funding.forms import (
     BudgetForm,
     CommitmentForm,
@@ -42,7 +41,7 @@ def _sources(decision) -> list[tuple[BudgetLine, str]]:
     amended = decision.links_out.filter(kind=LinkKind.AMENDS).values_list("target_id", flat=True)
     lines = (
         BudgetLine.objects.active()
-        .filter(envelope__decision__in=list(amended), envelope__decision__state="approved")
+        .filter(envelope__decision__in=list(amended), envelope__decision__state=State.APPROVED)
         .select_related("envelope__decision__decision_type")
         .order_by("envelope__decision_id", "position")
     )
@@ -57,83 +56,117 @@ def _sources(decision) -> list[tuple[BudgetLine, str]]:
     ]
 
 
-@officer_required
-@require_http_methods(["GET", "POST"])
-def budget(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = officer_decision(request, pk)
-    url = reverse("drafting:budget", kwargs={"pk": decision.pk})
+def _budget_forms(request: HttpRequest, decision: Decision, which: str | None):
+    """The page's two forms, the one that was sent bound to what was typed."""
     envelope = BudgetEnvelope.objects.filter(decision=decision).first()
     own_lines = list(
         envelope.lines.filter(set_by=decision).prefetch_related("allocations") if envelope else []
     )
-    initial, line_count, year_count = budget_initial(envelope, own_lines)
-    sources = _sources(decision)
-    which = request.POST.get("form") if request.method == "POST" else None
+    initial, lines_initial, line_count, year_count = budget_initial(envelope, own_lines)
     budget_form = BudgetForm(
         request.POST if which == "budget" else None,
         initial={**initial, "version": decision.version},
+        lines_initial=lines_initial,
         line_count=line_count,
         year_count=year_count,
     )
     movement_form = MovementForm(
         request.POST if which == "movement" else None,
         initial={"version": decision.version},
-        sources=sources,
+        sources=_sources(decision),
     )
+    return budget_form, movement_form
+
+
+def _send(request: HttpRequest, form, service, success: str) -> bool:
+    """Call the service; its refusal goes beside the form's field (an edit conflict is
+    the whole page's)."""
+    try:
+        service()
+    except DomainError as error:
+        if error.template == Messages.EDIT_CONFLICT:
+            raise
+        form.add_service_error(error)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _save_budget(request: HttpRequest, decision: Decision, form: BudgetForm) -> bool:
+    """The decision's own budget; False to show the form again (errors, or a row or
+    column added)."""
+    if not form.is_valid() or form.expanding:
+        return False
+    data = form.cleaned_data
+    return _send(
+        request,
+        form,
+        lambda: envelope_set(
+            user=request.user,
+            decision=decision,
+            description=data["description"],
+            funding_source=data["funding_source"],
+            total_pence=data["total"],
+            lines=data["lines"],
+            expected_version=data["version"],
+        ),
+        "Budget saved.",
+    )
+
+
+def _propose_movement(request: HttpRequest, decision: Decision, form: MovementForm) -> bool:
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    line = get_object_or_404(BudgetLine, pk=data["source_line"])
+    return _send(
+        request,
+        form,
+        lambda: budget_movement_propose(
+            user=request.user,
+            decision=decision,
+            source_line=line,
+            amount_pence=data["amount"],
+            route=data["route"],
+            description=data["description"],
+            allocations=data["allocations"],
+            over_commitment_reason=data["over_commitment_reason"],
+            expected_version=data["version"],
+        ),
+        "Budget movement added.",
+    )
+
+
+def _remove_movement(request: HttpRequest, decision: Decision) -> bool:
+    ids = RemoveMovementForm(request.POST)
+    if not ids.is_valid():
+        raise Http404("No such budget movement.")
+    # Only a movement of this decision: ids from elsewhere are not found.
+    movement = get_object_or_404(BudgetMovement, pk=ids.cleaned_data["movement"], decision=decision)
+    budget_movement_remove(
+        user=request.user, movement=movement, expected_version=ids.cleaned_data["version"]
+    )
+    messages.success(request, "Budget movement removed.")
+    return True
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def budget(request: HttpRequest, pk: int) -> HttpResponse:
+    """The budget step: GET shows both forms; POST sends one of them (``form`` says
+    which) and redirects when saved, or shows the page again with the errors."""
+    decision = officer_decision(request, pk)
+    which = request.POST.get("form") if request.method == "POST" else None
+    budget_form, movement_form = _budget_forms(request, decision, which)
+    handlers = {
+        "budget": lambda: _save_budget(request, decision, budget_form),
+        "movement": lambda: _propose_movement(request, decision, movement_form),
+        "remove-movement": lambda: _remove_movement(request, decision),
+    }
     status = 200
     try:
-        if which == "budget" and budget_form.is_valid() and not budget_form.expanding:
-            data = budget_form.cleaned_data
-            ok, _ = call_service(
-                budget_form,
-                lambda: envelope_set(
-                    user=request.user,
-                    decision=decision,
-                    description=data["description"],
-                    funding_source=data["funding_source"],
-                    total_pence=data["total"],
-                    lines=data["lines"],
-                    expected_version=data["version"],
-                ),
-            )
-            if ok:
-                messages.success(request, "Budget saved.")
-                return redirect(url)
-        elif which == "movement" and movement_form.is_valid():
-            data = movement_form.cleaned_data
-            line = get_object_or_404(BudgetLine, pk=data["source_line"])
-            ok, _ = call_service(
-                movement_form,
-                lambda: budget_movement_propose(
-                    user=request.user,
-                    decision=decision,
-                    source_line=line,
-                    amount_pence=data["amount"],
-                    route=data["route"],
-                    description=data["description"],
-                    allocations=data["allocations"],
-                    over_commitment_reason=data["over_commitment_reason"],
-                    expected_version=data["version"],
-                ),
-            )
-            if ok:
-                messages.success(request, "Budget movement added.")
-                return redirect(url)
-        elif which == "remove-movement":
-            ids = RemoveMovementForm(request.POST)
-            if not ids.is_valid():
-                raise Http404("No such budget movement.")
-            # Only a movement of this decision: ids from elsewhere are not found.
-            movement = get_object_or_404(
-                BudgetMovement, pk=ids.cleaned_data["movement"], decision=decision
-            )
-            budget_movement_remove(
-                user=request.user,
-                movement=movement,
-                expected_version=ids.cleaned_data["version"],
-            )
-            messages.success(request, "Budget movement removed.")
-            return redirect(url)
+        if which in handlers and handlers[which]():
+            return redirect("drafting:budget", pk=decision.pk)
     except DomainError as error:
         if error.template != Messages.EDIT_CONFLICT:
             raise
@@ -147,11 +180,10 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
             "form": budget_form if which != "movement" else movement_form,
             "budget_form": budget_form,
             "movement_form": movement_form,
-            "rows": budget_form.rows(),
-            "sources": sources,
+            "sources": movement_form.fields["source_line"].choices,
             "movements": decision.budget_movements.select_related(
                 "source_line__envelope__decision__decision_type", "target_line"
-            ).prefetch_related("target_line__allocations"),
+            ).prefetch_related("target_line__allocations", "years"),
         },
         status=status,
     )

@@ -192,3 +192,29 @@ def test_a_ceod_budget_sets_its_value_for_the_scheme_of_delegation(officer_clien
     with pytest.raises(DomainError) as error:
         decision_submit(user=officer, decision=Decision.objects.get(pk=draft.pk))
     assert error.value.template == Messages.OVER_DELEGATION_LIMIT
+
+
+def test_a_refusal_about_a_line_is_shown_beside_that_row(officer_client, officer):
+    draft = draft_decision(user=officer)
+    # Row 1 left empty; the service is sent one line, the grid's second row.
+    moved = {f"line-1-{k[7:]}": v for k, v in GOOD.items() if k.startswith("line-0-")}
+    blank = {k: "" for k in GOOD if k.startswith("line-0-")}
+    response = post(officer_client, draft, line_count="2", **blank, **moved,
+                    **{"line-1-description": "<b>bold</b>"})  # fmt: skip
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="id_line-1-description-error"' in body
+    assert 'id="id_line-0-description-error"' not in body
+    assert 'href="#id_line-1-description"' in body  # in the error summary
+    assert "<title>Error: " in body
+    assert not BudgetEnvelope.objects.exists()
+
+
+def test_add_year_keeps_what_was_typed_and_labels_the_new_column(officer_client, officer):
+    draft = draft_decision(user=officer)
+    response = post(officer_client, draft, add_year="1")
+    assert response.status_code == 200
+    text, body = page_text(response), response.content.decode()
+    assert "Financial year 5" in text and "Line 1, financial year 5" in text
+    assert 'name="line-0-year-4"' in body and 'value="£0.6m"' in body
+    assert not BudgetEnvelope.objects.exists()

@@ -28,6 +28,7 @@ from funding.models import (
     BudgetEnvelope,
     BudgetLine,
     BudgetMovement,
+    BudgetMovementYear,
     Commitment,
 )
 from funding.services import LineSpec, envelope_create
@@ -241,6 +242,18 @@ CASES = {
     "budgetmovement_amount_positive": lambda w: movement(w, amount_pence=0),
     "budgetmovement_distinct_lines": lambda w: BudgetMovement.objects.create(
         decision=w.other, source_line=w.line, target_line=w.line, amount_pence=1
+    ),
+    "budgetmovementyear_one_per_year": lambda w: (
+        lambda m: [
+            BudgetMovementYear.objects.create(movement=m, financial_year=2030, amount_pence=1)
+            for _ in range(2)
+        ]
+    )(movement(w)),
+    "budgetmovementyear_financial_year_valid": lambda w: BudgetMovementYear.objects.create(
+        movement=movement(w), financial_year=1999, amount_pence=1
+    ),
+    "budgetmovementyear_amount_positive": lambda w: BudgetMovementYear.objects.create(
+        movement=movement(w), financial_year=2030, amount_pence=0
     ),
     "commitment_value_not_negative": lambda w: Commitment.objects.create(
         line=w.line, kind="contract", route="grant", counterparty="A", max_value_pence=-1

@@ -3,10 +3,7 @@
 import csv
 import io
 
-from django.db.models import Sum
-
 from accounts.roles import Role
-from funding.models import Allocation
 from funding.reports import financial_year_report
 from tests.helpers import page_text
 
@@ -50,16 +47,16 @@ def test_financial_year_report_and_csv(client, demo):
     assert ["2024/25", "PCD 1620", "450000.00"] in rows(client.get("/reports/financial-years.csv"))
 
 
-def test_year_totals_equal_the_sum_of_approved_allocations(demo, officer):
+def test_year_totals_equal_the_sum_of_approved_allocations(pcd_1406, pcd_1620):
     from decisions.models import Decision
 
-    approved = Decision.objects.approved()
-    report = financial_year_report(approved)
-    for row in report.rows:
-        expected = Allocation.objects.filter(
-            financial_year=row.year, line__set_by__state="approved", line__active=True
-        ).aggregate(total=Sum("amount_pence"))["total"]
-        assert row.total_pence == expected
+    # PCD 1620's new line has years (DESIGN.md section 4); PCD 1406's lines have none,
+    # and the move from its open-procurement line took no years.
+    expected = {2024: 450_000_00, 2025: 600_000_00, 2026: 600_000_00, 2027: 150_000_00}
+    report = financial_year_report(Decision.objects.filter(pk__in=[pcd_1406.pk, pcd_1620.pk]))
+    assert {row.year: row.total_pence for row in report.rows} == expected
+    assert report.total_pence == 1_800_000_00
+    assert [d.reference for d in report.decisions] == ["PCD 1620"]
 
 
 def test_public_reports_leave_out_unpublished_decisions(client, demo, officer):

@@ -376,7 +376,8 @@ def test_a_draft_cannot_be_shared_with_its_own_officer(officer):
         decision_share(user=officer, decision=draft_decision(user=officer), colleague=officer)
 
 
-def test_budget_and_commitment_text_refuse_html(officer):
+def test_budget_line_text_refuses_html(officer):
+    # (commitments: tests/test_commitments.py test_commitment_text_refuses_html)
     decision = draft_decision(user=officer)
     with raises(Messages.HTML_NOT_ALLOWED):
         _envelope(officer, decision, total=100, lines=[LineSpec("grant", 100,
