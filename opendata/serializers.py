@@ -21,8 +21,12 @@ from core.money import format_money, parse_money
 from core.text import plain_text
 from decisions.models import INVERSE_LINK_LABELS, Decision, DecisionType, LinkKind
 from decisions.selectors import decision_public_links, decision_sign_off
-from funding.models import ProcurementRoute
-from funding.selectors import decision_budget_lines, line_approved_pence
+from funding.models import Allocation, ProcurementRoute
+from funding.selectors import (
+    decision_budget_lines,
+    line_allocations_approved,
+    line_approved_pence,
+)
 from opendata.selectors import signed_on
 
 KEYWORD_MAX_LENGTH = 200
@@ -231,7 +235,7 @@ class BudgetLineSerializer(serializers.Serializer):
     )
     route_label = serializers.CharField(source="get_route_display")
     amount = MoneySerializer(source="approved_pence")
-    allocations = AllocationSerializer(many=True, source="allocations.all")
+    allocations = AllocationSerializer(many=True, source="approved_allocations")
 
 
 class BudgetSerializer(serializers.Serializer):
@@ -244,7 +248,12 @@ class BudgetSerializer(serializers.Serializer):
     def to_representation(self, decision: Decision) -> dict[str, Any]:
         lines = decision_budget_lines(decision)
         for line in lines:
+            # As the decision approved them: later moves do not change what it signed.
             line.approved_pence = line_approved_pence(line)
+            line.approved_allocations = [
+                Allocation(line=line, financial_year=year, amount_pence=pence)
+                for year, pence in line_allocations_approved(line)
+            ]
         total = sum(line.approved_pence for line in lines)
         return super().to_representation({"lines": lines, "total": total})
 

@@ -145,6 +145,13 @@ def test_an_approved_move_takes_its_years_out_of_the_source(officer, amended):
         assert sign_off.content_digest == digest_before
     assert budget_content(amended) == content_before
     assert decision_budget_table(amended).rows[0].amounts == [600 * POUND, 400 * POUND]
+    # So does its open data: the line at the amount and years it approved.
+    detail = Client().get(f"/api/decisions/{amended.slug}/").json()
+    grant_line = next(each for each in detail["budget"]["lines"] if each["route"] == "grant")
+    assert grant_line["amount"]["pence"] == sum(GRANT.values())
+    assert {a["financial_year"]: a["amount"]["pence"] for a in grant_line["allocations"]} == {
+        "2024/25": GRANT[2024], "2025/26": GRANT[2025],
+    }  # fmt: skip
 
 
 def test_readers_who_cannot_see_the_amendment_see_the_money_where_it_was(officer, amended):
