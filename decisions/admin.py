@@ -2,8 +2,8 @@
 draft is read-only here too: approved decisions are frozen everywhere."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import NoRevertAdmin
 from decisions import policy
 from decisions.models import (
     Appendix,
@@ -35,7 +35,7 @@ def decision_of(obj) -> Decision | None:
     return getattr(obj, "decision", None)
 
 
-class DecisionContentAdmin(SimpleHistoryAdmin):
+class DecisionContentAdmin(NoRevertAdmin):
     """Change only while the owning decision is a draft; never delete."""
 
     def has_change_permission(self, request, obj=None):
@@ -94,7 +94,7 @@ class SignOffInline(admin.StackedInline):
 
 
 @admin.register(DecisionType)
-class DecisionTypeAdmin(SimpleHistoryAdmin):
+class DecisionTypeAdmin(NoRevertAdmin):
     list_display = ("code", "name", "final_approver", "delegation_limit_pence", "last_number")
 
     def has_delete_permission(self, request, obj=None):
@@ -180,12 +180,12 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(SignOff)
-class SignOffAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class SignOffAdmin(ReadOnlyAdminMixin, NoRevertAdmin):
     list_display = ("decision", "role", "signer_name", "signed_at")
 
 
 @admin.register(SignOffWording)
-class SignOffWordingAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class SignOffWordingAdmin(ReadOnlyAdminMixin, NoRevertAdmin):
     """What each signer signs, per decision type and role (set by reference data)."""
 
     list_display = ("decision_type", "role", "approval_line", "records_interests")

@@ -2,10 +2,11 @@
 
 import pytest
 from django.contrib import admin
+from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from accounts.roles import Role
-from decisions.models import Decision, Paragraph
+from decisions.models import Decision, Paragraph, SignOff, SignOffWording
 from tests.factories import UserFactory, draft_decision
 
 
@@ -122,3 +123,22 @@ def test_records_manager_cannot_make_superusers_or_set_passwords(records_client,
     assert response.status_code == 403
     dmpc.refresh_from_db()
     assert dmpc.check_password("dmpc-demo-2026")
+
+
+@pytest.mark.parametrize("model", [SignOff, SignOffWording], ids=["signoff", "wording"])
+def test_viewing_history_is_not_a_way_to_revert_a_record(records_client, pcd_1620, model):
+    """simple-history saves a posted "revert" form for anyone who may view the history:
+    a records manager must not rewrite a signature or a wording that way."""
+    obj = model.objects.first()
+    record = obj.history.first()
+    before = model_to_dict(obj)
+    data = {
+        key: value
+        for key, value in {**model_to_dict(obj), "statement": "Forged."}.items()
+        if value is not None
+    }
+    assert records_client.get(_url(model, "history", obj.pk)).status_code == 200
+    url = _url(model, "simple_history", obj.pk, record.history_id)
+    assert records_client.post(url, data).status_code == 403
+    obj.refresh_from_db()
+    assert model_to_dict(obj) == before
