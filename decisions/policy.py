@@ -25,6 +25,15 @@ def is_records_manager(user) -> bool:
     return user.has_perm(RECORDS_PERMISSION)
 
 
+def is_reviewer(user) -> bool:
+    """Holds a role that clears, signs or approves decisions."""
+    return any(
+        user.has_perm(permission)
+        for role, permission in ROLE_PERMISSION.items()
+        if role != Role.OFFICER
+    )
+
+
 def is_staff_member(user) -> bool:
     """Anyone holding a decision role (internal reports, internal pages)."""
     return is_records_manager(user) or any(
@@ -130,3 +139,36 @@ def can_withdraw_publication(user) -> bool:
 def can_share_with(colleague) -> bool:
     """A draft is shared only with an active officer."""
     return colleague.is_active and is_officer(colleague)
+
+
+class UserAbilities:
+    """What templates ask about the signed-in user (``{% if can.draft %}``): the same
+    predicates, so a page never offers what the server would refuse."""
+
+    def __init__(self, user) -> None:
+        self.user = user
+
+    @property
+    def draft(self) -> bool:
+        return is_officer(self.user)
+
+    @property
+    def review(self) -> bool:
+        return is_reviewer(self.user)
+
+    @property
+    def manage_records(self) -> bool:
+        return is_records_manager(self.user)
+
+    @property
+    def withdraw_publication(self) -> bool:
+        return can_withdraw_publication(self.user)
+
+    @property
+    def view_part2(self) -> bool:
+        return can_view_part2(self.user)
+
+
+def abilities(request) -> dict[str, UserAbilities]:
+    """Context processor: ``can`` in every template."""
+    return {"can": UserAbilities(request.user)}

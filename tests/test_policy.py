@@ -181,3 +181,16 @@ def test_decisions_never_imports_funding():
         for path in root.rglob("*.py")
     }
     assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_pages_offer_only_what_the_policy_allows(client, people):
+    decision = pcd_in(State.APPROVED, people)
+    home = {}
+    for name in ("drafter", "head", "records"):
+        client.force_login(people[name])
+        home[name] = client.get(reverse("drafting:home")).content.decode()
+        history = client.get(reverse("drafting:history", kwargs={"pk": decision.pk}))
+        assert ("Withdraw from publication" in history.content.decode()) == (name == "records")
+    assert "Start a new decision" in home["drafter"] and "Waiting for me" not in home["drafter"]
+    assert "Waiting for me" in home["head"] and "Start a new decision" not in home["head"]
+    assert "Start a new decision" not in home["records"]
