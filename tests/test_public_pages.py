@@ -24,7 +24,7 @@ def approve(user, decision, number, *, approved_at=None):
 def test_list_counts_and_orders_published_decisions(client, demo):
     response = client.get("/decisions/")
     text = page_text(response)
-    assert "Showing 1–2 of 2 results" in text
+    assert "Showing 1–3 of 3 results" in text  # PCD 1406, PCD 1620 and the demo CEOD 1
     assert text.index("PCD 1620") < text.index("PCD 1406")
 
 
@@ -126,6 +126,7 @@ def test_public_page_query_count_does_not_grow_with_content(
 
 def test_published_queryset_is_the_rule(demo, officer):
     assert set(Decision.objects.published().values_list("reference_number", flat=True)) == {
+        1,  # the demo CEOD 1
         1406,
         1620,
     }
