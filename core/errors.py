@@ -12,7 +12,8 @@ class Messages:
     # References and decision types
     DUPLICATE_REFERENCE = "{reference} is already in use. Each reference can be used only once."
     REFERENCE_NUMBER_INVALID = "Enter a reference number that is a whole number above 0."
-    UNKNOWN_DECISION_TYPE = "Choose a decision type (PCD or CEOD)."
+    # {codes}: the reference series in the decision-type table, e.g. "PCD or CEOD".
+    UNKNOWN_DECISION_TYPE = "Choose a decision type ({codes})."
     UNKNOWN_REFERENCE = "There is no decision with the reference {reference}."
     REFERENCE_FORMAT = "Enter a reference like PCD 1406: the type, a space and the number."
     # Decision content

@@ -7,7 +7,9 @@ from django import forms
 
 from core.errors import Messages
 from core.forms import GovukDateField
-from decisions.models import REVIEWER_DECLARATIONS, Decision, LinkKind
+from core.money import format_money
+from decisions.models import REVIEWER_DECLARATIONS, Decision, DecisionType, LinkKind
+from decisions.selectors import decision_types
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -40,17 +42,33 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+def decision_type_label(decision_type: DecisionType) -> str:
+    """ "Chief Executive Decision (CEOD): approved by the Chief Executive Officer,
+    under £500,000", from the type's row (the scheme of delegation is data)."""
+    label = (
+        f"{decision_type.name} ({decision_type.code}): approved by the "
+        f"{decision_type.approver_title}"
+    )
+    if decision_type.delegation_limit_pence is not None:
+        label += f", under {format_money(decision_type.delegation_limit_pence)}"
+    return label
+
+
 class DecisionCreateForm(forms.Form):
     type_code = forms.ChoiceField(
         label="What type of decision is this?",
-        choices=[
-            ("PCD", "DMPC decision (PCD): approved by the Deputy Mayor for Policing and Crime"),
-            ("CEOD", "Chief Executive decision (CEOD): under £500,000"),
-        ],
+        choices=[],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the type of decision"},
     )
     title = _text("Title", "Enter a title", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["type_code"].choices = [
+            (decision_type.code, decision_type_label(decision_type))
+            for decision_type in decision_types()
+        ]
 
 
 class SummaryForm(VersionedForm):

@@ -6,6 +6,7 @@ from django import forms
 
 from core.errors import DomainError
 from core.financial_years import parse_financial_year
+from decisions.selectors import decision_types
 from decisions.selectors.search import VALUE_BANDS, Filters
 
 
@@ -14,15 +15,7 @@ class DecisionFilterForm(forms.Form):
     year = forms.TypedChoiceField(
         label="Year signed", required=False, coerce=int, empty_value=None, choices=[]
     )
-    type = forms.ChoiceField(
-        label="Decision type",
-        required=False,
-        choices=[
-            ("", "All types"),
-            ("PCD", "DMPC decisions (PCD)"),
-            ("CEOD", "Chief Executive decisions (CEOD)"),
-        ],
-    )
+    type = forms.ChoiceField(label="Decision type", required=False, choices=[])
     value = forms.ChoiceField(
         label="Value",
         required=False,
@@ -38,6 +31,14 @@ class DecisionFilterForm(forms.Form):
     def __init__(self, *args, years: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", "Any year"), *[(y, str(y)) for y in years]]
+        # The reference series are data: "DMPC Decisions (PCD)", one per type.
+        self.fields["type"].choices = [
+            ("", "All types"),
+            *[
+                (code, f"{name}s ({code})")
+                for code, name in decision_types().values_list("code", "name")
+            ],
+        ]
 
     def clean_financial_year(self) -> int | None:
         value = self.cleaned_data["financial_year"].strip()

@@ -16,6 +16,7 @@ DECISION_TYPES = [
         "name": "DMPC Decision",
         "final_approver": "dmpc",
         "approver_title": "Deputy Mayor for Policing and Crime",
+        "approver_short_title": "DMPC",
         "recommendation_preamble": "The Deputy Mayor for Policing and Crime is recommended to:",
         "delegation_limit_pence": None,
         "wordings": [

@@ -1,8 +1,11 @@
-"""Load the demo users and the two demo decisions (PCD 1406, PCD 1620).
+"""Load the demo users and the demo decisions: PCD 1406, PCD 1620 and one Chief
+Executive decision (CEOD) under the delegation limit.
 
 Idempotent: users and decisions that already exist are left as they are. The
-decisions are built through the same services officers use, then imported as
-approved with their real references, dates and signatures.
+decisions are built through the same services officers use. The two PCDs are then
+imported as approved with their real references, dates and signatures; the CEOD
+is taken through the real workflow (submitted, cleared, approved), so its
+reference comes from its series and its sign-off from the stored wording.
 """
 
 from __future__ import annotations
@@ -14,23 +17,27 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.test.utils import override_settings
 
 from accounts.models import User
 from accounts.roles import Role
 from decisions.models import Decision, SignOffRole
 from decisions.services import (
     appendix_add,
+    decision_approve,
+    decision_clear,
     decision_create,
     decision_import_approved,
     decision_link_create,
     decision_public_access_set,
+    decision_submit,
     declaration_confirm,
     paragraph_add,
     recommendation_add,
     reference_reserve,
     sign_off_import,
 )
-from demo import pcd_1406, pcd_1620
+from demo import ceod_mentoring, pcd_1406, pcd_1620
 from funding.models import BudgetLine, ProcurementRoute
 from funding.services import LineSpec, budget_movement_propose, commitment_create, envelope_create
 
@@ -92,9 +99,8 @@ def _at(day: dt.date, hour: int = 12) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=LONDON)
 
 
-def _build_content(*, data: ModuleType, users: dict[Role, User]) -> Decision:
-    officer, head = users[Role.OFFICER], users[Role.HEAD_OF_SERVICE]
-    records_manager = users[Role.RECORDS_MANAGER]
+def _draft(*, data: ModuleType, officer: User) -> Decision:
+    """A new draft with the data's title, summary, recommendations and Part 1."""
     decision = decision_create(
         user=officer,
         type_code=data.REFERENCE_PREFIX,
@@ -112,6 +118,34 @@ def _build_content(*, data: ModuleType, users: dict[Role, User]) -> Decision:
                 text=text,
                 budget_table_follows=(kind, position) == data.BUDGET_TABLE_AFTER,
             )
+    return decision
+
+
+def _envelope(
+    *, data: ModuleType, officer: User, decision: Decision, route: str, line_description: str
+) -> None:
+    """The draft's budget: one line holding the whole envelope, with its allocations."""
+    envelope_create(
+        user=officer,
+        decision=decision,
+        description=data.ENVELOPE_DESCRIPTION,
+        funding_source=data.FUNDING_SOURCE,
+        total_pence=data.TOTAL_PENCE,
+        lines=[
+            LineSpec(
+                route=route,
+                amount_pence=data.TOTAL_PENCE,
+                description=line_description,
+                allocations=data.ALLOCATIONS,
+            )
+        ],
+    )
+
+
+def _build_content(*, data: ModuleType, users: dict[Role, User]) -> Decision:
+    officer, head = users[Role.OFFICER], users[Role.HEAD_OF_SERVICE]
+    records_manager = users[Role.RECORDS_MANAGER]
+    decision = _draft(data=data, officer=officer)
     decision_public_access_set(
         user=officer,
         decision=decision,
@@ -173,20 +207,12 @@ def _load_pcd_1406(users: dict[Role, User]) -> Decision:
     data = pcd_1406
     officer, actor = users[Role.OFFICER], users[Role.RECORDS_MANAGER]
     decision = _build_content(data=data, users=users)
-    envelope_create(
-        user=officer,
+    _envelope(
+        data=data,
+        officer=officer,
         decision=decision,
-        description=data.ENVELOPE_DESCRIPTION,
-        funding_source=data.FUNDING_SOURCE,
-        total_pence=data.TOTAL_PENCE,
-        lines=[
-            LineSpec(
-                route=ProcurementRoute.OPEN_PROCUREMENT,
-                amount_pence=data.TOTAL_PENCE,
-                description="New service(s) procured through an open and competitive process",
-                allocations=data.ALLOCATIONS,
-            )
-        ],
+        route=ProcurementRoute.OPEN_PROCUREMENT,
+        line_description="New service(s) procured through an open and competitive process",
     )
     decision = _sign_and_import(data=data, decision=decision, users=users, actor=actor)
     commitment = data.ALLIANCE_COMMITMENT
@@ -234,13 +260,42 @@ def _load_pcd_1620(users: dict[Role, User], amended: Decision) -> Decision:
     return _sign_and_import(data=data, decision=decision, users=users, actor=actor)
 
 
-@transaction.atomic
+def _load_ceod(users: dict[Role, User]) -> Decision:
+    """Drafted by the demo officer, then submitted, cleared and approved by the demo
+    people through the workflow services, as on the site."""
+    data = ceod_mentoring
+    officer = users[Role.OFFICER]
+    decision = _draft(data=data, officer=officer)
+    _envelope(
+        data=data,
+        officer=officer,
+        decision=decision,
+        route=ProcurementRoute.GRANT,
+        line_description=data.LINE_DESCRIPTION,
+    )
+    decision_public_access_set(user=officer, decision=decision, deferred=False, has_part2=False)
+    for kind, statement in data.DECLARATIONS:
+        declaration_confirm(user=officer, decision=decision, kind=kind, statement=statement)
+    decision = decision_submit(user=officer, decision=decision)
+    decision = decision_clear(user=users[Role.HEAD_OF_SERVICE], decision=decision)
+    return decision_approve(user=users[Role.CHIEF_EXECUTIVE], decision=decision)
+
+
 def demo_load() -> dict[Role, User]:
     """Create the demo users and decisions that do not exist yet; return the users."""
-    users = demo_users_ensure()
-    pcd_1406_decision = Decision.objects.with_type().by_reference("PCD", 1406).first()
-    if pcd_1406_decision is None:
-        pcd_1406_decision = _load_pcd_1406(users)
-    if not Decision.objects.by_reference("PCD", 1620).exists():
-        _load_pcd_1620(users, pcd_1406_decision)
+    # The CEOD's workflow emails its next actors: the demo sends none (with DEBUG
+    # on they would be printed by the console backend).
+    quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    with quiet, transaction.atomic():
+        users = demo_users_ensure()
+        pcd_1406_decision = Decision.objects.with_type().by_reference("PCD", 1406).first()
+        if pcd_1406_decision is None:
+            pcd_1406_decision = _load_pcd_1406(users)
+        if not Decision.objects.by_reference("PCD", 1620).exists():
+            _load_pcd_1620(users, pcd_1406_decision)
+        ceod = Decision.objects.filter(
+            decision_type__code=ceod_mentoring.REFERENCE_PREFIX, title=ceod_mentoring.TITLE
+        )
+        if not ceod.exists():
+            _load_ceod(users)
     return users

@@ -106,8 +106,11 @@ def test_officer_drafts_pcd_1620_from_a_blank_page(page, live_demo):
 
 
 def body_text(page):
-    """The decision's body from executive summary to the end of public access."""
+    """The decision's body from executive summary to the end of public access, without
+    the approver's signature (signed on the published record, not yet on the draft)."""
     main = " ".join(page.inner_text("main").split())
+    for block in page.locator(".dr-signature").all_inner_texts():
+        main = main.replace(" ".join(block.split()) + " ", "")
     start = main.index("Executive summary")
     end = main.index("Originating officer declaration")
     return main[start:end]

@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_reader_finds_pcd_1620_and_follows_the_amends_link(page, live_demo):
     page.goto(f"{live_demo.url}/decisions/")
-    assert "Showing 1–2 of 2 results" in page.inner_text("main")
+    assert "Showing 1–3 of 3 results" in page.inner_text("main")  # with the demo CEOD 1
     page.get_by_role("link", name="PCD 1620: Children and Young Adult").click()
     assert page.url.endswith("/decisions/pcd-1620/")
     heading = page.get_by_role("heading", level=1).inner_text()
@@ -33,6 +33,7 @@ def test_reader_finds_pcd_1620_and_follows_the_amends_link(page, live_demo):
         "/decisions/?financial_year=2024-25&year=1066",
         "/decisions/pcd-1620/",
         "/decisions/pcd-1406/",
+        "/decisions/ceod-1/",
         "/decisions/pcd-9999/",
     ],
 )

@@ -43,7 +43,7 @@ def test_load_demo_is_idempotent(db, settings, capsys):
         "Records manager: records / records-demo-2026",
     ):
         assert line in output.splitlines()
-    assert Decision.objects.filter(state="approved").count() == 2
+    assert Decision.objects.filter(state="approved").count() == 3  # PCD 1406, 1620, CEOD 1
 
 
 def test_load_demo_refuses_without_debug(db, settings):

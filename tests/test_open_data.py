@@ -26,7 +26,7 @@ from decisions.services import (
     part2_save,
     reference_reserve,
 )
-from demo import pcd_1406, pcd_1620
+from demo import ceod_mentoring, pcd_1406, pcd_1620
 from opendata.api import api_exception_handler
 from opendata.serializers import DecisionFilters
 from tests.accessibility import axe_violations
@@ -44,6 +44,14 @@ def approve(user, decision, number, *, approved_at=None):
 
 def money(pence, display):
     return {"pence": pence, "display": display}
+
+
+def demo_ceod_signed_on() -> str:
+    """The demo CEOD (CEOD 1) is approved through the workflow when the demo loads."""
+    from decisions.models import Decision
+
+    ceod = Decision.objects.get(decision_type__code="CEOD", title=ceod_mentoring.TITLE)
+    return timezone.localtime(ceod.approved_at).date().isoformat()
 
 
 def references(response):
@@ -96,10 +104,11 @@ def test_feed_lists_published_decisions_newest_first(client, demo):
     assert response["Content-Type"].startswith("application/atom+xml")
     entries = xml(response).findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == [
+        f"CEOD 1: {ceod_mentoring.TITLE}",
         f"PCD 1620: {pcd_1620.TITLE}",
         f"PCD 1406: {pcd_1406.TITLE}",
     ]
-    entry = entries[0]
+    entry = entries[1]
     assert entry.find(f"{ATOM}link").get("href") == f"{BASE}/decisions/pcd-1620/"
     assert entry.findtext(f"{ATOM}updated") == "2024-03-01T12:00:00+00:00"
     assert entry.findtext(f"{ATOM}summary").startswith(
@@ -119,7 +128,7 @@ def test_feed_summary_is_plain_text_escaped_for_its_html_type(client, officer):
 def test_feed_is_limited_to_the_newest(client, demo, monkeypatch):
     monkeypatch.setattr("opendata.views.FEED_SIZE", 1)
     entries = xml(client.get("/decisions/feed/")).findall(f"{ATOM}entry")
-    assert [e.findtext(f"{ATOM}title")[:8] for e in entries] == ["PCD 1620"]
+    assert [e.findtext(f"{ATOM}title").split(":")[0] for e in entries] == ["CEOD 1"]
 
 
 # --- JSON list -------------------------------------------------------------------------
@@ -127,8 +136,9 @@ def test_feed_is_limited_to_the_newest(client, demo, monkeypatch):
 
 def test_api_list_shows_published_decisions_newest_first(client, demo):
     body = client.get("/api/decisions/").json()
-    assert (body["count"], body["next"], body["previous"]) == (2, None, None)
-    assert body["results"] == [
+    assert (body["count"], body["next"], body["previous"]) == (3, None, None)
+    assert body["results"][0]["reference"] == "CEOD 1"  # the demo CEOD, approved on loading
+    assert body["results"][1:] == [
         {
             "reference": "PCD 1620",
             "slug": "pcd-1620",
@@ -160,7 +170,7 @@ def test_api_list_shows_published_decisions_newest_first(client, demo):
         ("year=2024", ["PCD 1620"]),
         ("year=2023", ["PCD 1406"]),
         ("year=2025", []),
-        ("type=CEOD", []),
+        ("type=CEOD", ["CEOD 1"]),
         ("type=pcd", ["PCD 1620", "PCD 1406"]),
         ("financial_year=2024/25", ["PCD 1620"]),
         ("financial_year=2027/28", ["PCD 1620"]),
@@ -169,10 +179,10 @@ def test_api_list_shows_published_decisions_newest_first(client, demo):
         ("q=violence", ["PCD 1620", "PCD 1406"]),
         ("q=zzyzx", []),
         ("min_value=%C2%A32m", ["PCD 1406"]),
-        ("max_value=2,000,000", ["PCD 1620"]),
+        ("max_value=2,000,000", ["CEOD 1", "PCD 1620"]),
         ("min_value=1800000&max_value=1800000", ["PCD 1620"]),
         ("year=2024&type=PCD&financial_year=2024/25&q=codesign", ["PCD 1620"]),
-        ("unknown=ignored&year=", ["PCD 1620", "PCD 1406"]),
+        ("unknown=ignored&year=", ["CEOD 1", "PCD 1620", "PCD 1406"]),
     ],
 )
 def test_api_list_filters(client, demo, query, expected):
@@ -227,7 +237,8 @@ def test_every_api_error_has_the_one_errors_shape(error, errors):
 def test_api_list_keywords_with_search_syntax_never_fail(client, demo, q):
     response = client.get("/api/decisions/", {"q": q})
     assert response.status_code == 200
-    assert response.json()["count"] == 0
+    # Only the demo CEOD does not mention violence.
+    assert response.json()["count"] == (1 if q == "-violence" else 0)
 
 
 def test_api_list_pages_by_twenty_without_a_query_per_decision(
@@ -441,6 +452,15 @@ def test_decisions_csv(client, demo, django_assert_max_num_queries):
     assert csv_rows(response) == [
         ["Reference", "Title", "Type", "Date signed", "Date published", "Value (GBP)", "URL"],
         [
+            "CEOD 1",
+            ceod_mentoring.TITLE,
+            "CEOD",
+            demo_ceod_signed_on(),
+            demo_ceod_signed_on(),
+            "38000.00",
+            f"{BASE}/decisions/ceod-1/",
+        ],
+        [
             "PCD 1620",
             pcd_1620.TITLE,
             "PCD",
@@ -469,6 +489,7 @@ def test_allocations_csv(client, demo, django_assert_max_num_queries):
     route = "Direct award under Regulation 12(7) PCR 2015"
     assert csv_rows(response) == [
         ["Reference", "Route", "Financial year", "Amount (GBP)"],
+        ["CEOD 1", "Grant", "2026/27", "38000.00"],
         ["PCD 1620", route, "2024/25", "450000.00"],
         ["PCD 1620", route, "2025/26", "600000.00"],
         ["PCD 1620", route, "2026/27", "600000.00"],
@@ -503,12 +524,13 @@ def test_sitemap_lists_the_public_pages(client, demo):
     urls = xml(response).findall(f"{SITEMAP}url")
     assert [u.findtext(f"{SITEMAP}loc") for u in urls] == [
         f"{BASE}/decisions/",
+        f"{BASE}/decisions/ceod-1/",
         f"{BASE}/decisions/pcd-1620/",
         f"{BASE}/decisions/pcd-1406/",
         f"{BASE}/open-data/",
         f"{BASE}/accessibility/",
     ]
-    assert urls[1].findtext(f"{SITEMAP}lastmod") == "2024-03-01"
+    assert urls[2].findtext(f"{SITEMAP}lastmod") == "2024-03-01"
 
 
 def test_accessibility_statement(client):
@@ -583,7 +605,7 @@ def test_unpublished_decisions_and_part2_appear_nowhere(client, officer, records
     assert client.get("/api/decisions/pcd-5001/").status_code == 404
     assert client.get("/api/decisions/pcd-5002/").status_code == 404
     assert client.get(f"/api/decisions/?q={marker}").json()["count"] == 0
-    assert client.get("/api/decisions/").json()["count"] == 3
+    assert client.get("/api/decisions/").json()["count"] == 4  # with the demo CEOD
 
 
 def test_config_urls_send_the_feed_to_open_data_once_wired():

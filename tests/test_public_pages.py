@@ -39,7 +39,7 @@ def approve(user, decision, number, *, approved_at=None):
 def test_list_counts_and_orders_published_decisions(client, demo):
     response = client.get("/decisions/")
     text = page_text(response)
-    assert "Showing 1–2 of 2 results" in text
+    assert "Showing 1–3 of 3 results" in text  # PCD 1406, PCD 1620 and the demo CEOD 1
     assert text.index("PCD 1620") < text.index("PCD 1406")
 
 

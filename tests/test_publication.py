@@ -106,7 +106,7 @@ def test_the_pdf_is_rendered_once_and_never_again(pcd_1620):
     document = PublishedDocument.objects.get(decision=pcd_1620)
     again = decision_publish_pdf(decision=pcd_1620)
     assert again.pk == document.pk and again.sha256 == document.sha256
-    assert PublishedDocument.objects.count() == 2  # PCD 1406 and PCD 1620
+    assert PublishedDocument.objects.count() == 3  # PCD 1406, PCD 1620 and the demo CEOD
 
 
 @pytest.mark.parametrize("words", ["host borough", "Regulation 12", "exploitation"])

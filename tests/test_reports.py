@@ -40,7 +40,8 @@ def test_effective_budget_on_the_pcd_1406_page(client, demo):
 
 def test_financial_year_report_and_csv(client, demo):
     text = page_text(client.get("/reports/financial-years/"))
-    assert "2024/25 £450,000 £450,000" in text
+    # Columns PCD 1620 and the demo CEOD 1 (nothing in 2024/25), then the total.
+    assert "2024/25 £450,000 – £450,000" in text
     assert "Allocations by financial year" in text  # the chart's text alternative
     body = client.get("/reports/financial-years/").content.decode()
     assert "<svg" in body and 'role="img"' in body

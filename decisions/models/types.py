@@ -25,6 +25,13 @@ class DecisionType(models.Model):
     approver_title = models.CharField(
         max_length=200, help_text="e.g. Deputy Mayor for Policing and Crime"
     )
+    # The form's headings may name the approver more briefly ("PART I – … ADVICE TO
+    # THE DMPC").
+    approver_short_title = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="How the form's headings name the approver, e.g. DMPC (blank: the title).",
+    )
     recommendation_preamble = models.CharField(max_length=300)
     delegation_limit_pence = models.BigIntegerField(
         null=True,
@@ -58,6 +65,11 @@ class DecisionType(models.Model):
     @property
     def approver_role(self) -> SignOffRole:
         return SignOffRole(self.final_approver)
+
+    @property
+    def approver_heading(self) -> str:
+        """The approver as the form's headings name them."""
+        return self.approver_short_title or self.approver_title
 
 
 class SignOffWording(models.Model):

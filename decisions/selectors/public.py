@@ -5,13 +5,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format as _date_format
 
 from core.errors import DomainError, Messages
 from decisions import extensions
-from decisions.models import Decision, DecisionLink, Paragraph, Section, SignOff
+from decisions.models import (
+    Decision,
+    DecisionLink,
+    DecisionType,
+    Paragraph,
+    Section,
+    SignOff,
+    SignOffRole,
+    SignOffWording,
+)
 
 
 def date_format(value) -> str:
@@ -41,12 +50,18 @@ def decision_by_reference(reference: str) -> Decision:
     return decision
 
 
+def decision_types() -> QuerySet[DecisionType]:
+    """The reference series, those with no delegation limit first (PCD, then CEOD)."""
+    return DecisionType.objects.order_by(F("delegation_limit_pence").desc(nulls_first=True), "code")
+
+
 def published_decisions() -> QuerySet[Decision]:
     return Decision.objects.published().with_type().order_by("-approved_at", "-pk")
 
 
 def full_decision(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
     return queryset.with_type().prefetch_related(
+        "decision_type__wordings",
         "recommendations",
         Prefetch(
             "sections",
@@ -105,21 +120,18 @@ def published_years() -> list[int]:
 def decision_lifecycle(decision: Decision) -> list[dict[str, str]]:
     """Drafted, cleared, signed, published: when each happened, as far as recorded."""
     events = {e.action: e for e in decision.events.order_by("created_at")}
-    ce = decision_sign_off(decision, "chief_executive")
-    dmpc = decision_sign_off(decision, "dmpc")
     rows = []
     if "create" in events and "import" not in events:
         rows.append({"key": "Drafted", "value": date_format(events["create"].created_at)})
     if "clear" in events:
         rows.append({"key": "Cleared", "value": date_format(events["clear"].created_at)})
-    if ce and dmpc:
-        rows.append({"key": "Signed by the Chief Executive", "value": date_format(ce.signed_at)})
-    signer = dmpc or ce
-    if signer:
+    # Each signature in the order given: the final approver's comes last.
+    final = decision.decision_type.final_approver
+    for sign_off in sorted(decision.sign_offs.all(), key=lambda s: (s.role == final, s.signed_at)):
         rows.append(
             {
-                "key": f"Signed by the {signer.get_role_display()}",
-                "value": date_format(signer.signed_at),
+                "key": f"Signed by the {sign_off.get_role_display()}",
+                "value": date_format(sign_off.signed_at),
             }
         )
     if decision.published_on:
@@ -154,8 +166,72 @@ def decision_sign_off(decision: Decision, role: str) -> SignOff | None:
 
 
 @dataclass(frozen=True)
+class SignatureBlock:
+    """One signature on the form: the stored sign-off once signed, else the wording
+    the signer will sign (from SignOffWording) marked "Not yet signed."."""
+
+    role: str
+    heading: str
+    statement: str
+    approval_line: str
+    # Whether this signer records personal or prejudicial interests (the DMPC).
+    records_interests: bool
+    sign_off: SignOff | None
+
+    @property
+    def anchor(self) -> str:
+        return f"sign-off-{self.role.replace('_', '-')}"
+
+    @property
+    def interests(self) -> str:
+        return self.sign_off.interests if self.sign_off else ""
+
+
+def _signature_block(
+    decision: Decision, role: str, wording: SignOffWording | None, sign_off: SignOff | None
+) -> SignatureBlock:
+    decision_type = decision.decision_type
+    heading = (
+        decision_type.approver_title
+        if role == decision_type.final_approver
+        else SignOffRole(role).label
+    )
+    if sign_off is not None:
+        # What was signed, as stored: never today's wording.
+        return SignatureBlock(
+            role=role,
+            heading=heading,
+            statement=sign_off.statement,
+            approval_line=sign_off.approval_line,
+            records_interests=bool(wording.records_interests if wording else sign_off.interests),
+            sign_off=sign_off,
+        )
+    return SignatureBlock(
+        role=role,
+        heading=heading,
+        statement=wording.statement,
+        approval_line=wording.approval_line,
+        records_interests=wording.records_interests,
+        sign_off=None,
+    )
+
+
+def decision_signature_blocks(decision: Decision) -> list[SignatureBlock]:
+    """The decision type's signatures, each as stored or as it will be signed: the
+    final approver's first (it follows the recommendations on the form), then the
+    signatures that send the decision on to them (at the end of the form)."""
+    wordings = {w.role: w for w in decision.decision_type.wordings.all()}
+    sign_offs = {s.role: s for s in decision.sign_offs.all()}
+    final = decision.decision_type.final_approver
+    roles = sorted(set(wordings) | set(sign_offs), key=lambda role: (role != final, role))
+    return [
+        _signature_block(decision, role, wordings.get(role), sign_offs.get(role)) for role in roles
+    ]
+
+
+@dataclass(frozen=True)
 class DecisionPage:
-    """Everything the decision page, its preview and its PDF show."""
+    """Everything the decision page, its preview, its review page and its PDF show."""
 
     decision: Decision
     links: list[LinkView]
@@ -163,13 +239,29 @@ class DecisionPage:
     # The paragraph after which the budget table is shown (None: end of section 3).
     budget_table_paragraph_id: int | None
     envelope: object | None
-    chief_executive_sign_off: SignOff | None
-    dmpc_sign_off: SignOff | None
+    signature_blocks: list[SignatureBlock]
     published_appendices: list
 
     @property
+    def approval_block(self) -> SignatureBlock | None:
+        """The final approver's signature (after the recommendations on the form)."""
+        final = self.decision.decision_type.final_approver
+        return next((b for b in self.signature_blocks if b.role == final), None)
+
+    @property
+    def closing_blocks(self) -> list[SignatureBlock]:
+        """The signatures that send the decision on (the end of the form)."""
+        return [b for b in self.signature_blocks if b is not self.approval_block]
+
+    @property
+    def final_sign_off(self) -> SignOff | None:
+        block = self.approval_block
+        return block.sign_off if block else None
+
+    @property
     def key_information(self) -> list[dict[str, str]]:
-        decision, signer = self.decision, self.dmpc_sign_off or self.chief_executive_sign_off
+        # The decision is the final approver's: no other signature stands for it.
+        decision, signer = self.decision, self.final_sign_off
         return [
             {"key": "Reference code", "value": decision.reference or "Not yet assigned"},
             {
@@ -225,7 +317,6 @@ def decision_page(decision: Decision, *, links: list[LinkView]) -> DecisionPage:
         budget_table=parts.get("budget_table"),
         budget_table_paragraph_id=flagged[0] if flagged else None,
         envelope=parts.get("envelope"),
-        chief_executive_sign_off=decision_sign_off(decision, "chief_executive"),
-        dmpc_sign_off=decision_sign_off(decision, "dmpc"),
+        signature_blocks=decision_signature_blocks(decision),
         published_appendices=[a for a in decision.appendices.all() if a.published],
     )

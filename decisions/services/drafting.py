@@ -26,6 +26,7 @@ from decisions.models import (
     SectionKind,
 )
 from decisions.models.decision import SUMMARY_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
+from decisions.selectors.public import decision_types
 from decisions.services.events import event_record
 from decisions.workflow import State
 
@@ -102,7 +103,12 @@ def decision_create(
     try:
         decision_type = DecisionType.objects.get(code=(type_code or "").strip().upper())
     except DecisionType.DoesNotExist as error:
-        raise DomainError(Messages.UNKNOWN_DECISION_TYPE, field="type_code") from error
+        codes = list(decision_types().values_list("code", flat=True))
+        raise DomainError(
+            Messages.UNKNOWN_DECISION_TYPE,
+            field="type_code",
+            codes=" or ".join(filter(None, [", ".join(codes[:-1]), *codes[-1:]])),
+        ) from error
     decision = Decision(
         decision_type=decision_type,
         title=text_checked(title, field="title", label="a title", limit=TITLE_MAX_LENGTH),
