@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from core.financial_years import format_financial_year
@@ -71,13 +71,16 @@ def line_allocations_approved(line: BudgetLine) -> list[tuple[int, int]]:
     """The line's (financial year, pence) as its own decision approved them: today's
     allocations plus what later approved moves took out of each year."""
     by_year = {a.financial_year: a.amount_pence for a in line.allocations.all()}
-    taken = (
-        BudgetMovementYear.objects.filter(movement__source_line=line)
-        .exclude(movement__applied_at=None)
-        .values("financial_year")
-        .annotate(total=Sum("amount_pence"))
-        .values_list("financial_year", "total")
-    )
+    if hasattr(line, "applied_movements_out"):  # prefetched by decision_budget_lines
+        taken = [
+            (year.financial_year, year.amount_pence)
+            for movement in line.applied_movements_out
+            for year in movement.years.all()
+        ]
+    else:
+        taken = BudgetMovementYear.objects.filter(
+            movement__source_line=line, movement__applied_at__isnull=False
+        ).values_list("financial_year", "amount_pence")
     for year, pence in taken:
         by_year[year] = by_year.get(year, 0) + pence
     return sorted(by_year.items())
@@ -88,7 +91,14 @@ def decision_budget_lines(decision: Decision) -> list[BudgetLine]:
     return list(
         BudgetLine.objects.filter(set_by=decision)
         .select_related("envelope")
-        .prefetch_related("allocations")
+        .prefetch_related(
+            "allocations",
+            Prefetch(
+                "movements_out",
+                queryset=BudgetMovement.objects.exclude(applied_at=None).prefetch_related("years"),
+                to_attr="applied_movements_out",
+            ),
+        )
         .order_by("envelope_id", "position")
     )
 
