@@ -57,13 +57,14 @@ def notify_transition(*, decision: Decision, action: str, actor: User, comment: 
     if not people:
         return
     label = decision.reference or "A draft decision"
-    subject = f"{label}: {TRANSITIONS[action].label.lower()} by {actor.display_name}"
+    step = TRANSITIONS[action].label_for(decision)
+    subject = f"{label}: {step[0].lower()}{step[1:]} by {actor.display_name}"
     # Reviewers open the review page; officers their task list.
     page = "drafting:review" if TRANSITIONS[action].notify == "next" else "drafting:overview"
     path = reverse(page, kwargs={"pk": decision.pk})
     body = (
         f"{label} – {decision.title}\n\n"
-        f"{actor.display_name} chose: {TRANSITIONS[action].label}.\n"
+        f"{actor.display_name} chose: {step}.\n"
         f"It is now {decision.get_state_display().lower()}.\n"
         + (f"\nComment: {comment}\n" if comment else "")
         + f"\nOpen it: {settings.SITE_URL}{path}\n"

@@ -68,6 +68,14 @@ class Transition:
     # GOV.UK button style on the review page: "", "secondary" or "warning".
     button: str = ""
 
+    def label_for(self, decision) -> str:
+        """The label with the decision type's final approver named where it says
+        ``{approver}``: the scheme of delegation is data."""
+        return self.label.format(approver=decision.decision_type.approver_title)
+
+    def success_message_for(self, decision) -> str:
+        return self.success_message.format(approver=decision.decision_type.approver_title)
+
     @property
     def sources(self) -> frozenset[State]:
         return frozenset(self.actors)
@@ -114,11 +122,11 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "sign",
-            "Sign and send to the Deputy Mayor",
+            "Sign and send to the {approver}",
             "signed",
             State.AWAITING_APPROVAL,
             {State.CLEARED: Role.CHIEF_EXECUTIVE},
-            success_message="Signed and sent to the Deputy Mayor for Policing and Crime.",
+            success_message="Signed and sent to the {approver}.",
             form=_FORMS + "SignForm",
             approver_rule="forward",
             moves_forward=True,

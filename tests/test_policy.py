@@ -194,3 +194,17 @@ def test_pages_offer_only_what_the_policy_allows(client, people):
     assert "Start a new decision" in home["drafter"] and "Waiting for me" not in home["drafter"]
     assert "Waiting for me" in home["head"] and "Start a new decision" not in home["head"]
     assert "Start a new decision" not in home["records"]
+
+
+def test_step_labels_name_the_approver_from_the_decision_type(client, people):
+    from decisions.models import DecisionType
+
+    decision = pcd_in(State.CLEARED, people)
+    DecisionType.objects.filter(code="PCD").update(approver_title="Policing Board")
+    client.force_login(people["ceo"])
+    page = client.get(reverse("drafting:review", kwargs={"pk": decision.pk})).content.decode()
+    assert "Sign and send to the Policing Board" in page
+    url = reverse("drafting:act", kwargs={"pk": decision.pk, "action": "sign"})
+    done = client.post(url, {"confirm": "on", "password": "correct horse battery staple"})
+    assert done.status_code == 302
+    assert "Signed and sent to the Policing Board." in client.get(done.url).content.decode()

@@ -42,7 +42,8 @@ def _finish(
 ) -> Decision:
     source = decision.state
     decision.state = transition.target
-    save_audited(decision, user=user, reason=f"{transition.label}: {source} → {decision.state}")
+    reason = f"{transition.label_for(decision)}: {source} → {decision.state}"
+    save_audited(decision, user=user, reason=reason)
     event_record(
         decision=decision,
         user=user,

@@ -62,6 +62,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
                 {
                     "action": action,
                     "transition": TRANSITIONS[action],
+                    "label": TRANSITIONS[action].label_for(decision),
                     "form": action_form(action, decision, user=request.user),
                 }
                 for action in policy.actions_for(request.user, decision)

@@ -36,6 +36,7 @@ def _panel(request, decision: Decision, action: str, form) -> dict:
     return {
         "action": action,
         "transition": transition,
+        "label": transition.label_for(decision),
         "form": form or action_form(action, decision, user=request.user),
         "statement": statement,
         "wording": wording,
@@ -108,7 +109,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return _review_page(request, decision, bound={action: form})
         return _refused(request, decision, error)
     transition = TRANSITIONS[action]
-    messages.success(request, transition.success_message)
+    messages.success(request, transition.success_message_for(decision))
     return redirect(transition.after, pk=decision.pk)
 
 
