@@ -208,3 +208,17 @@ def test_step_labels_name_the_approver_from_the_decision_type(client, people):
     done = client.post(url, {"confirm": "on", "password": "correct horse battery staple"})
     assert done.status_code == 302
     assert "Signed and sent to the Policing Board." in client.get(done.url).content.decode()
+
+
+def test_signers_open_the_draft_pdf_of_what_they_sign(client, people):
+    decision = pcd_in(State.AWAITING_APPROVAL, people)
+    url = reverse("drafting:preview_pdf", kwargs={"pk": decision.pk})
+    for name, user in people.items():
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == (200 if name in SEES[State.AWAITING_APPROVAL] else 404)
+        if response.status_code == 200:
+            assert response["Content-Type"] == "application/pdf"
+            assert response.content.startswith(b"%PDF-")
+    client.logout()
+    assert client.get(url).status_code == 302  # to the sign-in page

@@ -21,7 +21,12 @@ from decisions.selectors import (
 )
 from decisions.selectors.public import decision_internal_links
 from decisions.services import decision_create
-from decisions.views.base import call_service, officer_decision, officer_required
+from decisions.views.base import (
+    call_service,
+    internal_decision,
+    officer_decision,
+    officer_required,
+)
 from decisions.workflow import TRANSITIONS
 
 
@@ -73,10 +78,13 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _draft_page(request: HttpRequest, pk: int):
-    decision = officer_decision(request, pk, editable=False)
+def _page_of(decision: Decision):
     decision = full_decision(Decision.objects.filter(pk=decision.pk)).get()
     return decision_page(decision, links=decision_internal_links(decision))
+
+
+def _draft_page(request: HttpRequest, pk: int):
+    return _page_of(officer_decision(request, pk, editable=False))
 
 
 @officer_required
@@ -90,8 +98,9 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@officer_required
+@login_required
 @require_safe
 def preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    page = _draft_page(request, pk)
-    return decision_pdf_response(page, draft=True)
+    """The draft PDF, for anyone who may see the decision: its officers, and the
+    reviewers and signers it has reached (they sign what they can read)."""
+    return decision_pdf_response(_page_of(internal_decision(request, pk)), draft=True)
