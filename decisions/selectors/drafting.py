@@ -259,16 +259,6 @@ def decision_tasks(decision: Decision) -> list[TaskGroup]:
     return groups
 
 
-def decision_for_reviewer(user: User, pk: int) -> Decision | None:
-    """A decision this user may see as a reviewer (or any, for records managers)."""
-    decision = Decision.objects.with_type().filter(pk=pk).first()
-    if decision is None or not (
-        policy.is_records_manager(user) or decision.state in policy.reviewer_states(user)
-    ):
-        return None
-    return decision
-
-
 def decision_for_internal_user(user: User, pk: int) -> Decision | None:
     """Officers see their own and shared decisions; reviewers what reached them."""
     decision = Decision.objects.with_type().filter(pk=pk).first()
