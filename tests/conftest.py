@@ -75,11 +75,13 @@ def reviewers(db):
 
 @pytest.fixture
 def demo(db, settings):
-    """The demo users and decisions, loaded as `make run` loads them."""
+    """The demo users and decisions, loaded as `make run` loads them (for real in
+    the first test of a process, then from a snapshot: tests/demo_snapshot.py)."""
     from demo.loader import demo_load
+    from tests.demo_snapshot import demo_load_snapshotted
 
     settings.DEBUG = True
-    users = demo_load()
+    users = demo_load_snapshotted(demo_load)
     settings.DEBUG = False
     return users
 

@@ -1,0 +1,136 @@
+"""Load the demo once per test process, then restore it from a snapshot.
+
+`demo_load` builds its decisions through the real services and workflow (about
+2.5 s); ~150 tests use it. The first test in a process runs it for real and
+records every row it added or changed (all models, history and many-to-many
+tables included) and the files it wrote; later tests whose database starts from
+the same state get exactly those rows and files back in a few bulk inserts.
+
+The snapshot is used only when the database before the demo is the one it was
+taken on (same rows in every table): otherwise, e.g. after a transactional
+test flushed and re-seeded the database with new keys, or when a test created
+rows before asking for the demo, `demo_load` runs for real and the snapshot is
+taken again. Foreign keys are checked at commit on PostgreSQL (Django creates
+them DEFERRABLE INITIALLY DEFERRED), so the insert order does not matter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, models, transaction
+
+# Tables the demo never writes and whose keys other tables reach by natural keys
+# or not at all; skipping them keeps the fingerprint cheap.
+_SKIPPED = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+
+
+def _models() -> list[type[models.Model]]:
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.label_lower not in _SKIPPED and not model._meta.proxy
+    ]
+
+
+def _rows(model: type[models.Model]) -> dict:
+    names = [model._meta.pk.attname] + [
+        f.attname for f in model._meta.concrete_fields if not f.primary_key
+    ]
+    rows = model._base_manager.values_list(*names)
+    return {row[0]: dict(zip(names, row, strict=True)) for row in rows}
+
+
+def _state() -> dict[str, dict]:
+    return {model._meta.label_lower: _rows(model) for model in _models()}
+
+
+def _fingerprint(state: dict[str, dict]) -> str:
+    flat = repr(sorted((label, sorted(rows.items())) for label, rows in state.items()))
+    return hashlib.sha256(flat.encode()).hexdigest()
+
+
+@dataclass
+class _Snapshot:
+    base: str
+    added: dict[str, list[dict]] = field(default_factory=dict)
+    changed: dict[str, list[dict]] = field(default_factory=dict)
+    media: Path | None = None
+
+
+# One snapshot per starting state (most tests share one; a few create users first).
+_snapshots: dict[str, _Snapshot] = {}
+
+
+def _take(base: str, before: dict[str, dict]) -> _Snapshot:
+    snapshot = _Snapshot(base=base)
+    for label, rows in _state().items():
+        old = before.get(label, {})
+        added = [row for pk, row in rows.items() if pk not in old]
+        changed = [row for pk, row in rows.items() if pk in old and old[pk] != row]
+        if added:
+            snapshot.added[label] = added
+        if changed:
+            snapshot.changed[label] = changed
+    media = Path(settings.MEDIA_ROOT)
+    if media.exists():
+        snapshot.media = Path(tempfile.mkdtemp(prefix="demo-media-"))
+        shutil.copytree(media, snapshot.media, dirs_exist_ok=True)
+    return snapshot
+
+
+def _instance(model: type[models.Model], row: dict) -> models.Model:
+    return model(**row)
+
+
+def _restore_auto_now(model: type[models.Model], rows: list[dict]) -> None:
+    """bulk_create stamps auto_now fields with the time of the insert: put back the
+    recorded values (an ``updated_at`` orders lists)."""
+    stamped = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    if not stamped:
+        return
+    pk = model._meta.pk.attname
+    for row in rows:
+        model._base_manager.filter(pk=row[pk]).update(**{name: row[name] for name in stamped})
+
+
+def _restore(snapshot: _Snapshot) -> None:
+    with transaction.atomic():
+        for label, rows in snapshot.added.items():
+            model = apps.get_model(label)
+            model._base_manager.bulk_create([_instance(model, row) for row in rows])
+            _restore_auto_now(model, rows)
+        for label, rows in snapshot.changed.items():
+            model = apps.get_model(label)
+            for row in rows:
+                pk = model._meta.pk.attname
+                values = {k: v for k, v in row.items() if k != pk}
+                model._base_manager.filter(pk=row[pk]).update(**values)
+    if snapshot.media is not None:
+        shutil.copytree(snapshot.media, Path(settings.MEDIA_ROOT), dirs_exist_ok=True)
+
+
+def demo_load_snapshotted(load):
+    """Run ``load`` (demo_load) or restore what it did last time; return the demo users."""
+    assert connection.vendor == "postgresql", "the snapshot relies on deferred foreign keys"
+    before = _state()
+    base = _fingerprint(before)
+    if base in _snapshots:
+        _restore(_snapshots[base])
+    else:
+        load()
+        _snapshots[base] = _take(base, before)
+    from accounts.models import User
+    from demo.loader import DEMO_USERS
+
+    return {spec.role: User.objects.get(username=spec.username) for spec in DEMO_USERS}
