@@ -50,9 +50,19 @@ class ConversationEntry:
         return self.kind == "Comment"
 
 
+# What a comment that came with a step is, in words.
+_KINDS = {
+    COMMENT_ACTION: "Comment",
+    "submit": "Note for the reviewers",
+    "return": "Returned to the officer",
+    "reject": "Reason for rejecting",
+    "withdraw": "Reason for withdrawing",
+}
+
+
 def _kind(action: str) -> str:
-    if action == COMMENT_ACTION:
-        return "Comment"
+    if action in _KINDS:
+        return _KINDS[action]
     transition = TRANSITIONS.get(action)
     if transition is None:
         return action.capitalize()
