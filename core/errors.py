@@ -54,11 +54,11 @@ class Messages:
     SHARE_WITH_SELF = "This draft is already yours."
     NOT_YOUR_DRAFT = "Only the officers drafting this decision can do this."
     COMMENT_REQUIRED = "Enter a comment saying why."
+    COMMENT_TOO_LONG = "Your comment must be 5,000 characters or fewer."
     REJECT_REASON_REQUIRED = "Enter the reason for rejecting this decision."
     WITHDRAW_REASON_REQUIRED = "Enter the reason for withdrawing this draft."
     # The conversation on a decision
     CONVERSATION_COMMENT_REQUIRED = "Enter your comment."
-    CONVERSATION_COMMENT_TOO_LONG = "Your comment must be 5,000 characters or fewer."
     CONVERSATION_NOT_ALLOWED = (
         "Only the officers drafting this decision and the reviewers it has reached can "
         "comment on it."

@@ -22,6 +22,7 @@ class ActionForm(forms.Form):
         required=False,
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": Messages.COMMENT_TOO_LONG},
     )
 
     def __init__(self, *args, user=None, decision=None, **kwargs) -> None:
@@ -40,6 +41,7 @@ class SubmitForm(ActionForm):
         required=False,
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": Messages.COMMENT_TOO_LONG},
     )
 
 
@@ -50,7 +52,7 @@ def _reason_field(label: str, *, required: str, help_text: str = "", rows: int =
         help_text=help_text,
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": required},
+        error_messages={"required": required, "max_length": Messages.COMMENT_TOO_LONG},
     )
 
 
@@ -195,7 +197,7 @@ class ConversationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={
             "required": Messages.CONVERSATION_COMMENT_REQUIRED,
-            "max_length": Messages.CONVERSATION_COMMENT_TOO_LONG,
+            "max_length": Messages.COMMENT_TOO_LONG,
         },
     )
     # Where the comment was written (the task list or the review page): the page to

@@ -116,7 +116,7 @@ def test_a_comment_is_an_event_that_moves_nothing(officer, reviewers):
     ("text", "message"),
     [
         ("   ", Messages.CONVERSATION_COMMENT_REQUIRED),
-        ("x" * 5_001, Messages.CONVERSATION_COMMENT_TOO_LONG),
+        ("x" * 5_001, Messages.COMMENT_TOO_LONG),
     ],
 )
 def test_an_empty_or_overlong_comment_is_refused_beside_the_box(officer, text, message):
@@ -202,7 +202,7 @@ def test_a_refused_comment_keeps_the_typed_text(client, officer):
     assert response.status_code == 200
     text = page_text(response)
     assert "There is a problem" in text
-    assert Messages.CONVERSATION_COMMENT_TOO_LONG in text
+    assert Messages.COMMENT_TOO_LONG in text
     assert long_text.strip() in text
     response = client.post(url("comment", decision), {"text": "  ", "back": "overview"})
     assert Messages.CONVERSATION_COMMENT_REQUIRED in page_text(response)

@@ -394,11 +394,16 @@ def test_reject_is_on_its_own_page_and_keeps_the_typed_text(client, people, awai
     page = page_text(client.get(url("confirm", awaiting, action="reject")))
     assert "Reject the decision?" in page and "This cannot be undone." in page
     assert "return it to the officer instead" in page
-    # The typed text survives a refusal (here: a wrong field name leaves the reason empty,
-    # so the reason is re-asked; then a reason that is only spaces).
     response = client.post(url("confirm", awaiting, action="reject"), {"comment": "  "})
     assert response.status_code == 200
     assert "Enter the reason for rejecting this decision." in page_text(response)
+    # A reason too long for the record comes back beside the box, as typed.
+    too_long = "The figures do not add up. " * 200
+    response = client.post(url("confirm", awaiting, action="reject"), {"comment": too_long})
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Your comment must be 5,000 characters or fewer." in text
+    assert too_long.strip() in text
     awaiting.refresh_from_db()
     assert awaiting.state == "awaiting_approval"
     response = client.post(

@@ -30,7 +30,7 @@ def comment_add(*, decision: Decision, user: User, text: str) -> DecisionEvent:
     if not text:
         raise DomainError(Messages.CONVERSATION_COMMENT_REQUIRED, field="text")
     if len(text) > COMMENT_MAX_LENGTH:
-        raise DomainError(Messages.CONVERSATION_COMMENT_TOO_LONG, field="text")
+        raise DomainError(Messages.COMMENT_TOO_LONG, field="text")
     return event_record(
         decision=locked,
         user=user,
