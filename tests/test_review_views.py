@@ -531,3 +531,23 @@ def test_rejected_and_withdrawn_pages_say_so(client, people):
     client.force_login(people["officer"])
     text = page_text(client.get(url("review", withdrawn)))
     assert f"Withdrawn by {people['officer'].display_name} on" in text
+
+
+def test_the_part2_summary_is_shown_only_with_the_part2_permission(client, people):
+    from django.contrib.auth.models import Group, Permission
+
+    from decisions.services import part2_save
+
+    decision = complete_draft(user=people["officer"], title="With a confidential annex")
+    part2_save(
+        user=people["officer"], decision=decision, content="Bidder prices", legal_rationale="s.43"
+    )
+    decision = decision_submit(user=people["officer"], decision=decision)
+    client.force_login(people["head"])
+    assert "Bidder prices" in page_text(client.get(url("review", decision)))
+    # The role without the Part 2 permission (roles are data): the review page, not Part 2.
+    permission = Permission.objects.get(codename="view_part2", content_type__app_label="decisions")
+    Group.objects.get(name=Role.HEAD_OF_SERVICE.label).permissions.remove(permission)
+    response = client.get(url("review", decision))
+    assert response.status_code == 200
+    assert "Bidder prices" not in page_text(response)
