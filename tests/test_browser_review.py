@@ -190,3 +190,22 @@ def test_officer_and_head_of_service_talk_it_over(page, live_demo):
     text = main_text(page)
     assert f"{who['head'].display_name}, Head of Service" in text
     assert "Thanks: is appendix A the final list?" in text
+
+
+def test_confirmation_and_comments_work_without_javascript(page_without_javascript, live_demo):
+    page, base = page_without_javascript, live_demo.url
+    page.set_default_timeout(5000)
+    decision = awaiting_the_dmpc("Custody healthcare contract")
+    sign_in_as(page, base, "dmpc")
+    page.goto(f"{base}/work/decisions/{decision.pk}/review/")
+    page.get_by_label("Add a comment").fill("Is the NHS partner confirmed?")
+    page.get_by_role("button", name="Add comment").click()
+    assert "Is the NHS partner confirmed?" in main_text(page)
+    page.get_by_role("button", name="Reject the decision").click()
+    page.get_by_role("button", name="Reject the decision").click()
+    assert "Enter the reason for rejecting this decision." in main_text(page)
+    page.get_by_label("Why are you rejecting this decision?").fill("No NHS partner yet.")
+    page.get_by_role("button", name="Reject the decision").click()
+    page.wait_for_url(f"**/decisions/{decision.pk}/review/")
+    decision.refresh_from_db()
+    assert decision.state == "rejected"
