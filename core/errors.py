@@ -54,6 +54,16 @@ class Messages:
     SHARE_WITH_SELF = "This draft is already yours."
     NOT_YOUR_DRAFT = "Only the officers drafting this decision can do this."
     COMMENT_REQUIRED = "Enter a comment saying why."
+    COMMENT_TOO_LONG = "Your comment must be 5,000 characters or fewer."
+    REJECT_REASON_REQUIRED = "Enter the reason for rejecting this decision."
+    WITHDRAW_REASON_REQUIRED = "Enter the reason for withdrawing this draft."
+    # The conversation on a decision
+    CONVERSATION_COMMENT_REQUIRED = "Enter your comment."
+    CONVERSATION_NOT_ALLOWED = (
+        "Only the officers drafting this decision and the reviewers it has reached can "
+        "comment on it."
+    )
+    CONVERSATION_CLOSED = "{reference} is {state}: its conversation is closed."
     SUBMISSION_BLOCKED = "This draft cannot be submitted yet: {problems}."
     OVER_DELEGATION_LIMIT = (
         "A {type_code} must be worth less than {limit}; this decision is worth {value}. "
@@ -109,6 +119,7 @@ PERMISSION_MESSAGES = frozenset(
         Messages.COMMITMENT_NOT_ALLOWED,
         Messages.ONE_REVIEW_STEP,
         Messages.PART2_PERMISSION,
+        Messages.CONVERSATION_NOT_ALLOWED,
     }
 )
 

@@ -6,17 +6,23 @@ from django import forms
 from django.utils.module_loading import import_string
 
 from core.errors import Messages
-from decisions.models import SignOffWording
+from decisions.models import DecisionEvent, SignOffWording
 from decisions.workflow import TRANSITIONS
 
 YES_NO = [("no", "No, I have no interests to declare"), ("yes", "Yes, I have interests to record")]
+
+
+# The event log keeps comments of up to this many characters.
+COMMENT_MAX_LENGTH = DecisionEvent._meta.get_field("comment").max_length
 
 
 class ActionForm(forms.Form):
     comment = forms.CharField(
         label="Comment (optional)",
         required=False,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": Messages.COMMENT_TOO_LONG},
     )
 
     def __init__(self, *args, user=None, decision=None, **kwargs) -> None:
@@ -25,11 +31,60 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class CommentRequiredForm(ActionForm):
+class SubmitForm(ActionForm):
     comment = forms.CharField(
-        label="Comment for the officer",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": Messages.COMMENT_REQUIRED},
+        label="Note for the reviewers (optional)",
+        help_text=(
+            "The Head of Service, the Chief Executive and the decision maker see this note "
+            "on their review page. It is never published."
+        ),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": Messages.COMMENT_TOO_LONG},
+    )
+
+
+def _reason_field(label: str, *, required: str, help_text: str = "", rows: int = 4):
+    """A required comment: the reason for returning, rejecting or withdrawing."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": required, "max_length": Messages.COMMENT_TOO_LONG},
+    )
+
+
+class CommentRequiredForm(ActionForm):
+    comment = _reason_field("Comment for the officer", required=Messages.COMMENT_REQUIRED)
+
+
+class ReasonForm(ActionForm):
+    """The required reason on a final step's confirmation page, worded for the step."""
+
+    comment = _reason_field("Reason", required=Messages.COMMENT_REQUIRED, rows=5)
+    wording: tuple[str, str, str] = ("", "", "")  # label, hint, message when left empty
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["comment"]  # this form's own copy
+        field.label, field.help_text, field.error_messages["required"] = self.wording
+
+
+class RejectForm(ReasonForm):
+    wording = (
+        "Why are you rejecting this decision?",
+        "The officers who drafted it are told this reason. It is never published.",
+        Messages.REJECT_REASON_REQUIRED,
+    )
+
+
+class WithdrawForm(ReasonForm):
+    wording = (
+        "Why are you withdrawing this draft?",
+        "The reason is kept in the decision's history. It is never published.",
+        Messages.WITHDRAW_REASON_REQUIRED,
     )
 
 
@@ -126,4 +181,29 @@ class WithdrawPublicationForm(forms.Form):
         help_text="This reason is shown to the public on the decision's page.",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the reason for withdrawing it"},
+    )
+
+
+class ConversationForm(forms.Form):
+    """A comment in the decision's conversation (internal: never published)."""
+
+    text = forms.CharField(
+        label="Add a comment",
+        help_text=(
+            "Only the officers and reviewers working on this decision see comments. "
+            "They are never published."
+        ),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": Messages.CONVERSATION_COMMENT_REQUIRED,
+            "max_length": Messages.COMMENT_TOO_LONG,
+        },
+    )
+    # Where the comment was written (the task list or the review page): the page to
+    # go back to. Only these two names are accepted.
+    back = forms.ChoiceField(
+        choices=[("overview", "overview"), ("review", "review")],
+        required=False,
+        widget=forms.HiddenInput,
     )

@@ -10,7 +10,13 @@ from __future__ import annotations
 from accounts.roles import Role
 from core.errors import DomainError, Messages
 from decisions.models import Decision
-from decisions.workflow import REVIEW_STEPS, ROLE_PERMISSION, TRANSITIONS, states_seen_by
+from decisions.workflow import (
+    FINAL_STATES,
+    REVIEW_STEPS,
+    ROLE_PERMISSION,
+    TRANSITIONS,
+    states_seen_by,
+)
 
 DRAFT_PERMISSION = ROLE_PERMISSION[Role.OFFICER]
 PART2_PERMISSION = "decisions.view_part2"
@@ -118,6 +124,47 @@ def acting_role(decision: Decision, action: str) -> Role:
     role = TRANSITIONS[action].actor_for(decision.state, decision.decision_type.final_approver)
     assert role is not None, "acting_role is asked only after the action was allowed"
     return role
+
+
+def commenting_role(user, decision: Decision) -> Role | None:
+    """The role in which this user takes part in the decision's conversation: its own
+    officers, or a reviewer it has reached (preferring the role that acts on it now).
+    None: they may not comment. Records managers see everything but are not part of
+    the conversation."""
+    if is_officer(user) and is_drafter(user, decision):
+        return Role.OFFICER
+    seeing = [
+        role
+        for role, permission in ROLE_PERMISSION.items()
+        if role != Role.OFFICER
+        and user.has_perm(permission)
+        and decision.state in states_seen_by(role)
+    ]
+    if not seeing:
+        return None
+    final_approver = decision.decision_type.final_approver
+    acting_now = {
+        transition.actor_for(decision.state, final_approver) for transition in TRANSITIONS.values()
+    }
+    return next((role for role in seeing if role in acting_now), seeing[0])
+
+
+def comment_refusal(user, decision: Decision) -> DomainError | None:
+    """Why this user may not add to the decision's conversation now, or None if they may.
+    The conversation is about getting the decision made: it closes with the decision."""
+    if commenting_role(user, decision) is None:
+        return DomainError(Messages.CONVERSATION_NOT_ALLOWED)
+    if decision.state in FINAL_STATES:
+        return DomainError(
+            Messages.CONVERSATION_CLOSED,
+            reference=decision.reference or "This decision",
+            state=decision.get_state_display().lower(),
+        )
+    return None
+
+
+def can_comment(user, decision: Decision) -> bool:
+    return comment_refusal(user, decision) is None
 
 
 def can_record_commitment(user, decision: Decision) -> bool:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from decisions import extensions
-from decisions.views import drafting, review, steps, steps_publication
+from decisions.views import conversation, drafting, review, steps, steps_publication
 
 app_name = "drafting"
 urlpatterns = [
@@ -35,6 +35,8 @@ urlpatterns = [
     path("decisions/<int:pk>/preview/", drafting.preview, name="preview"),
     path("decisions/<int:pk>/review/", review.review, name="review"),
     path("decisions/<int:pk>/act/<slug:action>/", review.act, name="act"),
+    path("decisions/<int:pk>/confirm/<slug:action>/", review.confirm, name="confirm"),
+    path("decisions/<int:pk>/comment/", conversation.comment, name="comment"),
     path("decisions/<int:pk>/history/", review.history, name="history"),
     path(
         "decisions/<int:pk>/withdraw-publication/",

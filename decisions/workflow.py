@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.roles import Role
 
@@ -67,6 +69,11 @@ class Transition:
     notify: str = ""
     # GOV.UK button style on the review page: "", "secondary" or "warning".
     button: str = ""
+    # Destructive and final (withdraw, reject): taken on a page of its own that says
+    # what will happen and asks for a reason, never by a button beside the others.
+    confirm_page: bool = False
+    # What the confirmation page says will happen ({approver} as in the label).
+    consequences: tuple[str, ...] = ()
 
     def label_for(self, decision) -> str:
         """The label with the decision type's final approver named where it says
@@ -74,7 +81,14 @@ class Transition:
         return self.label.format(approver=decision.decision_type.approver_title)
 
     def success_message_for(self, decision) -> str:
-        return self.success_message.format(approver=decision.decision_type.approver_title)
+        return self.success_message.format(
+            approver=decision.decision_type.approver_title,
+            publication=_publication_phrase(decision),
+        )
+
+    def consequences_for(self, decision) -> list[str]:
+        approver = decision.decision_type.approver_title
+        return [sentence.format(approver=approver) for sentence in self.consequences]
 
     @property
     def sources(self) -> frozenset[State]:
@@ -92,6 +106,14 @@ class Transition:
         return role
 
 
+def _publication_phrase(decision) -> str:
+    """When an approved decision reaches the public: now, or on its deferral date."""
+    until = decision.deferred_until if decision.deferred else None
+    if until and until > timezone.localdate():
+        return f"It will be published on {date_format(until, 'j F Y')}"
+    return "It is now published"
+
+
 _FORMS = "decisions.forms_review."
 
 TRANSITIONS: dict[str, Transition] = {
@@ -99,18 +121,19 @@ TRANSITIONS: dict[str, Transition] = {
     for t in (
         Transition(
             "submit",
-            "Submit",
+            "Submit to the Head of Service",
             "submitted",
             State.SUBMITTED,
             {State.DRAFT: Role.OFFICER},
             success_message="Submitted to the Head of Service.",
+            form=_FORMS + "SubmitForm",
             after="drafting:overview",
             moves_forward=True,
             notify="next",
         ),
         Transition(
             "clear",
-            "Clear",
+            "Clear and send to the Chief Executive",
             "cleared",
             State.CLEARED,
             {State.SUBMITTED: Role.HEAD_OF_SERVICE},
@@ -135,11 +158,11 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "approve",
-            "Approve",
+            "Approve and publish",
             "approved",
             State.APPROVED,
             {State.AWAITING_APPROVAL: Role.DMPC, State.CLEARED: Role.CHIEF_EXECUTIVE},
-            success_message="Approved. The decision is now final.",
+            success_message="Approved. The decision is final. {publication}.",
             form=_FORMS + "ApproveForm",
             approver_rule="final",
             moves_forward=True,
@@ -148,16 +171,23 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "reject",
-            "Reject",
+            "Reject the decision",
             "rejected",
             State.REJECTED,
             {State.AWAITING_APPROVAL: Role.DMPC, State.CLEARED: Role.CHIEF_EXECUTIVE},
-            success_message="Rejected. The officer has been told.",
-            form=_FORMS + "CommentRequiredForm",
+            success_message="Rejected. The decision is closed and the officer has been told.",
+            form=_FORMS + "RejectForm",
             approver_rule="final",
             comment_required=True,
             notify="officers",
             button="warning",
+            confirm_page=True,
+            consequences=(
+                "The decision is rejected and closed. It will not be approved or published.",
+                "The officers who drafted it are told, with your reason.",
+                "It cannot be sent back to the officer afterwards. If it only needs changes, "
+                "return it to the officer instead.",
+            ),
         ),
         Transition(
             "return",
@@ -177,13 +207,21 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "withdraw",
-            "Withdraw",
+            "Withdraw the draft",
             "withdrawn",
             State.WITHDRAWN,
             {State.DRAFT: Role.OFFICER},
-            success_message="Withdrawn.",
+            success_message="Withdrawn. The draft is closed: nobody can change or submit it.",
+            form=_FORMS + "WithdrawForm",
             after="drafting:overview",
+            comment_required=True,
             button="warning",
+            confirm_page=True,
+            consequences=(
+                "The draft is closed. Nobody can change it, submit it or publish it.",
+                "It stays in the records, with its history, as withdrawn.",
+                "To take the proposal forward later, start a new decision.",
+            ),
         ),
     )
 }
@@ -193,6 +231,9 @@ REVIEW_STEPS = frozenset({"clear", "sign", "approve"})
 
 # Not a user action: a historical record loaded with its real reference and dates.
 IMPORT_ACTION = "import"
+# Not a transition either: a note in the decision's conversation. Its event keeps the
+# state as it was (from_state == to_state), so nothing may read it as a move.
+COMMENT_ACTION = "comment"
 
 
 def next_role(state: str, final_approver: str) -> Role | None:

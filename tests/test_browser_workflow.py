@@ -39,14 +39,14 @@ def test_decision_goes_from_officer_to_approved_with_a_return(page, live_demo):
 
     sign_in_as(page, base, "officer")
     page.goto(f"{base}/work/decisions/{draft.pk}/")
-    page.get_by_role("button", name="Submit").click()
+    page.get_by_role("button", name="Submit to the Head of Service").click()
     assert "Submitted to the Head of Service." in page.inner_text("main")
 
     sign_in_as(page, base, "head")
     open_waiting(page, "Knife crime prevention grants")
     assert axe_violations(page) == [], "review page (Head of Service)"
     page.get_by_label("I confirm the statement above").check()
-    page.get_by_role("button", name="Clear").click()
+    page.get_by_role("button", name="Clear and send to the Chief Executive").click()
     assert "Cleared and sent to the Chief Executive." in page.inner_text("main")
 
     sign_in_as(page, base, "ceo")
@@ -60,12 +60,12 @@ def test_decision_goes_from_officer_to_approved_with_a_return(page, live_demo):
     sign_in_as(page, base, "officer")
     assert "Knife crime prevention grants" in page.inner_text("main")  # "Returned to me"
     page.goto(f"{base}/work/decisions/{draft.pk}/")
-    page.get_by_role("button", name="Submit").click()
+    page.get_by_role("button", name="Submit to the Head of Service").click()
 
     sign_in_as(page, base, "head")
     open_waiting(page, "Knife crime prevention grants")
     page.get_by_label("I confirm the statement above").check()
-    page.get_by_role("button", name="Clear").click()
+    page.get_by_role("button", name="Clear and send to the Chief Executive").click()
 
     sign_in_as(page, base, "ceo")
     open_waiting(page, "Knife crime prevention grants")
@@ -78,17 +78,17 @@ def test_decision_goes_from_officer_to_approved_with_a_return(page, live_demo):
     sign_in_as(page, base, "dmpc")
     open_waiting(page, "Knife crime prevention grants")
     assert axe_violations(page) == [], "sign-off page"
-    approve = page.get_by_role("region", name="Approve")
+    approve = page.get_by_role("region", name="Approve and publish")
     approve.get_by_label("No, I have no interests to declare").check()
     approve.get_by_label("Your password").fill("wrong password")
-    approve.get_by_role("button", name="Approve").click()
+    approve.get_by_role("button", name="Approve and publish").click()
     assert "Enter your password correctly to sign." in page.inner_text("main")
     assert axe_violations(page) == [], "sign-off page with an error"
-    approve = page.get_by_role("region", name="Approve")
+    approve = page.get_by_role("region", name="Approve and publish")
     approve.get_by_label("No, I have no interests to declare").check()
     approve.get_by_label("Your password").fill(LOGINS["dmpc"])
-    approve.get_by_role("button", name="Approve").click()
-    assert "Approved. The decision is now final." in page.inner_text("main")
+    approve.get_by_role("button", name="Approve and publish").click()
+    assert "Approved. The decision is final. It is now published." in page.inner_text("main")
 
     page.get_by_role("link", name="History and audit trail").click()
     assert axe_violations(page) == [], "history page"

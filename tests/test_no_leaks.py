@@ -18,6 +18,8 @@ from tests.factories import complete_draft, draft_decision
 
 MARKER = "QUOKKA7431"
 DEFERRED_MARKER = "WOMBAT5512"
+# In the internal conversation of a decision that is then approved and published.
+COMMENT_MARKER = "NUMBAT9043"
 
 
 def public_urls(slugs):
@@ -28,6 +30,8 @@ def public_urls(slugs):
         "/decisions/feed/",
         "/api/decisions/",
         f"/api/decisions/?q={DEFERRED_MARKER}",
+        f"/decisions/?q={COMMENT_MARKER}",
+        f"/api/decisions/?q={COMMENT_MARKER}",
         "/api/openapi.json",
         "/decisions/export/decisions.csv",
         "/decisions/export/allocations.csv",
@@ -47,7 +51,7 @@ def public_urls(slugs):
 def body_of(client, url, tmp_path):
     """The response's text, without the visitor's own search words echoed back."""
     status, body = _raw_body(client, url, tmp_path)
-    for marker in (MARKER, DEFERRED_MARKER):
+    for marker in (MARKER, DEFERRED_MARKER, COMMENT_MARKER):
         body = body.replace(f'value="{marker}"', 'value=""')
     return status, body
 
@@ -62,6 +66,39 @@ def _raw_body(client, url, tmp_path):
         return response.status_code, text.stdout.decode()
     content = b"".join(response.streaming_content) if response.streaming else response.content
     return response.status_code, content.decode()
+
+
+def _discussed_and_published(officer):
+    """A decision talked over at every step (the submit note, comments, the clearing
+    and signing comments, a return and its reason), then approved and published."""
+    from decisions.services import (
+        comment_add,
+        decision_approve,
+        decision_clear,
+        decision_return,
+        decision_sign,
+        decision_submit,
+    )
+    from tests.factories import reviewers_create
+
+    reviewers = reviewers_create()
+    decision = complete_draft(user=officer, title="Talked over before approval")
+    decision = decision_submit(user=officer, decision=decision, comment=f"Note {COMMENT_MARKER}")
+    comment_add(decision=decision, user=reviewers.head, text=f"Question {COMMENT_MARKER}")
+    decision = decision_return(
+        user=reviewers.head, decision=decision, comment=f"Why {COMMENT_MARKER}"
+    )
+    comment_add(decision=decision, user=officer, text=f"Answer {COMMENT_MARKER}")
+    decision = decision_submit(user=officer, decision=decision)
+    decision = decision_clear(user=reviewers.head, decision=decision, comment=COMMENT_MARKER)
+    comment_add(decision=decision, user=reviewers.chief_executive, text=COMMENT_MARKER)
+    decision = decision_sign(
+        user=reviewers.chief_executive, decision=decision, comment=COMMENT_MARKER
+    )
+    comment_add(decision=decision, user=reviewers.dmpc, text=f"Last look {COMMENT_MARKER}")
+    decision = decision_approve(user=reviewers.dmpc, decision=decision, comment=COMMENT_MARKER)
+    assert decision.events.filter(comment__contains=COMMENT_MARKER).count() == 9
+    return decision
 
 
 def test_markers_appear_nowhere_public_until_the_deferral_ends(
@@ -101,16 +138,24 @@ def test_markers_appear_nowhere_public_until_the_deferral_ends(
         user=records_manager, decision=deferred, reference_number=7003, approved_at=timezone.now()
     )
 
-    slugs = ["pcd-7001", "pcd-7002", "pcd-7003", "pcd-1620"]
+    discussed = _discussed_and_published(officer)
+
+    slugs = ["pcd-7001", "pcd-7002", "pcd-7003", "pcd-1620", discussed.slug]
     for url in public_urls(slugs):
         status, body = body_of(client, url, tmp_path)
         assert status < 500, url
+        assert COMMENT_MARKER not in body, url
         assert MARKER not in body, url
         assert DEFERRED_MARKER not in body, url
         assert "PCD 7001" not in body and "PCD 7003" not in body, url
     from tests.helpers import page_text
 
     assert "Open title with a secret Part 2" in body_of(client, "/decisions/", tmp_path)[1]
+    # The discussed decision is public: only its conversation is not.
+    assert (
+        "Talked over before approval"
+        in body_of(client, f"/decisions/{discussed.slug}/", tmp_path)[1]
+    )
     detail = page_text(body_of(client, "/decisions/pcd-7002/", tmp_path)[1])
     assert "Is there a Part 2 form? Yes" in detail
 
@@ -133,3 +178,4 @@ def test_markers_appear_nowhere_public_until_the_deferral_ends(
         for url in public_urls(slugs):
             status, body = body_of(client, url, tmp_path)
             assert MARKER not in body, url
+            assert COMMENT_MARKER not in body, url

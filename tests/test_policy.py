@@ -63,7 +63,7 @@ def pcd_in(state, people):
     decision = complete_draft(user=people["drafter"])
     decision.shared_with.add(people["co_drafter"])
     if state == State.WITHDRAWN:
-        return decision_withdraw(user=people["drafter"], decision=decision)
+        return decision_withdraw(user=people["drafter"], decision=decision, comment="Not needed.")
     steps = [
         (State.SUBMITTED, lambda d: decision_submit(user=people["drafter"], decision=d)),
         (State.CLEARED, lambda d: decision_clear(user=people["head"], decision=d)),

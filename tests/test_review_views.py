@@ -355,3 +355,199 @@ def test_movement_ids_from_another_decision_are_not_found(client, people, pcd_14
         )
         assert response.status_code == 404
     assert BudgetMovement.objects.filter(pk=movement.pk).exists()
+
+
+# --- Confirmation pages for the final, destructive steps ------------------------------
+
+
+def test_withdraw_is_on_its_own_page_with_a_required_reason(client, people):
+    decision = complete_draft(user=people["officer"])
+    client.force_login(people["officer"])
+    overview = client.get(url("overview", decision)).content.decode()
+    # The task list links to the confirmation page; it has no one-click withdraw form.
+    assert url("confirm", decision, action="withdraw") in overview
+    assert url("act", decision, action="withdraw") not in overview
+    page = page_text(client.get(url("confirm", decision, action="withdraw")))
+    assert "Withdraw the draft?" in page and "This cannot be undone." in page
+    assert "Why are you withdrawing this draft?" in page
+    for blank in ({}, {"comment": "   "}):
+        response = client.post(url("confirm", decision, action="withdraw"), blank)
+        assert response.status_code == 200
+        assert "Enter the reason for withdrawing this draft." in page_text(response)
+    decision.refresh_from_db()
+    assert decision.state == "draft"
+    assert not decision.events.filter(action="withdraw").exists()
+    response = client.post(
+        url("confirm", decision, action="withdraw"), {"comment": "Merged into PCD 1700."}
+    )
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.state == "withdrawn"
+    assert decision.events.get(action="withdraw").comment == "Merged into PCD 1700."
+
+
+def test_reject_is_on_its_own_page_and_keeps_the_typed_text(client, people, awaiting):
+    client.force_login(people["dmpc"])
+    review = client.get(url("review", awaiting)).content.decode()
+    assert url("confirm", awaiting, action="reject") in review
+    assert url("act", awaiting, action="reject") not in review
+    page = page_text(client.get(url("confirm", awaiting, action="reject")))
+    assert "Reject the decision?" in page and "This cannot be undone." in page
+    assert "return it to the officer instead" in page
+    response = client.post(url("confirm", awaiting, action="reject"), {"comment": "  "})
+    assert response.status_code == 200
+    assert "Enter the reason for rejecting this decision." in page_text(response)
+    # A reason too long for the record comes back beside the box, as typed.
+    too_long = "The figures do not add up. " * 200
+    response = client.post(url("confirm", awaiting, action="reject"), {"comment": too_long})
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Your comment must be 5,000 characters or fewer." in text
+    assert too_long.strip() in text
+    awaiting.refresh_from_db()
+    assert awaiting.state == "awaiting_approval"
+    response = client.post(
+        url("confirm", awaiting, action="reject"), {"comment": "Not affordable this year."}
+    )
+    assert response.status_code == 302
+    awaiting.refresh_from_db()
+    assert awaiting.state == "rejected"
+    assert awaiting.events.get(action="reject").comment == "Not affordable this year."
+
+
+def test_confirmation_pages_answer_as_the_policy_says(client, people, awaiting):
+    client.force_login(people["ceo"])  # the DMPC's step, not the Chief Executive's
+    assert client.get(url("confirm", awaiting, action="reject")).status_code == 403
+    client.force_login(people["dmpc"])
+    assert client.get(url("confirm", awaiting, action="approve")).status_code == 404
+    assert client.get(url("confirm", awaiting, action="withdraw")).status_code == 409
+    assert client.get(url("confirm", awaiting, action="nonsense")).status_code == 404
+
+
+def test_the_reason_is_required_by_the_service_too(people):
+    from core.errors import DomainError
+    from decisions.services import decision_withdraw
+
+    decision = complete_draft(user=people["officer"])
+    with pytest.raises(DomainError):
+        decision_withdraw(user=people["officer"], decision=decision, comment="  ")
+    decision.refresh_from_db()
+    assert decision.state == "draft"
+
+
+# --- The review page -------------------------------------------------------------------
+
+
+def test_buttons_say_what_they_do(client, people):
+    decision = complete_draft(user=people["officer"])
+    decision = decision_submit(user=people["officer"], decision=decision)
+    client.force_login(people["head"])
+    assert "Clear and send to the Chief Executive" in page_text(client.get(url("review", decision)))
+    response = client.post(url("act", decision, action="clear"), {"confirm": "on"})
+    assert "Cleared and sent to the Chief Executive." in page_text(client.get(response.url))
+    decision.refresh_from_db()
+    client.force_login(people["ceo"])
+    text = page_text(client.get(url("review", decision)))
+    assert "Sign and send to the Deputy Mayor for Policing and Crime" in text
+    assert "Return to the officer" in text
+
+
+def test_review_page_starts_with_a_summary_and_a_way_to_the_action(client, people, awaiting):
+    decision = awaiting
+    client.force_login(people["dmpc"])
+    response = client.get(url("review", decision))
+    html = response.content.decode()
+    text = page_text(response)
+    assert 'href="#your-decision"' in html and 'id="your-decision"' in html
+    assert "Skip to your decision" in text
+    for anchor in ("summary", "conversation", "the-decision"):
+        assert f'href="#{anchor}"' in html and f'id="{anchor}"' in html
+    # The summary comes before the decision, which comes before the actions.
+    order = [
+        html.index(f'id="{anchor}"') for anchor in ("summary", "the-decision", "your-decision")
+    ]
+    assert order == sorted(order)
+    summary = text[text.index("Summary Reference") : text.index("Conversation Notes and comments")]
+    assert decision.reference in summary and decision.title in summary
+    head = people["head"].display_name
+    assert f"Director/Head of Service {head}," in summary
+    assert f"Drafting Officer {people['officer'].display_name}," in summary
+    assert "Draft PDF" in text
+
+
+def test_review_summary_shows_value_and_budget_by_year(client, pcd_1620):
+    """PCD 1620 moves £1.8m, allocated 2024/25 £450,000, 2025/26 £600,000, 2026/27
+    £600,000 and 2027/28 £150,000 (DESIGN.md section 4)."""
+    client.force_login(UserFactory(role=Role.DMPC))
+    text = page_text(client.get(url("review", pcd_1620)))
+    summary = text[text.index("Summary Reference") : text.index("Conversation Notes and comments")]
+    assert "Value £1,800,000" in summary
+    years = "2024/25 £450,000 2025/26 £600,000 2026/27 £600,000 2027/28 £150,000 Total £1,800,000"
+    assert years in summary
+
+
+def test_after_approval_the_page_says_so_and_links_to_the_public_record(client, people, awaiting):
+    client.force_login(people["dmpc"])
+    client.post(
+        url("act", awaiting, action="approve"), {"has_interests": "no", "password": PASSWORD}
+    )
+    awaiting.refresh_from_db()
+    response = client.get(url("review", awaiting))
+    text, html = page_text(response), response.content.decode()
+    assert "Approved and published" in text
+    assert "as it will be published" not in text and "Draft PDF" not in text
+    assert f'href="/decisions/{awaiting.slug}/"' in html
+    assert f'href="/decisions/{awaiting.slug}/pdf/"' in html
+    assert client.get(f"/decisions/{awaiting.slug}/pdf/").status_code == 200
+
+
+def test_a_deferred_approval_says_when_it_will_be_published(client, people):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import Reviewers, approved_decision, deferred_decision
+
+    until = timezone.localdate() + dt.timedelta(days=40)
+    decision = deferred_decision(user=people["officer"], until=until)
+    reviewers = Reviewers(head=people["head"], chief_executive=people["ceo"], dmpc=people["dmpc"])
+    decision = approved_decision(user=people["officer"], decision=decision, reviewers=reviewers)
+    client.force_login(people["dmpc"])
+    text = page_text(client.get(url("review", decision)))
+    assert f"Publication is deferred until {until.day} {until:%B %Y}" in text
+    assert "View the published decision" not in text and "Draft PDF" not in text
+
+
+def test_rejected_and_withdrawn_pages_say_so(client, people):
+    from tests.factories import Reviewers, rejected_decision, withdrawn_decision
+
+    reviewers = Reviewers(head=people["head"], chief_executive=people["ceo"], dmpc=people["dmpc"])
+    rejected = rejected_decision(user=people["officer"], reviewers=reviewers)
+    client.force_login(people["dmpc"])
+    text = page_text(client.get(url("review", rejected)))
+    assert f"Rejected by {people['dmpc'].display_name} on" in text
+    assert "The decision as rejected" in text and "as it will be published" not in text
+    withdrawn = withdrawn_decision(user=people["officer"])
+    client.force_login(people["officer"])
+    text = page_text(client.get(url("review", withdrawn)))
+    assert f"Withdrawn by {people['officer'].display_name} on" in text
+
+
+def test_the_part2_summary_is_shown_only_with_the_part2_permission(client, people):
+    from django.contrib.auth.models import Group, Permission
+
+    from decisions.services import part2_save
+
+    decision = complete_draft(user=people["officer"], title="With a confidential annex")
+    part2_save(
+        user=people["officer"], decision=decision, content="Bidder prices", legal_rationale="s.43"
+    )
+    decision = decision_submit(user=people["officer"], decision=decision)
+    client.force_login(people["head"])
+    assert "Bidder prices" in page_text(client.get(url("review", decision)))
+    # The role without the Part 2 permission (roles are data): the review page, not Part 2.
+    permission = Permission.objects.get(codename="view_part2", content_type__app_label="decisions")
+    Group.objects.get(name=Role.HEAD_OF_SERVICE.label).permissions.remove(permission)
+    response = client.get(url("review", decision))
+    assert response.status_code == 200
+    assert "Bidder prices" not in page_text(response)

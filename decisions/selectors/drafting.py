@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from decisions import extensions, policy
 from decisions.models import REVIEWER_DECLARATIONS, Decision, DecisionEvent, Part2, SectionKind
-from decisions.workflow import REVIEW_STEPS, State
+from decisions.workflow import COMMENT_ACTION, REVIEW_STEPS, State
 
 # Part 1 sections that must have at least one paragraph before submission.
 REQUIRED_SECTIONS = tuple(kind for kind in SectionKind if kind != SectionKind.BACKGROUND)
@@ -40,8 +40,11 @@ class HomeLists:
 
 
 def decisions_for_home(user: User) -> HomeLists:
+    # The last move: a comment in the conversation moves nothing, so a returned draft
+    # the officer then comments on is still "returned".
     last_action = Subquery(
         DecisionEvent.objects.filter(decision=OuterRef("pk"))
+        .exclude(action=COMMENT_ACTION)
         .order_by("-created_at", "-pk")
         .values("action")[:1]
     )

@@ -21,6 +21,7 @@ from decisions.models import (
     SignOffRole,
     SignOffWording,
 )
+from decisions.workflow import COMMENT_ACTION
 
 
 def date_format(value) -> str:
@@ -119,7 +120,10 @@ def published_years() -> list[int]:
 
 def decision_lifecycle(decision: Decision) -> list[dict[str, str]]:
     """Drafted, cleared, signed, published: when each happened, as far as recorded."""
-    events = {e.action: e for e in decision.events.order_by("created_at")}
+    # Only the steps: the internal conversation never reaches a public page.
+    events = {
+        e.action: e for e in decision.events.exclude(action=COMMENT_ACTION).order_by("created_at")
+    }
     rows = []
     if "create" in events and "import" not in events:
         rows.append({"key": "Drafted", "value": date_format(events["create"].created_at)})

@@ -14,6 +14,7 @@ from decisions.services.content import (
     recommendation_remove,
     recommendation_update,
 )
+from decisions.services.conversation import comment_add
 from decisions.services.declarations import declaration_confirm, declarations_set
 from decisions.services.drafting import (
     decision_create,
@@ -49,6 +50,7 @@ __all__ = [
     "ACTION_SERVICES",
     "appendix_add",
     "appendix_remove",
+    "comment_add",
     "decision_approve",
     "decision_clear",
     "decision_create",

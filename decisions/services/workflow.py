@@ -174,7 +174,8 @@ def decision_return(*, user: User, decision: Decision, comment: str) -> Decision
 
 
 @transaction.atomic
-def decision_withdraw(*, user: User, decision: Decision, comment: str = "") -> Decision:
+def decision_withdraw(*, user: User, decision: Decision, comment: str) -> Decision:
+    """The officer closes their draft for good, saying why (it cannot be undone)."""
     transition, locked, role, comment = _begin(
         action="withdraw", user=user, decision=decision, comment=comment
     )

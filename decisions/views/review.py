@@ -12,10 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core.errors import PERMISSION_MESSAGES, DomainError
 from decisions import policy
 from decisions.forms_review import WithdrawPublicationForm, action_form
-from decisions.models import Decision, Part2, SignOffWording
+from decisions.models import Decision, SignOffWording
 from decisions.selectors import decision_page, full_decision
 from decisions.selectors.history import decision_edits, decision_integrity
 from decisions.selectors.public import decision_internal_links
+from decisions.selectors.review import decision_outcome, review_summary
 from decisions.services import ACTION_SERVICES, decision_publication_withdraw
 from decisions.views.base import internal_decision
 from decisions.views.public import appendix_file_response
@@ -46,9 +47,6 @@ def _panel(request, decision: Decision, action: str, form) -> dict:
 def _review_page(request, decision: Decision, *, bound: dict | None = None, status: int = 200):
     full = full_decision(Decision.objects.filter(pk=decision.pk)).get()
     bound = bound or {}
-    part2 = None
-    if full.has_part2 and policy.can_view_part2(request.user):
-        part2 = Part2.objects.filter(decision=full).first()
     page = decision_page(full, links=decision_internal_links(full))
     return render(
         request,
@@ -57,11 +55,12 @@ def _review_page(request, decision: Decision, *, bound: dict | None = None, stat
             "decision": full,
             "page": page,
             "key_information": page.key_information,
+            "summary": review_summary(full, page, user=request.user),
+            "outcome": decision_outcome(full),
             "panels": [
                 _panel(request, full, action, bound.get(action))
                 for action in policy.actions_for(request.user, full)
             ],
-            "part2": part2,
         },
         status=status,
     )
@@ -73,7 +72,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     return _review_page(request, internal_decision(request, pk))
 
 
-def _refused(request, decision: Decision, error: DomainError) -> HttpResponse:
+def refused_response(request, decision: Decision, error: DomainError) -> HttpResponse:
     """Not this person (403), or not now (409, saying why)."""
     if error.template in PERMISSION_MESSAGES:
         raise PermissionDenied(error.message) from error
@@ -82,20 +81,36 @@ def _refused(request, decision: Decision, error: DomainError) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in ACTION_SERVICES:
-        raise Http404("No such action.")
-    decision = internal_decision(request, pk)
-    # Who may act is asked before the form: nobody is asked for a password (or
-    # gets a throttled guess) for a step they may not take.
-    refused = policy.refusal(request.user, decision, action)
-    if refused is not None:
-        return _refused(request, decision, refused)
+def _confirm_page(request, decision: Decision, action: str, form, status: int = 200):
+    transition = TRANSITIONS[action]
+    return render(
+        request,
+        "review/confirm.html",
+        {
+            "decision": decision,
+            "action": action,
+            "transition": transition,
+            "step_label": transition.label_for(decision),
+            "consequences": transition.consequences_for(decision),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+def _act(request: HttpRequest, decision: Decision, action: str) -> HttpResponse:
+    """Take the action with the posted form. Invalid input goes back to the page the
+    action is taken on (its confirmation page, or the review page), typing kept."""
+    transition = TRANSITIONS[action]
+
+    def again(form) -> HttpResponse:
+        if transition.confirm_page:
+            return _confirm_page(request, decision, action, form)
+        return _review_page(request, decision, bound={action: form})
+
     form = action_form(action, decision, request.POST, user=request.user)
     if not form.is_valid():
-        return _review_page(request, decision, bound={action: form})
+        return again(form)
     extra = {}
     if action == "approve" and "interests" in form.cleaned_data:
         extra["interests"] = form.cleaned_data["interests"]
@@ -106,11 +121,45 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except DomainError as error:
         if error.field and error.field in form.fields:
             form.add_error(error.field, error.message)
-            return _review_page(request, decision, bound={action: form})
-        return _refused(request, decision, error)
-    transition = TRANSITIONS[action]
+            return again(form)
+        return refused_response(request, decision, error)
+    decision.refresh_from_db()
     messages.success(request, transition.success_message_for(decision))
     return redirect(transition.after, pk=decision.pk)
+
+
+def _allowed(request, pk: int, action: str) -> tuple[Decision, HttpResponse | None]:
+    """The decision, and the refusal to answer with if this user may not act now.
+    Who may act is asked before any form: nobody is asked for a password (or gets a
+    throttled guess) for a step they may not take."""
+    if action not in ACTION_SERVICES:
+        raise Http404("No such action.")
+    decision = internal_decision(request, pk)
+    refused = policy.refusal(request.user, decision, action)
+    return decision, (refused_response(request, decision, refused) if refused is not None else None)
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    decision, refused = _allowed(request, pk, action)
+    return refused or _act(request, decision, action)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """A final, destructive step (withdraw, reject) on its own page: GET says what will
+    happen and asks for the reason; POST takes the step."""
+    if action not in TRANSITIONS or not TRANSITIONS[action].confirm_page:
+        raise Http404("That step has no confirmation page.")
+    decision, refused = _allowed(request, pk, action)
+    if refused:
+        return refused
+    if request.method == "POST":
+        return _act(request, decision, action)
+    form = action_form(action, decision, user=request.user)
+    return _confirm_page(request, decision, action, form)
 
 
 @login_required
