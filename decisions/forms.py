@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from django import forms
 
-from core.errors import Messages
-from core.forms import GovukDateField
 from core.money import format_money
 from decisions.models import REVIEWER_DECLARATIONS, Decision, DecisionType, LinkKind
 from decisions.selectors import decision_types
@@ -144,35 +142,6 @@ class AppendixForm(VersionedForm):
         "Publish this appendix with the decision?",
         "Choose whether to publish this appendix",
     )
-
-
-class PublicAccessForm(VersionedForm):
-    deferred = _yes_no(
-        "Is the publication of Part 1 of this approval to be deferred?",
-        "Choose whether publication of Part 1 is deferred",
-        help_text="Deferral periods should be kept to the shortest length strictly necessary.",
-    )
-    deferral_reason = _text("If yes, for what reason?", widget=forms.Textarea(attrs={"rows": 3}))
-    deferred_until = GovukDateField(
-        label="Until what date?", required=False, help_text="For example, 27 3 2027"
-    )
-    has_part2 = _yes_no(
-        "Is there a Part 2 form?",
-        "Choose whether there is a Part 2 form",
-        help_text="Only the facts or advice considered as likely to be exempt from disclosure "
-        "under the FOIA should be in the separate Part 2 form, together with the legal "
-        "rationale for non-publication.",
-    )
-
-    def clean(self):
-        # The service enforces these too; checking here shows every problem at once.
-        data = super().clean()
-        if data.get("deferred"):
-            if not (data.get("deferral_reason") or "").strip():
-                self.add_error("deferral_reason", Messages.DEFERRAL_REASON_REQUIRED)
-            if not data.get("deferred_until") and "deferred_until" not in self.errors:
-                self.add_error("deferred_until", Messages.DEFERRAL_DATE_REQUIRED)
-        return data
 
 
 class Part2Form(VersionedForm):
