@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from django import forms
 
+from core.errors import Messages
 from core.money import format_money
-from decisions.models import REVIEWER_DECLARATIONS, Decision, DecisionType, LinkKind
+from decisions.models import REVIEWER_DECLARATIONS, Decision, DecisionType, LeadIn, LinkKind
+from decisions.models.decision import lead_in_wording
 from decisions.selectors import decision_types
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -187,3 +189,25 @@ class DeclarationsForm(VersionedForm):
             self.initial.setdefault(statement, declaration.statement)
             self.initial.setdefault(confirmed, declaration.is_confirmed)
             self.rows.append((declaration, self[statement], self[confirmed]))
+
+
+class RecommendationsLeadInForm(VersionedForm):
+    """How the recommendations begin, each choice in the decision type's own words."""
+
+    lead_in = forms.ChoiceField(
+        label="How do the recommendations begin?",
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": Messages.LEAD_IN_INVALID,
+            "invalid_choice": Messages.LEAD_IN_INVALID,
+        },
+    )
+
+    def __init__(self, *args, decision_type: DecisionType, **kwargs) -> None:
+        # Its own ids: it shares the recommendations page with the add form.
+        kwargs.setdefault("auto_id", "id_lead_in_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["lead_in"].choices = [
+            (choice, lead_in_wording(decision_type, choice)) for choice in LeadIn.values
+        ]

@@ -29,6 +29,7 @@ from decisions.services.imports import (
     reference_reserve,
     sign_off_import,
 )
+from decisions.services.lead_in import recommendations_lead_in_set
 from decisions.services.publication import (
     decision_publication_withdraw,
     decision_publish_pdf,
@@ -79,6 +80,7 @@ __all__ = [
     "recommendation_move",
     "recommendation_remove",
     "recommendation_update",
+    "recommendations_lead_in_set",
     "reference_reserve",
     "sign_off_import",
 ]

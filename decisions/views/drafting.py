@@ -1,4 +1,5 @@
-"""The officer's own pages: their work, a new draft, its task list and its preview."""
+"""The officer's own pages: their work, a new draft, its task list (where it is
+submitted), how its recommendations begin, and its preview."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core.errors import PERMISSION_MESSAGES, DomainError, Messages
 from decisions import policy
-from decisions.forms import DecisionCreateForm
+from decisions.forms import DecisionCreateForm, RecommendationsLeadInForm
 from decisions.forms_review import action_form
 from decisions.models import Decision
 from decisions.pdf import decision_pdf_response
@@ -26,13 +27,15 @@ from decisions.selectors import (
 )
 from decisions.selectors.drafting import task_progress
 from decisions.selectors.public import decision_internal_links
-from decisions.services import decision_create, decision_submit
+from decisions.services import decision_create, decision_submit, recommendations_lead_in_set
 from decisions.views.base import (
     call_service,
+    edit_step,
     internal_decision,
     officer_decision,
     officer_required,
 )
+from decisions.views.steps import step_url
 from decisions.workflow import TRANSITIONS
 
 
@@ -123,6 +126,40 @@ def _overview_page(
             "problems": submission_problems(decision) if decision.is_editable else [],
             "errors": errors or [],
         },
+    )
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def recommendations_lead_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """The choice at the top of the recommendations step; it has a page of its own
+    for when it needs one (an error, a conflict)."""
+    decision = officer_decision(request, pk)
+
+    def save(data):
+        updated = recommendations_lead_in_set(
+            user=request.user,
+            decision=decision,
+            lead_in=data["lead_in"],
+            expected_version=data["version"],
+        )
+        messages.success(
+            request, f"The recommendations now begin “{updated.recommendations_preamble}”"
+        )
+        return updated
+
+    return edit_step(
+        request,
+        decision=decision,
+        form_class=RecommendationsLeadInForm,
+        form_kwargs={"decision_type": decision.decision_type},
+        initial={"lead_in": decision.recommendations_lead_in},
+        service=save,
+        theirs=lambda d: [
+            {"key": "The recommendations begin", "value": d.recommendations_preamble}
+        ],
+        template="drafting/recommendations_lead_in.html",
+        success_url=step_url("recommendations", decision),
     )
 
 
