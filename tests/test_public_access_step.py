@@ -66,7 +66,7 @@ def test_deferral_questions_sit_under_yes_hidden_until_chosen(officer_client, dr
     page = _Elements(officer_client.get(url(draft)).content.decode())
     yes = page.by_id("id_deferred")[0]
     assert yes["value"] == "yes"
-    block, _ = page.by_id(yes["data-aria-controls"])
+    block, _ = page.by_id(yes["data-reveal"])
     # Hidden with GOV.UK Frontend's JavaScript until "Yes"; the class hides it only
     # when JavaScript runs (govuk-frontend-supported), so without it they show.
     assert block["class"].split() == [
@@ -74,10 +74,10 @@ def test_deferral_questions_sit_under_yes_hidden_until_chosen(officer_client, dr
         "govuk-radios__conditional--hidden",
     ]
     for field in ("id_deferral_reason", "id_deferred_until", "id_deferred_until_year"):
-        assert page.by_id(field)[1] == yes["data-aria-controls"]
-    assert "data-aria-controls" not in page.by_id("id_deferred-2")[0]  # "No"
+        assert page.by_id(field)[1] == yes["data-reveal"]
+    assert "data-reveal" not in page.by_id("id_deferred-2")[0]  # "No"
     part2_yes = page.by_id("id_has_part2")[0]
-    assert part2_yes["value"] == "yes" and "data-aria-controls" in part2_yes
+    assert part2_yes["value"] == "yes" and "data-reveal" in part2_yes
 
 
 @pytest.mark.django_db
@@ -89,7 +89,7 @@ def test_a_deferred_draft_opens_with_its_answers_showing(officer_client, officer
     page = _Elements(officer_client.get(url(draft)).content.decode())
     yes = page.by_id("id_deferred")[0]
     assert "checked" in yes
-    block, _ = page.by_id(yes["data-aria-controls"])
+    block, _ = page.by_id(yes["data-reveal"])
     assert "govuk-radios__conditional--hidden" not in block["class"]
     assert page.by_id("id_deferred_until_year")[0]["value"] == str(until.year)
 
