@@ -159,3 +159,22 @@ def test_the_lead_in_chosen_is_what_the_preview_and_pdf_say(
     out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
     text = squash(out.stdout.decode())
     assert approves in text and "is recommended to:" not in text
+
+
+def test_the_deputy_mayor_records_interests_only_under_yes(page, live_server, officer_user):
+    """ "Interests to record" belongs to the final approver's sign-off (the DMPC's
+    statement: "Any such interests are recorded below"), not to the public access
+    step; it is asked only once they answer that they have some."""
+    from tests.factories import awaiting_approval_decision, reviewers_create
+
+    reviewers = reviewers_create()
+    decision = awaiting_approval_decision(user=officer_user, reviewers=reviewers)
+    sign_in(page, live_server.url, reviewers.dmpc.username)
+    page.goto(f"{live_server.url}/work/decisions/{decision.pk}/review/")
+    interests = page.get_by_label("Interests to record", exact=True)
+    assert not interests.is_visible()
+    check_page(page, "the Deputy Mayor's sign-off")
+    page.get_by_label("Yes, I have interests to record").check()
+    assert interests.is_visible()
+    page.get_by_label("No, I have no interests to declare").check()
+    assert not interests.is_visible()
