@@ -25,6 +25,7 @@ class Messages:
         "{label} cannot contain HTML such as {tag}. Use Markdown-light instead: "
         "*emphasis*, **bold**, [a link](https://…)."
     )
+    LEAD_IN_INVALID = "Choose how the recommendations begin."
     DEFERRAL_REASON_REQUIRED = "Enter the reason for deferring publication."
     DEFERRAL_DATE_REQUIRED = "Enter the date until which publication is deferred."
     DEFERRAL_DATE_PAST = "The date until which publication is deferred must be in the future."

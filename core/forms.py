@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 
 DateParts = tuple[str, str, str]
 EMPTY_PARTS: DateParts = ("", "", "")
+_PARTS = ("day", "month", "year")
 _SUFFIXES = ("_day", "_month", "_year")
 _NUMBER = re.compile(r"[0-9]+")
 
@@ -69,6 +70,14 @@ class GovukDateWidget(forms.MultiWidget):
         return context
 
 
+def _impossible_parts(day: int, month: int) -> tuple[str, ...]:
+    """The box that makes a date impossible, where one clearly does (month 13, day 0
+    or 32); otherwise, as for 31 February, the whole date (GOV.UK's advice)."""
+    if not 1 <= month <= 12:
+        return ("month",) if 1 <= day <= 31 else ("day", "month")
+    return () if 1 <= day <= 31 else ("day",)
+
+
 def _lower_first(text: str) -> str:
     first_word = text.split(" ", 1)[0]
     if len(first_word) > 1 and first_word.isupper():  # an acronym: "DMPC approval date"
@@ -81,9 +90,15 @@ class GovukDateField(forms.Field):
 
     Error messages follow the GOV.UK date input pattern and use the label, e.g.
     label="Date of approval" gives "Enter date of approval" and "Date of approval
-    must include a month". Override them with error_messages={code: message}
-    (codes: required, incomplete, invalid, year_length; placeholders %(label)s,
-    %(Label)s and, for incomplete, %(missing)s such as "a day and year").
+    must include a month". Where the label is a question ("Until what date?"),
+    give the date's plain name for the messages: error_label="Deferral date"
+    gives "Deferral date must include a month and year". Override messages with
+    error_messages={code: message} (codes: required, incomplete, invalid,
+    year_length; placeholders %(label)s, %(Label)s and, for incomplete,
+    %(missing)s such as "a day and year").
+
+    After a failed clean, ``error_parts`` names the boxes that are wrong ("day",
+    "month", "year"), so only those are marked; empty means the whole date is.
     """
 
     widget = GovukDateWidget
@@ -94,8 +109,14 @@ class GovukDateField(forms.Field):
         "year_length": "Year must include 4 numbers",
     }
 
-    def _error(self, code: str, **params: str) -> ValidationError:
-        label = str(self.label or "the date").strip()
+    def __init__(self, *, error_label: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.error_label = error_label
+        self.error_parts: frozenset[str] = frozenset()
+
+    def _error(self, code: str, *, parts: tuple[str, ...] = (), **params: str) -> ValidationError:
+        self.error_parts = frozenset(parts)
+        label = str(self.error_label or self.label or "the date").strip()
         params = {"label": _lower_first(label), "Label": label[:1].upper() + label[1:], **params}
         return ValidationError(self.error_messages[code], code=code, params=params)
 
@@ -104,28 +125,29 @@ class GovukDateField(forms.Field):
         return date_parts(value)
 
     def to_python(self, value: Any) -> datetime.date | None:
+        self.error_parts = frozenset()
         if isinstance(value, datetime.datetime):
             return value.date()
         if isinstance(value, datetime.date):
             return value
-        day, month, year = (part.strip() for part in date_parts(value))
-        if not (day or month or year):
+        typed = dict(zip(_PARTS, (part.strip() for part in date_parts(value)), strict=True))
+        if not any(typed.values()):
             return None
-        missing = [
-            name
-            for name, part in zip(("day", "month", "year"), (day, month, year), strict=True)
-            if not part
-        ]
+        missing = [name for name in _PARTS if not typed[name]]
         if missing:
-            raise self._error("incomplete", missing="a " + " and ".join(missing))
-        if not all(_NUMBER.fullmatch(part) for part in (day, month, year)):
-            raise self._error("invalid")
-        if len(year) != 4:
-            raise self._error("year_length")
+            raise self._error(
+                "incomplete", parts=tuple(missing), missing="a " + " and ".join(missing)
+            )
+        not_numbers = tuple(name for name in _PARTS if not _NUMBER.fullmatch(typed[name]))
+        if not_numbers:
+            raise self._error("invalid", parts=not_numbers)
+        if len(typed["year"]) != 4:
+            raise self._error("year_length", parts=("year",))
+        day, month, year = (int(typed[name]) for name in _PARTS)
         try:
-            return datetime.date(int(year), int(month), int(day))
+            return datetime.date(year, month, day)
         except (ValueError, OverflowError):
-            raise self._error("invalid") from None
+            raise self._error("invalid", parts=_impossible_parts(day, month)) from None
 
     def validate(self, value: datetime.date | None) -> None:
         if value is None and self.required:

@@ -1,8 +1,9 @@
 """The SHA-256 digest of a decision's content: what a signer signed.
 
-The digest covers everything that is published or signed (Part 1, Part 2,
-declarations' statements, links, appendices, deferral and money), serialised as
-canonical JSON, so any later change to the content gives a different digest.
+The digest covers everything that is published or signed (Part 1, with how its
+recommendations begin; Part 2, declarations' statements, links, appendices,
+deferral and money), serialised as canonical JSON, so any later change to the
+content gives a different digest.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 from typing import Any
 
 from decisions import extensions
-from decisions.models import Decision
+from decisions.models import Decision, LeadIn
 
 
 def decision_content(decision: Decision) -> dict[str, Any]:
@@ -23,6 +24,13 @@ def decision_content(decision: Decision) -> dict[str, Any]:
         "title": decision.title,
         "executive_summary": decision.executive_summary,
         "recommendations": [r.text for r in decision.recommendations.order_by("position")],
+        # "approves:" rather than "is recommended to:" changes what is decided. The
+        # default is left out so digests signed before the choice existed still match.
+        **(
+            {"recommendations_lead_in": decision.recommendations_lead_in}
+            if decision.recommendations_lead_in != LeadIn.RECOMMENDED
+            else {}
+        ),
         "sections": [
             {
                 "kind": section.kind,

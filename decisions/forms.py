@@ -6,9 +6,9 @@ from __future__ import annotations
 from django import forms
 
 from core.errors import Messages
-from core.forms import GovukDateField
 from core.money import format_money
-from decisions.models import REVIEWER_DECLARATIONS, Decision, DecisionType, LinkKind
+from decisions.models import REVIEWER_DECLARATIONS, Decision, DecisionType, LeadIn, LinkKind
+from decisions.models.decision import lead_in_wording
 from decisions.selectors import decision_types
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -146,35 +146,6 @@ class AppendixForm(VersionedForm):
     )
 
 
-class PublicAccessForm(VersionedForm):
-    deferred = _yes_no(
-        "Is the publication of Part 1 of this approval to be deferred?",
-        "Choose whether publication of Part 1 is deferred",
-        help_text="Deferral periods should be kept to the shortest length strictly necessary.",
-    )
-    deferral_reason = _text("If yes, for what reason?", widget=forms.Textarea(attrs={"rows": 3}))
-    deferred_until = GovukDateField(
-        label="Until what date?", required=False, help_text="For example, 27 3 2027"
-    )
-    has_part2 = _yes_no(
-        "Is there a Part 2 form?",
-        "Choose whether there is a Part 2 form",
-        help_text="Only the facts or advice considered as likely to be exempt from disclosure "
-        "under the FOIA should be in the separate Part 2 form, together with the legal "
-        "rationale for non-publication.",
-    )
-
-    def clean(self):
-        # The service enforces these too; checking here shows every problem at once.
-        data = super().clean()
-        if data.get("deferred"):
-            if not (data.get("deferral_reason") or "").strip():
-                self.add_error("deferral_reason", Messages.DEFERRAL_REASON_REQUIRED)
-            if not data.get("deferred_until") and "deferred_until" not in self.errors:
-                self.add_error("deferred_until", Messages.DEFERRAL_DATE_REQUIRED)
-        return data
-
-
 class Part2Form(VersionedForm):
     content = _text(
         "Part 2: confidential facts and advice",
@@ -218,3 +189,25 @@ class DeclarationsForm(VersionedForm):
             self.initial.setdefault(statement, declaration.statement)
             self.initial.setdefault(confirmed, declaration.is_confirmed)
             self.rows.append((declaration, self[statement], self[confirmed]))
+
+
+class RecommendationsLeadInForm(VersionedForm):
+    """How the recommendations begin, each choice in the decision type's own words."""
+
+    lead_in = forms.ChoiceField(
+        label="How do the recommendations begin?",
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": Messages.LEAD_IN_INVALID,
+            "invalid_choice": Messages.LEAD_IN_INVALID,
+        },
+    )
+
+    def __init__(self, *args, decision_type: DecisionType, **kwargs) -> None:
+        # Its own ids: it shares the recommendations page with the add form.
+        kwargs.setdefault("auto_id", "id_lead_in_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["lead_in"].choices = [
+            (choice, lead_in_wording(decision_type, choice)) for choice in LeadIn.values
+        ]

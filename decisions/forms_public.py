@@ -1,11 +1,15 @@
-"""The public list's search and filters (GET). Bad values are reported, never a 500."""
+"""Forms about what the public sees: the public list's search and filters (GET), and
+the drafting step that says whether and when a decision is published (public access
+to information). Bad values are reported beside their field, never a 500."""
 
 from __future__ import annotations
 
 from django import forms
 
-from core.errors import DomainError
+from core.errors import DomainError, Messages
 from core.financial_years import parse_financial_year
+from core.forms import GovukDateField
+from decisions.forms import VersionedForm, _text, _yes_no
 from decisions.selectors import decision_types
 from decisions.selectors.search import VALUE_BANDS, Filters
 
@@ -59,3 +63,43 @@ class DecisionFilterForm(forms.Form):
             value_band=data.get("value") or "",
             financial_year=data.get("financial_year"),
         )
+
+
+class PublicAccessForm(VersionedForm):
+    """Part 1 deferral (the reason and date are asked only under "Yes") and Part 2."""
+
+    deferred = _yes_no(
+        "Is the publication of Part 1 of this approval to be deferred?",
+        "Choose whether publication of Part 1 is deferred",
+        help_text="Deferral periods should be kept to the shortest length strictly necessary.",
+    )
+    deferral_reason = _text("For what reason?", widget=forms.Textarea(attrs={"rows": 3}))
+    deferred_until = GovukDateField(
+        label="Until what date?",
+        error_label="Deferral date",
+        required=False,
+        help_text="For example, 27 3 2027",
+    )
+    has_part2 = _yes_no(
+        "Is there a Part 2 form?",
+        "Choose whether there is a Part 2 form",
+        help_text="Only the facts or advice considered as likely to be exempt from disclosure "
+        "under the FOIA should be in the separate Part 2 form, together with the legal "
+        "rationale for non-publication.",
+    )
+
+    def clean(self):
+        # The service enforces these too; checking here shows every problem at once.
+        data = super().clean()
+        if data.get("deferred"):
+            if not (data.get("deferral_reason") or "").strip():
+                self.add_error("deferral_reason", Messages.DEFERRAL_REASON_REQUIRED)
+            if not data.get("deferred_until") and "deferred_until" not in self.errors:
+                self.add_error("deferred_until", Messages.DEFERRAL_DATE_REQUIRED)
+        elif data.get("deferred") is False:
+            # The reason and date belong to "Yes" (hidden under it with JavaScript,
+            # shown without): with "No" whatever is in them is neither checked nor
+            # kept (the service clears them too).
+            self.errors.pop("deferred_until", None)
+            data["deferral_reason"], data["deferred_until"] = "", None
+        return data

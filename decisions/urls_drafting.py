@@ -11,6 +11,11 @@ urlpatterns = [
     path("decisions/<int:pk>/summary/", steps.summary, name="summary"),
     path("decisions/<int:pk>/recommendations/", steps.recommendations, name="recommendations"),
     path(
+        "decisions/<int:pk>/recommendations/lead-in/",
+        drafting.recommendations_lead_in,
+        name="recommendations_lead_in",
+    ),
+    path(
         "decisions/<int:pk>/recommendations/<int:item>/",
         steps.recommendation_edit,
         name="recommendation",

@@ -123,6 +123,7 @@ def test_history_lists_every_change_field_by_field(officer):
     assert created[-1][4] == [
         ("title", "", "First title"),
         ("state", "", "draft"),
+        ("recommendations_lead_in", "", "recommended"),
         ("created_at", "", str(decision.created_at)),
         ("decision_type_id", "", str(decision.decision_type_id)),
         ("drafted_by_id", "", str(officer.pk)),

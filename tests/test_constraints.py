@@ -133,6 +133,9 @@ CASES = {
     "decision_approved_has_date": lambda w: decision(w, state="approved", reference_number=9),
     "decision_deferral_complete": lambda w: decision(w, deferred=True, deferral_reason="x"),
     "decision_title_present": lambda w: decision(w, title=""),
+    "decision_recommendations_lead_in_valid": lambda w: decision(
+        w, recommendations_lead_in="decrees"
+    ),
     "decision_public_access_answered": lambda w: decision(
         w, state="submitted", reference_number=3, has_part2=None
     ),

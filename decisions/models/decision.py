@@ -51,6 +51,21 @@ class DecisionQuerySet(models.QuerySet):
         return self.by_reference(match[1], int(match[2])) if match else self.none()
 
 
+class LeadIn(models.TextChoices):
+    """How the recommendations begin, in the forms in real use."""
+
+    RECOMMENDED = "recommended", "is recommended to:"
+    APPROVES = "approves", "approves:"
+
+
+def lead_in_wording(decision_type: DecisionType, lead_in: str) -> str:
+    """The line before the recommendations: the type's own preamble ("The Deputy Mayor
+    for Policing and Crime is recommended to:"), or the approver approving outright."""
+    if lead_in == LeadIn.APPROVES:
+        return f"The {decision_type.approver_title} approves:"
+    return decision_type.recommendation_preamble
+
+
 class Decision(models.Model):
     decision_type = models.ForeignKey(DecisionType, on_delete=models.PROTECT, related_name="+")
     reference_number = models.PositiveIntegerField(null=True, blank=True)
@@ -62,6 +77,12 @@ class Decision(models.Model):
     )
     shared_with = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="shared_decisions"
+    )
+    recommendations_lead_in = models.CharField(
+        "How the recommendations begin",
+        max_length=20,
+        choices=LeadIn.choices,
+        default=LeadIn.RECOMMENDED,
     )
     # Public access to information. None: the officer has not answered yet.
     deferred = models.BooleanField("Part 1 publication deferred", null=True, blank=True)
@@ -132,6 +153,10 @@ class Decision(models.Model):
             ),
             models.CheckConstraint(condition=~Q(title=""), name="decision_title_present"),
             models.CheckConstraint(
+                condition=Q(recommendations_lead_in__in=LeadIn.values),
+                name="decision_recommendations_lead_in_valid",
+            ),
+            models.CheckConstraint(
                 condition=Q(state__in=sorted(UNNUMBERED_STATES))
                 | Q(deferred__isnull=False, has_part2__isnull=False),
                 name="decision_public_access_answered",
@@ -162,6 +187,10 @@ class Decision(models.Model):
     @property
     def slug(self) -> str:
         return f"{self.decision_type.code.lower()}-{self.reference_number}"
+
+    @property
+    def recommendations_preamble(self) -> str:
+        return lead_in_wording(self.decision_type, self.recommendations_lead_in)
 
     @property
     def is_editable(self) -> bool:

@@ -141,6 +141,9 @@ class Task:
     href: str | None
     status: str
     hint: str = ""
+    # Counted in "X of Y required tasks done". Optional steps (and steps an
+    # extension adds, unless it says otherwise) are not.
+    required: bool = False
 
     @property
     def status_classes(self) -> str:
@@ -155,6 +158,23 @@ class TaskGroup:
     @property
     def slug(self) -> str:
         return slugify(self.title)
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    """How many of the draft's required tasks are completed."""
+
+    done: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.done == self.total
+
+
+def task_progress(groups: list[TaskGroup]) -> TaskProgress:
+    required = [task for group in groups for task in group.tasks if task.required]
+    return TaskProgress(sum(task.status == COMPLETED for task in required), len(required))
 
 
 def decision_tasks(decision: Decision) -> list[TaskGroup]:
@@ -175,6 +195,17 @@ def decision_tasks(decision: Decision) -> list[TaskGroup]:
     def count(number: int, noun: str) -> str:
         return f"{number} {noun}{'' if number == 1 else 's'}" if number else ""
 
+    def section_task(kind: SectionKind) -> Task:
+        number = paragraphs.get(kind, 0)
+        required = kind in REQUIRED_SECTIONS
+        return Task(
+            f"{kind}. {kind.label}",
+            _step(decision, "section", kind=int(kind)),
+            status(number > 0, False) if required else (COMPLETED if number else OPTIONAL),
+            count(number, "paragraph"),
+            required=required,
+        )
+
     groups = [
         TaskGroup(
             "About the decision",
@@ -183,31 +214,18 @@ def decision_tasks(decision: Decision) -> list[TaskGroup]:
                     "Title and executive summary",
                     _step(decision, "summary"),
                     status(bool(decision.title and decision.executive_summary), True),
+                    required=True,
                 ),
                 Task(
                     "Recommendations",
                     _step(decision, "recommendations"),
                     status(recommendations > 0, False),
                     count(recommendations, "recommendation"),
+                    required=True,
                 ),
             ],
         ),
-        TaskGroup(
-            "Part 1: facts and advice",
-            [
-                Task(
-                    f"{kind}. {kind.label}",
-                    _step(decision, "section", kind=int(kind)),
-                    (
-                        status(paragraphs.get(kind, 0) > 0, False)
-                        if kind in REQUIRED_SECTIONS
-                        else (COMPLETED if paragraphs.get(kind) else OPTIONAL)
-                    ),
-                    count(paragraphs.get(kind, 0), "paragraph"),
-                )
-                for kind in SectionKind
-            ],
-        ),
+        TaskGroup("Part 1: facts and advice", [section_task(kind) for kind in SectionKind]),
         TaskGroup(
             "Money, links and papers",
             [
@@ -226,27 +244,7 @@ def decision_tasks(decision: Decision) -> list[TaskGroup]:
                 ),
             ],
         ),
-        TaskGroup(
-            "Publication",
-            [
-                Task(
-                    "Public access to information",
-                    _step(decision, "public_access"),
-                    status(decision.deferred is not None and decision.has_part2 is not None, False),
-                ),
-                *(
-                    [
-                        Task(
-                            "Part 2 (confidential)",
-                            _step(decision, "part2"),
-                            status(Part2.objects.filter(decision=decision).exists(), False),
-                        )
-                    ]
-                    if decision.has_part2
-                    else []
-                ),
-            ],
-        ),
+        TaskGroup("Publication", _publication_tasks(decision, status)),
         TaskGroup(
             "Declarations",
             [
@@ -255,11 +253,44 @@ def decision_tasks(decision: Decision) -> list[TaskGroup]:
                     _step(decision, "declarations"),
                     status(confirmed == len(declarations), confirmed > 0),
                     f"{confirmed} of {len(declarations)} confirmed",
+                    required=True,
                 )
             ],
         ),
     ]
     return groups
+
+
+def _publication_tasks(decision: Decision, status) -> list[Task]:
+    """Public access, then Part 2: needed only once the officer has answered that there
+    is one, and it cannot be written before that question is answered."""
+    tasks = [
+        Task(
+            "Public access to information",
+            _step(decision, "public_access"),
+            status(decision.deferred is not None and decision.has_part2 is not None, False),
+            required=True,
+        )
+    ]
+    if decision.has_part2 is None:
+        tasks.append(
+            Task(
+                "Part 2 (confidential)",
+                None,
+                CANNOT_START,
+                "Answer the public access questions first: is there a Part 2 form?",
+            )
+        )
+    elif decision.has_part2:
+        tasks.append(
+            Task(
+                "Part 2 (confidential)",
+                _step(decision, "part2"),
+                status(Part2.objects.filter(decision=decision).exists(), False),
+                required=True,
+            )
+        )
+    return tasks
 
 
 def decision_for_internal_user(user: User, pk: int) -> Decision | None:

@@ -30,6 +30,7 @@ from decisions.services.imports import (
     reference_reserve,
     sign_off_import,
 )
+from decisions.services.lead_in import recommendations_lead_in_set
 from decisions.services.publication import (
     decision_publication_withdraw,
     decision_publish_pdf,
@@ -81,6 +82,7 @@ __all__ = [
     "recommendation_move",
     "recommendation_remove",
     "recommendation_update",
+    "recommendations_lead_in_set",
     "reference_reserve",
     "sign_off_import",
 ]

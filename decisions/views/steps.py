@@ -108,7 +108,13 @@ def recommendations(request: HttpRequest, pk: int) -> HttpResponse:
             for r in d.recommendations.all()
         ],
         template="drafting/recommendations.html",
-        context={"items": decision.recommendations.all()},
+        context={
+            "items": decision.recommendations.all(),
+            "lead_in_form": forms.RecommendationsLeadInForm(
+                decision_type=decision.decision_type,
+                initial={"lead_in": decision.recommendations_lead_in, "version": decision.version},
+            ),
+        },
         success_url=url,
         success_message="Recommendation added.",
     )

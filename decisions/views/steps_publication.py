@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from accounts.models import User
 from core.errors import DomainError, Messages
 from decisions import forms, policy
+from decisions.forms_public import PublicAccessForm
 from decisions.models import Part2
 from decisions.services import (
     decision_public_access_set,
@@ -47,7 +48,7 @@ def public_access(request: HttpRequest, pk: int) -> HttpResponse:
     return edit_step(
         request,
         decision=decision,
-        form_class=forms.PublicAccessForm,
+        form_class=PublicAccessForm,
         initial={
             "deferred": _yes_no(decision.deferred),
             "deferral_reason": decision.deferral_reason,
