@@ -25,6 +25,9 @@ class ProcurementRoute(models.TextChoices):
     FRAMEWORK = "framework", "Call-off from a framework"
     GRANT = "grant", "Grant"
     OTHER = "other", "Other"
+    # A line that sets a budget without buying anything yet (a budget-setting
+    # decision): no procurement route applies.
+    NOT_PROCUREMENT = "not_procurement", "Not a procurement"
 
 
 class BudgetEnvelope(models.Model):

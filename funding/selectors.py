@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
@@ -37,6 +37,9 @@ class BudgetTable:
     rows: list[BudgetTableRow]
     totals: list[int]
     total: int
+    # "Route: description" of lines no envelope table lists (those an amendment
+    # adds to another decision's envelope), so page and PDF both describe them.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def has_total_row(self) -> bool:
@@ -118,11 +121,17 @@ def decision_budget_table(decision: Decision) -> BudgetTable | None:
         label = "Amount" if len(lines) == 1 else line.get_route_display()
         rows.append(BudgetTableRow(label=label, amounts=amounts, total=sum(amounts)))
     totals = [sum(row.amounts[i] for row in rows) for i in range(len(years))]
+    notes = [
+        f"{line.get_route_display()}: {line.description}"
+        for line in lines
+        if line.description and line.envelope.decision_id != decision.pk
+    ]
     return BudgetTable(
         years=[format_financial_year(year) for year in years],
         rows=rows,
         totals=totals,
         total=sum(totals),
+        notes=notes,
     )
 
 

@@ -18,13 +18,8 @@ from decisions.views.base import (
     officer_required,
 )
 from decisions.workflow import State
-from funding.forms import (
-    BudgetForm,
-    CommitmentForm,
-    MovementForm,
-    RemoveMovementForm,
-    budget_initial,
-)
+from funding.forms import CommitmentForm, MovementForm, RemoveMovementForm
+from funding.forms_budget import BudgetForm, budget_initial
 from funding.models import BudgetEnvelope, BudgetLine, BudgetMovement
 from funding.reports import envelope_report
 from funding.selectors import line_uncommitted_pence
@@ -62,13 +57,10 @@ def _budget_forms(request: HttpRequest, decision: Decision, which: str | None):
     own_lines = list(
         envelope.lines.filter(set_by=decision).prefetch_related("allocations") if envelope else []
     )
-    initial, lines_initial, line_count, year_count = budget_initial(envelope, own_lines)
+    saved = budget_initial(envelope, own_lines)
     budget_form = BudgetForm(
         request.POST if which == "budget" else None,
-        initial={**initial, "version": decision.version},
-        lines_initial=lines_initial,
-        line_count=line_count,
-        year_count=year_count,
+        **{**saved, "initial": {**saved["initial"], "version": decision.version}},
     )
     movement_form = MovementForm(
         request.POST if which == "movement" else None,

@@ -2,6 +2,7 @@
 
 import pytest
 
+from funding.models import BudgetLine
 from tests.accessibility import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,10 +16,13 @@ def test_reader_finds_pcd_1620_and_follows_the_amends_link(page, live_demo):
     heading = page.get_by_role("heading", level=1).inner_text()
     assert heading.startswith("Children and Young Adult Violence & Exploitation support services")
     table = page.get_by_role("table", name="Budget allocations by financial year")
+    # The new line PCD 1620 adds to PCD 1406's envelope is described under its table.
+    line = BudgetLine.objects.get(set_by__reference_number=1620)
     assert " ".join(table.inner_text().split()) == (
         "Budget allocations by financial year "
         "Proposed Expenditure 2024/25 2025/26 2026/27 2027/28 Total "
-        "Amount £450,000 £600,000 £600,000 £150,000 £1,800,000"
+        "Amount £450,000 £600,000 £600,000 £150,000 £1,800,000 "
+        f"{line.get_route_display()}: {line.description}"
     )
     page.get_by_role("link", name="PCD 1406").first.click()
     assert page.url.endswith("/decisions/pcd-1406/")

@@ -1,6 +1,8 @@
 """The budget step of a draft: money typed as people write it, grids that must balance,
 and money moved from an amended decision only when the amendment is approved."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -23,21 +25,19 @@ from tests.helpers import page_text
 
 GOOD = {
     "form": "budget",
-    "line_count": "1",
+    "first_year": "2024",
     "year_count": "4",
+    "line-TOTAL_FORMS": "1",
+    "line-INITIAL_FORMS": "0",
     "description": "Access and coordination support",
     "funding_source": "Core funding",
     "total": "£1.8m",
     "line-0-route": "direct_award_reg_12_7",
     "line-0-amount": "1,800,000",
-    "year-0": "2024/25",
-    "year-1": "2025/26",
-    "year-2": "2026/27",
-    "year-3": "2027/28",
-    "line-0-year-0": "450000",
-    "line-0-year-1": "£600,000",
-    "line-0-year-2": "£0.6m",
-    "line-0-year-3": "150,000",
+    "line-0-y2024": "450000",
+    "line-0-y2025": "£600,000",
+    "line-0-y2026": "£0.6m",
+    "line-0-y2027": "150,000",
 }
 
 
@@ -71,7 +71,7 @@ def test_a_budget_with_four_years_is_saved_and_previewed(officer_client, officer
     ) in text
     # Saving again replaces the budget rather than adding to it.
     assert post(officer_client, draft, total="2m", **{"line-0-amount": "2m",
-                "line-0-year-3": "350,000"}).status_code == 302  # fmt: skip
+                "line-0-y2027": "350,000"}).status_code == 302  # fmt: skip
     assert BudgetLine.objects.filter(set_by=draft).count() == 1
     assert BudgetEnvelope.objects.get(decision=draft).total_pence == 2_000_000_00
 
@@ -79,11 +79,16 @@ def test_a_budget_with_four_years_is_saved_and_previewed(officer_client, officer
 @pytest.mark.parametrize("bad", ["abc", "£1.8x", "1,80,000", "12.345", "-5", "£", "1e6"])
 def test_bad_money_is_a_clear_error_and_nothing_typed_is_lost(officer_client, officer, bad):
     draft = draft_decision(user=officer)
-    response = post(officer_client, draft, **{"line-0-year-2": bad})
+    response = post(officer_client, draft, **{"line-0-y2026": bad})
     assert response.status_code == 200
     text = page_text(response)
     assert "Enter an amount" in text
     body = response.content.decode()
+    # The error summary names the line and the year, and links to that cell.
+    summary = body[body.index("govuk-error-summary") : body.index("<h1")]
+    assert "Line 1, 2026 to 2027: enter an amount" in summary
+    assert 'href="#id_line-0-y2026"' in summary
+    assert 'id="id_line-0-y2026-error"' in body  # beside the cell itself
     assert f'value="{bad}"' in body
     assert 'value="Access and coordination support"' in body
     assert not BudgetEnvelope.objects.exists()
@@ -93,20 +98,9 @@ def test_unbalanced_lines_and_allocations(officer_client, officer):
     draft = draft_decision(user=officer)
     text = page_text(post(officer_client, draft, total="£2m"))
     assert "The budget lines add up to £1,800,000 but the envelope total is £2,000,000." in text
-    text = page_text(post(officer_client, draft, **{"line-0-year-3": "140,000"}))
+    text = page_text(post(officer_client, draft, **{"line-0-y2027": "140,000"}))
     assert "add up to £1,790,000 but the line is £1,800,000" in text
     assert not BudgetEnvelope.objects.exists() and not Allocation.objects.exists()
-
-
-def test_financial_years_must_be_real_unrepeated_and_in_order(officer_client, officer):
-    draft = draft_decision(user=officer)
-    text = page_text(post(officer_client, draft, **{"year-1": "2025/27"}))
-    assert "Enter a financial year as two consecutive years" in text
-    text = page_text(post(officer_client, draft, **{"year-1": "2024/25"}))
-    assert "2024/25 appears more than once" in text
-    text = page_text(post(officer_client, draft, **{"year-0": "2025/26", "year-1": "2024/25"}))
-    assert "Enter the financial years in order, earliest first." in text
-    assert not BudgetEnvelope.objects.exists()
 
 
 def test_add_line_keeps_what_was_typed(officer_client, officer):
@@ -115,6 +109,12 @@ def test_add_line_keeps_what_was_typed(officer_client, officer):
     assert response.status_code == 200
     body = response.content.decode()
     assert 'name="line-1-route"' in body and 'value="1,800,000"' in body
+    # The formset's own management form counts the new line.
+    assert re.search(r'name="line-TOTAL_FORMS" value="2"', body)
+    # Asking for a line judges nothing yet: no error summary.
+    assert "There is a problem" not in page_text(
+        post(officer_client, draft, add_line="1", total="")
+    )
     assert not BudgetEnvelope.objects.exists()
 
 
@@ -187,8 +187,8 @@ def test_money_moves_only_when_the_amendment_is_approved(officer, pcd_1406, amen
 def test_a_ceod_budget_sets_its_value_for_the_scheme_of_delegation(officer_client, officer):
     draft = complete_draft(user=officer, type_code="CEOD", title="Small grant")
     assert post(officer_client, draft, total="£600,000", **{"line-0-amount": "600,000",
-                "line-0-year-0": "", "line-0-year-1": "", "line-0-year-2": "",
-                "line-0-year-3": ""}).status_code == 302  # fmt: skip
+                "line-0-y2024": "", "line-0-y2025": "", "line-0-y2026": "",
+                "line-0-y2027": ""}).status_code == 302  # fmt: skip
     with pytest.raises(DomainError) as error:
         decision_submit(user=officer, decision=Decision.objects.get(pk=draft.pk))
     assert error.value.template == Messages.OVER_DELEGATION_LIMIT
@@ -199,7 +199,7 @@ def test_a_refusal_about_a_line_is_shown_beside_that_row(officer_client, officer
     # Row 1 left empty; the service is sent one line, the grid's second row.
     moved = {f"line-1-{k[7:]}": v for k, v in GOOD.items() if k.startswith("line-0-")}
     blank = {k: "" for k in GOOD if k.startswith("line-0-")}
-    response = post(officer_client, draft, line_count="2", **blank, **moved,
+    response = post(officer_client, draft, **{"line-TOTAL_FORMS": "2"}, **blank, **moved,
                     **{"line-1-description": "<b>bold</b>"})  # fmt: skip
     assert response.status_code == 200
     body = response.content.decode()
@@ -210,11 +210,115 @@ def test_a_refusal_about_a_line_is_shown_beside_that_row(officer_client, officer
     assert not BudgetEnvelope.objects.exists()
 
 
-def test_add_year_keeps_what_was_typed_and_labels_the_new_column(officer_client, officer):
+def outputs(body: str, marker: str) -> list[str]:
+    """The server-rendered totals of one kind (data-row-total, data-column-total…)."""
+    return re.findall(rf"<output {marker}>([^<]*)</output>", body)
+
+
+def budget_page(client, decision):
+    return client.get(reverse("drafting:budget", kwargs={"pk": decision.pk})).content.decode()
+
+
+def test_totals_are_right_when_a_saved_budget_is_reopened(officer_client, officer):
     draft = draft_decision(user=officer)
-    response = post(officer_client, draft, add_year="1")
-    assert response.status_code == 200
-    text, body = page_text(response), response.content.decode()
-    assert "Financial year 5" in text and "Line 1, financial year 5" in text
-    assert 'name="line-0-year-4"' in body and 'value="£0.6m"' in body
-    assert not BudgetEnvelope.objects.exists()
+    by_year = {2024: "450000", 2025: "£600,000", 2026: "£0.6m", 2027: "150,000"}
+    assert post(officer_client, draft).status_code == 302
+    body = budget_page(officer_client, draft)
+    # Shown as typed by the server: no JavaScript is needed for the totals.
+    assert outputs(body, "data-column-total") == ["£450,000", "£600,000", "£600,000", "£150,000"]
+    assert outputs(body, "data-row-total") == ["£1,800,000"]
+    assert outputs(body, "data-grand-total") == ["£1,800,000"]
+    # Years are headings in words, not boxes to type in.
+    for year in by_year:
+        assert f">{year} to {year + 1}</th>" in body
+    assert 'name="year-' not in body and 'name="first_year" value="2024"' in body
+
+
+def test_totals_count_the_good_cells_while_another_has_an_error(officer_client, officer):
+    draft = draft_decision(user=officer)
+    body = post(officer_client, draft, **{"line-0-y2025": "six hundred"}).content.decode()
+    assert outputs(body, "data-row-total") == ["£1,200,000"]  # 450,000 + 600,000 + 150,000
+    assert outputs(body, "data-column-total") == ["£450,000", "£0", "£600,000", "£150,000"]
+    assert 'value="six hundred"' in body
+
+
+def test_years_are_added_with_buttons_and_nothing_typed_is_lost(officer_client, officer):
+    draft = draft_decision(user=officer)
+    later = post(officer_client, draft, add_year="later")
+    body = later.content.decode()
+    assert later.status_code == 200 and not BudgetEnvelope.objects.exists()
+    assert ">2028 to 2029</th>" in body and 'name="line-0-y2028"' in body
+    assert 'name="year_count" value="5"' in body and 'value="£0.6m"' in body
+    assert "There is a problem" not in page_text(body)
+    earlier = post(officer_client, draft, add_year="earlier").content.decode()
+    assert ">2023 to 2024</th>" in earlier and 'name="first_year" value="2023"' in earlier
+    assert re.search(r'name="line-0-y2024"[^>]*value="450000"', earlier)
+    # Saved with the added (empty) year: only the years with amounts are stored.
+    assert post(officer_client, draft, year_count="5").status_code == 302
+    line = BudgetLine.objects.get(set_by=draft)
+    assert sorted(line.allocations.values_list("financial_year", flat=True)) == [
+        2024, 2025, 2026, 2027
+    ]  # fmt: skip
+
+
+def test_only_an_empty_year_can_be_removed(officer_client, officer):
+    draft = draft_decision(user=officer)
+    empty_last = post(officer_client, draft, year_count="5", remove_year="last").content.decode()
+    assert 'name="year_count" value="4"' in empty_last and ">2028 to 2029</th>" not in empty_last
+    typed_first = post(officer_client, draft, remove_year="first")
+    body = typed_first.content.decode()
+    assert "Clear the amounts in 2024 to 2025 before removing that year" in page_text(body)
+    assert 'href="#id_line-0-y2024"' in body
+    assert 'name="first_year" value="2024"' in body and 'value="450000"' in body
+    # The buttons offered name the year; a year holding amounts offers no removal.
+    assert post(officer_client, draft).status_code == 302
+    buttons = page_text(budget_page(officer_client, draft))
+    assert "Add 2023 to 2024" in buttons and "Add 2028 to 2029" in buttons
+    assert "Remove 2024 to 2025" not in buttons and "Remove 2027 to 2028" not in buttons
+
+
+def test_a_form_without_its_management_data_still_saves_its_lines(officer_client, officer):
+    draft = draft_decision(user=officer)
+    response = post(officer_client, draft, **{"line-TOTAL_FORMS": "", "line-INITIAL_FORMS": ""})
+    assert response.status_code == 302
+    assert BudgetLine.objects.get(set_by=draft).amount_pence == 1_800_000_00
+
+
+def test_a_budget_setting_line_needs_no_procurement(officer_client, officer):
+    draft = draft_decision(user=officer)
+    assert "Not a procurement" in page_text(budget_page(officer_client, draft))
+    text = page_text(post(officer_client, draft, **{"line-0-route": ""}))
+    assert "Choose the procurement route for line 1, or ‘Not a procurement’" in text
+    assert post(officer_client, draft, **{"line-0-route": "not_procurement"}).status_code == 302
+    assert BudgetLine.objects.get(set_by=draft).route == "not_procurement"
+    preview = page_text(officer_client.get(reverse("drafting:preview", kwargs={"pk": draft.pk})))
+    assert "Not a procurement £1,800,000" in preview
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    import shutil
+    import subprocess
+
+    assert shutil.which("pdftotext"), "pdftotext not found: install poppler-utils"
+    path = tmp_path / "decision.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+    return " ".join(out.stdout.decode().split())
+
+
+def test_a_line_description_is_in_the_draft_pdf(officer_client, officer, tmp_path):
+    draft = draft_decision(user=officer)
+    post(officer_client, draft, **{"line-0-description": "Access hub run by a host borough"})
+    pdf = officer_client.get(reverse("drafting:preview_pdf", kwargs={"pk": draft.pk}))
+    assert "Access hub run by a host borough" in pdf_text(pdf.content, tmp_path)
+
+
+def test_the_description_of_a_line_an_amendment_adds_is_on_its_page_and_pdf(
+    client, pcd_1620, tmp_path
+):
+    line = BudgetLine.objects.get(set_by=pcd_1620)
+    expected = f"{line.get_route_display()}: {line.description}"
+    assert line.description  # the demo's line has one
+    assert expected in page_text(client.get(pcd_1620.get_absolute_url()))
+    pdf = b"".join(client.get(f"{pcd_1620.get_absolute_url()}pdf/").streaming_content)
+    assert expected in pdf_text(pdf, tmp_path)
