@@ -63,7 +63,7 @@ def test_a_new_draft_opens_on_its_task_list(page, live_server, officer_user):
     assert first_task.bounding_box()["y"] + 40 < PHONE["height"]
     assert page.get_by_role("heading", name="Street lighting in parks").is_visible()
     # Submit is always there to ask; what blocks it is a closed, plain list.
-    assert page.get_by_role("button", name="Submit", exact=True).is_visible()
+    assert page.get_by_role("button", name="Submit to the Head of Service", exact=True).is_visible()
     assert not page.get_by_role("link", name="Enter an executive summary").is_visible()
     check_page(page, "task list of a new draft")
 
@@ -74,16 +74,16 @@ def test_submitting_too_soon_lists_what_is_missing_and_keeps_the_comment(
     sign_in(page, live_server.url)
     start_draft(page, live_server.url)
     overview = page.url
-    page.get_by_role("region", name="Submit").get_by_label("Comment (optional)").fill(
-        "Sam, the figures follow on Monday."
-    )
-    page.get_by_role("button", name="Submit", exact=True).click()
+    page.get_by_role("region", name="Submit to the Head of Service").get_by_label(
+        "Note for the reviewers (optional)"
+    ).fill("Sam, the figures follow on Monday.")
+    page.get_by_role("button", name="Submit to the Head of Service", exact=True).click()
     summary = page.get_by_role("alert")
     assert summary.get_by_role("heading", name="There is a problem").is_visible()
     assert page.title().startswith("Error:")
     assert summary.get_by_role("link").count() == 18
-    assert page.get_by_role("region", name="Submit").get_by_label(
-        "Comment (optional)"
+    assert page.get_by_role("region", name="Submit to the Head of Service").get_by_label(
+        "Note for the reviewers (optional)"
     ).input_value() == ("Sam, the figures follow on Monday.")
     check_page(page, "task list after a refused submit")
     summary.get_by_role("link", name="Add a paragraph to section 4: Legal Comments").click()
@@ -98,7 +98,9 @@ def test_deferral_questions_appear_under_yes(page, live_server, officer_user):
     start_draft(page, live_server.url)
     page.get_by_role("link", name="Public access to information").click()
     reason = page.get_by_label("For what reason?")
-    assert not reason.is_visible() and not page.get_by_label("Day").is_visible()
+    # The reveal script hides them once it has run (without it they show).
+    reason.wait_for(state="hidden")
+    page.get_by_label("Day").wait_for(state="hidden")
     check_page(page, "public access step")
     page.get_by_role("group", name="Is the publication of Part 1").get_by_label("Yes").check()
     assert reason.is_visible() and page.get_by_label("Day").is_visible()
@@ -172,7 +174,7 @@ def test_the_deputy_mayor_records_interests_only_under_yes(page, live_server, of
     sign_in(page, live_server.url, reviewers.dmpc.username)
     page.goto(f"{live_server.url}/work/decisions/{decision.pk}/review/")
     interests = page.get_by_label("Interests to record", exact=True)
-    assert not interests.is_visible()
+    interests.wait_for(state="hidden")  # once the reveal script has run
     check_page(page, "the Deputy Mayor's sign-off")
     page.get_by_label("Yes, I have interests to record").check()
     assert interests.is_visible()
