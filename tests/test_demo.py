@@ -1,4 +1,5 @@
-"""The demo data: PCD 1406 and PCD 1620 as the seed form describes them."""
+"""The demo data: PCD 1406 and PCD 1620 as the seed form describes them, and a decision
+at each stage of the workflow so that every demo login has work."""
 
 import re
 from pathlib import Path
@@ -43,7 +44,10 @@ def test_load_demo_is_idempotent(db, settings, capsys):
         "Records manager: records / records-demo-2026",
     ):
         assert line in output.splitlines()
-    assert Decision.objects.filter(state="approved").count() == 3  # PCD 1406, 1620, CEOD 1
+    # PCD 1406, PCD 1620, CEOD 1, and the stage decision whose publication is deferred.
+    approved = Decision.objects.filter(state="approved")
+    assert approved.count() == 4
+    assert approved.filter(deferred=True).count() == 1
 
 
 def test_load_demo_refuses_without_debug(db, settings):

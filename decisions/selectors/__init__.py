@@ -6,9 +6,9 @@ from decisions.selectors.drafting import (
     Task,
     decision_for_officer,
     decision_tasks,
-    decisions_for_home,
     submission_problems,
 )
+from decisions.selectors.homes import HomeGroup, HomeLists, HomeRow, decisions_for_home
 from decisions.selectors.public import (
     DecisionPage,
     LinkView,
@@ -28,6 +28,9 @@ from decisions.selectors.public import (
 
 __all__ = [
     "DecisionPage",
+    "HomeGroup",
+    "HomeLists",
+    "HomeRow",
     "LinkView",
     "Problem",
     "SignatureBlock",
