@@ -186,6 +186,24 @@ def test_rows_link_to_the_task_list_the_decision_and_the_public_page(client, eve
     assert client.get(decision_public(published)).status_code == 200
 
 
+def test_a_comment_after_the_return_leaves_it_returned(officer, reviewers):
+    """Only moves between states place a decision: a later event that leaves it where
+    it is (an internal comment) does not make a returned draft an ordinary one."""
+    from decisions.services import event_record
+
+    decision = returned_decision(user=officer, reviewers=reviewers, title="Sent back")
+    event_record(
+        decision=decision,
+        user=officer,
+        action="comment",
+        from_state="draft",
+        to_state="draft",
+        comment="On it.",
+    )
+    groups = titles_by_heading(decisions_for_home(officer).officer_groups)
+    assert groups == {"Returned to you": ["Sent back"]}
+
+
 def test_who_has_it_is_the_roles_title_when_several_people_hold_it(client, officer):
     UserFactory.create_batch(2, role=Role.HEAD_OF_SERVICE)
     submitted_decision(user=officer, title="With the heads")
