@@ -97,7 +97,7 @@ def every_stage(officer, reviewers, records_manager):
     return made
 
 
-def test_officer_home_groups_every_decision_by_where_it_is(every_stage, officer):
+def test_officer_home_groups_every_decision_by_where_it_is(every_stage, officer, reviewers):
     pcd = DecisionType.objects.get(code="PCD")
     assert titles_by_heading(decisions_for_home(officer).officer_groups) == {
         "Drafting": ["Still drafting"],
@@ -109,6 +109,19 @@ def test_officer_home_groups_every_decision_by_where_it_is(every_stage, officer)
         "Approved, publication deferred": ["Held back"],
         "Published": ["Out in public"],
         "Withdrawn or rejected": ["Dropped", "Taken down", "Turned down"],
+    }
+
+    # The Deputy Mayor's "Recently done by me" says where each decision they acted on is now.
+    done = {
+        row.title: (row.when_label, row.detail)
+        for row in decisions_for_home(reviewers.dmpc).done_by_me.rows
+    }
+    until = uk_date(every_stage["deferred"].deferred_until)
+    assert done == {
+        "Out in public": ("Approved", "Now published"),
+        "Held back": ("Approved", f"Now approved, to be published on {until}"),
+        "Taken down": ("Approved", "Now taken off the public site"),
+        "Turned down": ("Rejected", "Now rejected"),
     }
 
 

@@ -196,6 +196,12 @@ def where_now(decision: Decision) -> str:
         return f"awaiting approval by the {decision.decision_type.approver_title}"
     if decision.state == State.DRAFT:
         return "back with the officer"
+    if decision.state == State.APPROVED:
+        if decision.publication_withdrawn_at is not None:
+            return "taken off the public site"
+        if decision.published_on > timezone.localdate():
+            return f"approved, to be published on {_uk_date(decision.published_on)}"
+        return "published"
     label = decision.get_state_display()
     return label[0].lower() + label[1:]
 
