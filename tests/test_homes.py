@@ -293,6 +293,23 @@ def test_reviewers_see_what_waits_and_what_they_did(client, officer, reviewers):
     assert "Start a new decision" not in text and "Your decisions" not in text
 
 
+def test_a_decision_back_with_the_reviewer_is_listed_once(client, officer, reviewers):
+    """Cleared, returned by the Chief Executive, resubmitted: it waits for the head
+    again, and is not also among what the head did (nor twice there)."""
+    from decisions.services import decision_clear, decision_return, decision_submit
+
+    decision = cleared_decision(user=officer, reviewers=reviewers, title="Round again")
+    decision = decision_return(user=reviewers.chief_executive, decision=decision, comment="No.")
+    decision = decision_submit(user=officer, decision=decision)
+    lists = decisions_for_home(reviewers.head)
+    assert [row.title for row in lists.waiting.rows] == ["Round again"]
+    assert lists.done_by_me.rows == []
+    decision = decision_clear(user=reviewers.head, decision=decision)
+    lists = decisions_for_home(reviewers.head)
+    assert lists.waiting.rows == []
+    assert [row.title for row in lists.done_by_me.rows] == ["Round again"]
+
+
 # --- The records manager ------------------------------------------------------------
 
 

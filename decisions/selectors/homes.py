@@ -334,15 +334,23 @@ def _waiting_group(decisions: list[Decision]) -> HomeGroup:
 DONE_ACTIONS = (*sorted(REVIEW_STEPS), "return", "reject")
 
 
-def _done_by_me(user: User) -> HomeGroup:
+def _done_by_me(user: User, waiting: list[Decision]) -> HomeGroup:
+    """What this reviewer last did to each decision, newest first: once per decision,
+    and not the ones waiting for them again (those are in "Waiting for me")."""
+    skip = {decision.pk for decision in waiting}
     events = (
         DecisionEvent.objects.filter(actor=user, action__in=DONE_ACTIONS)
+        .exclude(decision__in=skip)  # (the loop skips them too: this keeps the window full)
         .select_related("decision__decision_type")
-        .order_by("-created_at", "-pk")[:RECENT_LIMIT]
+        # A few more than shown: a decision cleared twice (returned between) is one row.
+        .order_by("-created_at", "-pk")[: RECENT_LIMIT * 3]
     )
-    rows = []
+    rows: list[HomeRow] = []
     for event in events:
         decision = event.decision
+        if decision.pk in skip or len(rows) == RECENT_LIMIT:
+            continue
+        skip.add(decision.pk)
         visible = policy.can_see(user, decision)  # a returned draft is the officer's again
         rows.append(
             HomeRow(
@@ -460,7 +468,7 @@ def decisions_for_home(user: User) -> HomeLists:
     waiting_group = done_group = None
     if policy.is_reviewer(user):
         waiting = _waiting(user)
-        waiting_group, done_group = _waiting_group(waiting), _done_by_me(user)
+        waiting_group, done_group = _waiting_group(waiting), _done_by_me(user, waiting)
     return HomeLists(
         officer_groups=officer_groups,
         waiting_for_me=waiting,
