@@ -199,3 +199,8 @@ def test_every_demo_login_has_work_waiting(client, demo_stages):
     groups = decisions_for_home(demo_stages[Role.OFFICER]).officer_groups
     assert all(group.rows for group in groups), [g.heading for g in groups if not g.rows]
     assert len(groups) == 8  # one per place, a single approver title among them
+    # None of them is public: the deferred one's date has not come.
+    client.logout()
+    public = page_text(client.get("/decisions/")) + client.get("/decisions/feed/").content.decode()
+    for spec in STAGE_DECISIONS:
+        assert spec.title not in public, spec.stage
