@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
-from decisions.selectors.homes import records_groups
+from decisions.selectors.records_work import records_groups
 
 BACK_OFFICE = "Decision records — back office"
 

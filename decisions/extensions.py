@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from accounts.models import User
     from decisions.models import Decision
     from decisions.selectors.drafting import Problem, Task
-    from decisions.selectors.homes import HomeGroup
+    from decisions.selectors.home_lists import HomeGroup
 
 
 class DecisionExtension:

@@ -15,7 +15,7 @@ from decisions.extensions import DecisionExtension
 from decisions.models import Decision
 from decisions.selectors import published_decisions
 from decisions.selectors.drafting import COMPLETED, OPTIONAL, Problem, Task
-from decisions.selectors.homes import RECORDS_LIMIT, HomeGroup, HomeRow
+from decisions.selectors.home_lists import RECORDS_LIMIT, HomeGroup, HomeRow
 from funding import selectors
 from funding.reports import envelope_for_decision, envelope_report
 from funding.services import budget_movements_apply

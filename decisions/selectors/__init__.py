@@ -8,7 +8,8 @@ from decisions.selectors.drafting import (
     decision_tasks,
     submission_problems,
 )
-from decisions.selectors.homes import HomeGroup, HomeLists, HomeRow, decisions_for_home
+from decisions.selectors.home_lists import HomeGroup, HomeRow
+from decisions.selectors.homes import HomeLists, decisions_for_home
 from decisions.selectors.public import (
     DecisionPage,
     LinkView,

@@ -1,5 +1,6 @@
 """Reads for the work area's home page: an officer's decisions grouped by where they
-are, what waits for a reviewer and what they did lately, and a records manager's work.
+are, what waits for a reviewer and what they did lately (and a records manager's work,
+from records_work.py).
 
 Every list is read in a fixed number of queries, however many decisions there are:
 the last move of each decision comes from subqueries, who may act next from one
@@ -12,68 +13,23 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from decisions import extensions, policy
-from decisions.models import Decision, DecisionEvent, SignOffRole
+from decisions import policy
+from decisions.models import Decision, DecisionEvent
 from decisions.selectors.drafting import decisions_for_officer
+from decisions.selectors.home_lists import (
+    RECENT_LIMIT,
+    HomeGroup,
+    HomeRow,
+    role_title,
+    uk_date,
+    work_url,
+)
+from decisions.selectors.records_work import records_groups
 from decisions.workflow import REVIEW_STEPS, ROLE_PERMISSION, TRANSITIONS, State, next_role
-
-# How far ahead a records manager is shown deferred decisions falling due, and how
-# far back what was published or taken down.
-DUE_WITHIN_DAYS = 30
-RECENT_DAYS = 30
-# Bounded lists: a home page never reads every decision.
-RECENT_LIMIT = 10
-RECORDS_LIMIT = 20
-
-
-@dataclass(frozen=True)
-class HomeRow:
-    """One decision in a group: where it links, since when, and who has it (or what
-    became of it)."""
-
-    decision: Decision | None
-    title: str
-    href: str
-    when: dt.date | dt.datetime | None
-    detail: str = ""
-    # Said before the date instead of the group's own word (e.g. "Publishes on").
-    when_label: str = ""
-    detail_href: str = ""
-    # Said under the title: the comment a reviewer returned it with (and who said it),
-    # or where it is now.
-    note: str = ""
-    note_by: str = ""
-
-    @property
-    def reference(self) -> str:
-        return self.decision.reference if self.decision is not None else ""
-
-
-@dataclass(frozen=True)
-class HomeGroup:
-    slug: str
-    heading: str
-    rows: list[HomeRow]
-    # Column headings: the date it moved into this group, and the detail column.
-    when_heading: str = "Since"
-    detail_heading: str = "With"
-    # Said above the rows, e.g. what the records manager is asked to do.
-    hint: str = ""
-    # When the list is cut short: how many there are in all.
-    total: int | None = None
-
-    @property
-    def count(self) -> int:
-        return len(self.rows) if self.total is None else self.total
-
-    @property
-    def more(self) -> int:
-        return self.count - len(self.rows)
 
 
 @dataclass(frozen=True)
@@ -97,15 +53,6 @@ class HomeLists:
             if group.slug.startswith(("with-", "awaiting-"))
             for row in group.rows
         ]
-
-
-def role_title(role: str) -> str:
-    """A role as people name it: the signers by their titles, the others by the role."""
-    if role in SignOffRole.values:
-        return SignOffRole(role).label
-    if role in Role.values:
-        return Role(role).label
-    return ""
 
 
 def _with_last_move(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
@@ -166,14 +113,6 @@ def _mover(decision: Decision, user: User | None = None) -> str:
     return f"{decision.moved_by} ({title})" if title else decision.moved_by
 
 
-def _url(name: str, decision: Decision) -> str:
-    return reverse(f"drafting:{name}", kwargs={"pk": decision.pk})
-
-
-def _uk_date(day: dt.date) -> str:
-    return dateformat.format(day, "j F Y")
-
-
 def _group_key(decision: Decision) -> str:
     """Where a decision is, as the officer sees it."""
     if decision.state == State.DRAFT:
@@ -200,7 +139,7 @@ def where_now(decision: Decision) -> str:
         if decision.publication_withdrawn_at is not None:
             return "taken off the public site"
         if decision.published_on > timezone.localdate():
-            return f"approved, to be published on {_uk_date(decision.published_on)}"
+            return f"approved, to be published on {uk_date(decision.published_on)}"
         return "published"
     label = decision.get_state_display()
     return label[0].lower() + label[1:]
@@ -208,7 +147,7 @@ def where_now(decision: Decision) -> str:
 
 def _officer_row(decision: Decision, key: str, user: User, holders: _Holders) -> HomeRow:
     # Drafts open on their task list; everything else on the decision as reviewers see it.
-    href = _url("overview" if key in ("drafting", "returned") else "review", decision)
+    href = work_url("overview" if key in ("drafting", "returned") else "review", decision)
     row = HomeRow(decision, decision.title, href, decision.moved_at)
     if key == "drafting":
         drafter = "you" if decision.drafted_by_id == user.pk else decision.drafted_by.display_name
@@ -224,7 +163,7 @@ def _officer_row(decision: Decision, key: str, user: User, holders: _Holders) ->
             detail_href=decision.get_absolute_url() if decision.is_public else "",
         )
     if key == "deferred":
-        return replace(row, when=decision.approved_at, detail=_uk_date(decision.deferred_until))
+        return replace(row, when=decision.approved_at, detail=uk_date(decision.deferred_until))
     if key == "ended" and decision.state == State.APPROVED:
         # Approved, then taken off the public site by a records manager.
         return replace(
@@ -322,7 +261,7 @@ def _waiting_group(decisions: list[Decision]) -> HomeGroup:
         "waiting",
         "Waiting for me",
         [
-            HomeRow(d, d.title, _url("review", d), d.moved_at, _mover(d))
+            HomeRow(d, d.title, work_url("review", d), d.moved_at, _mover(d))
             for d in sorted(decisions, key=lambda d: _sortable(d.moved_at))
         ],
         "Since",
@@ -356,109 +295,13 @@ def _done_by_me(user: User, waiting: list[Decision]) -> HomeGroup:
             HomeRow(
                 decision,
                 decision.title,
-                _url("review", decision) if visible else "",
+                work_url("review", decision) if visible else "",
                 event.created_at,
                 f"Now {where_now(decision)}",
                 when_label=TRANSITIONS[event.action].past_participle.capitalize(),
             )
         )
     return HomeGroup("done", "Recently done by me", rows, "", "")
-
-
-def records_groups(user: User) -> list[HomeGroup]:
-    """A records manager's work: deferred decisions falling due, what was published or
-    taken down lately, and what the apps built on decisions add (funding: contracts
-    and grants to record)."""
-    if not policy.is_records_manager(user):
-        return []
-    today = timezone.localdate()
-    recent = timezone.now() - dt.timedelta(days=RECENT_DAYS)
-    due = (
-        Decision.objects.approved()
-        .with_type()
-        .filter(
-            deferred=True,
-            publication_withdrawn_at__isnull=True,
-            deferred_until__gt=today - dt.timedelta(days=7),
-            deferred_until__lte=today + dt.timedelta(days=DUE_WITHIN_DAYS),
-        )
-        .order_by("deferred_until", "pk")
-    )
-    published = (
-        Decision.objects.published()
-        .with_type()
-        .filter(Q(approved_at__gte=recent) | Q(deferred_until__gte=recent.date()))
-        .order_by("-approved_at", "-pk")
-    )
-    taken_down = (
-        Decision.objects.approved()
-        .with_type()
-        .filter(publication_withdrawn_at__gte=recent)
-        .order_by("-publication_withdrawn_at", "-pk")
-    )
-    may_withdraw = policy.can_withdraw_publication(user)
-    groups = [
-        HomeGroup(
-            "falling-due",
-            "Deferred decisions falling due",
-            [
-                HomeRow(
-                    d,
-                    d.title,
-                    _url("review", d),
-                    d.deferred_until,
-                    when_label="Became public on" if d.deferred_until <= today else "Publishes on",
-                )
-                for d in due[:RECORDS_LIMIT]
-            ],
-            "",
-            "",
-            hint=(
-                f"Approved decisions whose deferral ends in the next {DUE_WITHIN_DAYS} days "
-                "or ended in the last week. They become public on the date by themselves: "
-                "check nothing has changed that means one should not be published."
-            ),
-            total=due.count(),
-        ),
-        HomeGroup(
-            "recently-published",
-            "Recently published",
-            [
-                HomeRow(
-                    d,
-                    d.title,
-                    d.get_absolute_url(),
-                    d.published_on,
-                    detail="Withdraw from publication" if may_withdraw else "",
-                    detail_href=_url("withdraw_publication", d) if may_withdraw else "",
-                )
-                for d in published[:RECORDS_LIMIT]
-            ],
-            "Published",
-            "",
-            hint=f"Decisions that became public in the last {RECENT_DAYS} days.",
-            total=published.count(),
-        ),
-        HomeGroup(
-            "taken-down",
-            "Recently taken off the public site",
-            [
-                HomeRow(
-                    d,
-                    d.title,
-                    _url("history", d),
-                    d.publication_withdrawn_at,
-                    note=d.publication_withdrawal_reason,
-                    note_by="Reason",
-                )
-                for d in taken_down[:RECORDS_LIMIT]
-            ],
-            "Taken off",
-            "",
-            total=taken_down.count(),
-        ),
-    ]
-    return groups + extensions.records_work(user)
 
 
 def decisions_for_home(user: User) -> HomeLists:
