@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from accounts.models import User
     from decisions.models import Decision
     from decisions.selectors.drafting import Problem, Task
+    from decisions.selectors.home_lists import HomeGroup
 
 
 class DecisionExtension:
@@ -65,6 +66,11 @@ class DecisionExtension:
 
     def drafting_urls(self) -> list[URLPattern]:
         """Pages of the work area, under /work/ in the ``drafting`` namespace."""
+        return []
+
+    def records_work(self, user: User) -> list[HomeGroup]:
+        """Lists of a records manager's work this app adds to their home pages (the
+        work area and the back office), read in a fixed number of queries."""
         return []
 
 
@@ -133,3 +139,7 @@ def public_page_parts(decision: Decision) -> dict[str, Any]:
 
 def drafting_urls() -> list[URLPattern]:
     return [pattern for extension in _registry for pattern in extension.drafting_urls()]
+
+
+def records_work(user: User) -> list[HomeGroup]:
+    return [group for extension in _registry for group in extension.records_work(user)]

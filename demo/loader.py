@@ -1,5 +1,6 @@
-"""Load the demo users and the demo decisions: PCD 1406, PCD 1620 and one Chief
-Executive decision (CEOD) under the delegation limit.
+"""Load the demo users and the demo decisions: PCD 1406, PCD 1620, one Chief
+Executive decision (CEOD) under the delegation limit, and one decision at each
+stage of the workflow (demo/stages.py) so that every demo login has work.
 
 Idempotent: users and decisions that already exist are left as they are. The
 decisions are built through the same services officers use. The two PCDs are then
@@ -26,20 +27,19 @@ from decisions.services import (
     appendix_add,
     decision_approve,
     decision_clear,
-    decision_create,
     decision_import_approved,
     decision_link_create,
     decision_public_access_set,
     decision_submit,
     declaration_confirm,
-    paragraph_add,
-    recommendation_add,
     reference_reserve,
     sign_off_import,
 )
 from demo import ceod_mentoring, pcd_1406, pcd_1620
+from demo.drafts import draft_write, envelope_write
+from demo.stages import stage_decisions_load
 from funding.models import BudgetLine, ProcurementRoute
-from funding.services import LineSpec, budget_movement_propose, commitment_create, envelope_create
+from funding.services import budget_movement_propose, commitment_create
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -101,44 +101,30 @@ def _at(day: dt.date, hour: int = 12) -> dt.datetime:
 
 def _draft(*, data: ModuleType, officer: User) -> Decision:
     """A new draft with the data's title, summary, recommendations and Part 1."""
-    decision = decision_create(
-        user=officer,
+    return draft_write(
+        officer=officer,
         type_code=data.REFERENCE_PREFIX,
         title=data.TITLE,
-        executive_summary=data.EXECUTIVE_SUMMARY,
+        summary=data.EXECUTIVE_SUMMARY,
+        recommendations=data.RECOMMENDATIONS,
+        sections=data.SECTIONS,
+        budget_table_after=data.BUDGET_TABLE_AFTER,
     )
-    for text in data.RECOMMENDATIONS:
-        recommendation_add(user=officer, decision=decision, text=text)
-    for kind, paragraphs in data.SECTIONS.items():
-        for position, text in enumerate(paragraphs, start=1):
-            paragraph_add(
-                user=officer,
-                decision=decision,
-                section_kind=kind,
-                text=text,
-                budget_table_follows=(kind, position) == data.BUDGET_TABLE_AFTER,
-            )
-    return decision
 
 
 def _envelope(
     *, data: ModuleType, officer: User, decision: Decision, route: str, line_description: str
 ) -> None:
     """The draft's budget: one line holding the whole envelope, with its allocations."""
-    envelope_create(
-        user=officer,
+    envelope_write(
+        officer=officer,
         decision=decision,
         description=data.ENVELOPE_DESCRIPTION,
         funding_source=data.FUNDING_SOURCE,
         total_pence=data.TOTAL_PENCE,
-        lines=[
-            LineSpec(
-                route=route,
-                amount_pence=data.TOTAL_PENCE,
-                description=line_description,
-                allocations=data.ALLOCATIONS,
-            )
-        ],
+        route=route,
+        line_description=line_description,
+        allocations=data.ALLOCATIONS,
     )
 
 
@@ -281,8 +267,11 @@ def _load_ceod(users: dict[Role, User]) -> Decision:
     return decision_approve(user=users[Role.CHIEF_EXECUTIVE], decision=decision)
 
 
-def demo_load() -> dict[Role, User]:
-    """Create the demo users and decisions that do not exist yet; return the users."""
+def demo_load(*, stages: bool = True) -> dict[Role, User]:
+    """Create the demo users and decisions that do not exist yet; return the users.
+
+    ``stages=False`` leaves out the decisions at each workflow stage: most tests need
+    only the published records, and the stages cost seconds per test."""
     # The CEOD's workflow emails its next actors: the demo sends none (with DEBUG
     # on they would be printed by the console backend).
     quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
@@ -298,4 +287,6 @@ def demo_load() -> dict[Role, User]:
         )
         if not ceod.exists():
             _load_ceod(users)
+        if stages:
+            stage_decisions_load(users)
     return users

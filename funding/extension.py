@@ -9,10 +9,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import URLPattern, path, reverse
 
+from core.money import format_money
+from decisions import policy
 from decisions.extensions import DecisionExtension
 from decisions.models import Decision
 from decisions.selectors import published_decisions
 from decisions.selectors.drafting import COMPLETED, OPTIONAL, Problem, Task
+from decisions.selectors.home_lists import RECORDS_LIMIT, HomeGroup, HomeRow
 from funding import selectors
 from funding.reports import envelope_for_decision, envelope_report
 from funding.services import budget_movements_apply
@@ -69,6 +72,35 @@ class FundingExtension(DecisionExtension):
         return [
             path("decisions/<int:pk>/budget/", views_drafting.budget, name="budget"),
             path("decisions/<int:pk>/commitments/", views_drafting.commitments, name="commitments"),
+        ]
+
+    def records_work(self, user) -> list[HomeGroup]:
+        """Approved decisions with budget lines no contract or grant is recorded against."""
+        if not policy.is_records_manager(user):
+            return []
+        lines = selectors.lines_without_commitments()
+        return [
+            HomeGroup(
+                "commitments",
+                "Contracts and grants to record",
+                [
+                    HomeRow(
+                        line.set_by,
+                        line.set_by.title,
+                        reverse("drafting:commitments", kwargs={"pk": line.set_by_id}),
+                        line.set_by.approved_at,
+                        f"{line.get_route_display()} – {format_money(line.amount_pence)}",
+                    )
+                    for line in lines[:RECORDS_LIMIT]
+                ],
+                "Approved",
+                "Line:",
+                hint=(
+                    "Budget lines of approved decisions with no contract or grant recorded "
+                    "against them yet."
+                ),
+                total=lines.count(),
+            )
         ]
 
     def public_page_parts(self, decision: Decision) -> dict[str, Any]:

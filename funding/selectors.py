@@ -5,16 +5,34 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from core.financial_years import format_financial_year
 from decisions.models import Decision
-from funding.models import BudgetEnvelope, BudgetLine, BudgetMovement, BudgetMovementYear
+from funding.models import (
+    BudgetEnvelope,
+    BudgetLine,
+    BudgetMovement,
+    BudgetMovementYear,
+    Commitment,
+)
 
 
 def line_committed_pence(line: BudgetLine) -> int:
     return line.commitments.aggregate(total=Sum("max_value_pence"))["total"] or 0
+
+
+def lines_without_commitments() -> QuerySet[BudgetLine]:
+    """Active lines with money, set by approved decisions, with no contract or grant
+    recorded against them: the records manager's commitments to record."""
+    return (
+        BudgetLine.objects.active()
+        .filter(set_by__in=Decision.objects.approved(), amount_pence__gt=0)
+        .exclude(Exists(Commitment.objects.filter(line=OuterRef("pk"))))
+        .select_related("set_by__decision_type")
+        .order_by("-set_by__approved_at", "pk")
+    )
 
 
 def line_uncommitted_pence(line: BudgetLine) -> int:

@@ -75,15 +75,27 @@ def reviewers(db):
 
 @pytest.fixture
 def demo(db, settings):
-    """The demo users and decisions, loaded as `make run` loads them (for real in
-    the first test of a process, then from a snapshot: tests/demo_snapshot.py)."""
+    """The demo users and decisions, loaded as `make run` loads them, less the
+    decisions at each workflow stage (``demo_stages``): for real in the first test
+    of a process, then from a snapshot (tests/demo_snapshot.py)."""
     from demo.loader import demo_load
     from tests.demo_snapshot import demo_load_snapshotted
 
     settings.DEBUG = True
-    users = demo_load_snapshotted(demo_load)
+    users = demo_load_snapshotted(lambda: demo_load(stages=False))
     settings.DEBUG = False
     return users
+
+
+@pytest.fixture
+def demo_stages(demo, settings):
+    """The whole demo as `make run` loads it: also a decision at each workflow stage."""
+    from demo.stages import stage_decisions_load
+
+    settings.DEBUG = True
+    stage_decisions_load(demo)
+    settings.DEBUG = False
+    return demo
 
 
 @pytest.fixture
@@ -140,7 +152,19 @@ def page_without_javascript(browser):
 
 @pytest.fixture
 def live_demo(transactional_db, live_server, settings):
-    """The demo data, committed so the live server's thread can see it."""
+    """The demo data (as the ``demo`` fixture), committed so the live server's thread
+    can see it."""
+    from demo.loader import demo_load
+
+    settings.DEBUG = True
+    demo_load(stages=False)
+    settings.DEBUG = False
+    return live_server
+
+
+@pytest.fixture
+def live_demo_stages(transactional_db, live_server, settings):
+    """The whole demo as `make run` loads it, stages included, for the live server."""
     from demo.loader import demo_load
 
     settings.DEBUG = True

@@ -8,6 +8,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from decisions.models import Decision, Paragraph, SignOff, SignOffWording
 from tests.factories import UserFactory, draft_decision
+from tests.helpers import page_text
 
 
 @pytest.fixture
@@ -142,3 +143,20 @@ def test_viewing_history_is_not_a_way_to_revert_a_record(records_client, pcd_162
     assert records_client.post(url, data).status_code == 403
     obj.refresh_from_db()
     assert model_to_dict(obj) == before
+
+
+def test_back_office_is_branded_as_the_product(records_client):
+    from django.test import Client
+
+    pages = {
+        "index": records_client.get("/admin/"),
+        "list": records_client.get(_url(Decision, "changelist")),
+        "sign-in": Client().get("/admin/login/"),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert "<title>" in html and "Decision records — back office</title>" in html, name
+        assert "Django administration" not in html and "Django site admin" not in html, name
+    index = page_text(pages["index"])
+    assert index.count("Decision records — back office") >= 2  # the header and the heading

@@ -106,8 +106,8 @@ def test_demo_load_adds_the_ceod_once(settings):
     from demo.loader import demo_load
 
     settings.DEBUG = True
-    demo_load()
-    demo_load()
+    demo_load(stages=False)
+    demo_load(stages=False)
     assert Decision.objects.filter(decision_type__code="CEOD", state="approved").count() == 1
 
 

@@ -1,4 +1,5 @@
-"""The demo data: PCD 1406 and PCD 1620 as the seed form describes them."""
+"""The demo data: PCD 1406 and PCD 1620 as the seed form describes them, and a decision
+at each stage of the workflow so that every demo login has work."""
 
 import re
 from pathlib import Path
@@ -7,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
+from accounts.roles import Role
 from core.text import plain_text
 from decisions.models import Decision, DecisionEvent, DecisionLink
 from demo import pcd_1620
@@ -43,7 +45,10 @@ def test_load_demo_is_idempotent(db, settings, capsys):
         "Records manager: records / records-demo-2026",
     ):
         assert line in output.splitlines()
-    assert Decision.objects.filter(state="approved").count() == 3  # PCD 1406, 1620, CEOD 1
+    # PCD 1406, PCD 1620, CEOD 1, and the stage decision whose publication is deferred.
+    approved = Decision.objects.filter(state="approved")
+    assert approved.count() == 4
+    assert approved.filter(deferred=True).count() == 1
 
 
 def test_load_demo_refuses_without_debug(db, settings):
@@ -165,3 +170,37 @@ def test_amended_decision_shows_amended_by(client, pcd_1406):
     text = page_text(client.get("/decisions/pcd-1406/"))
     assert "Amended by PCD 1620" in text
     assert "£17,200,000" in text
+
+
+def test_every_demo_login_has_work_waiting(client, demo_stages):
+    """After `make run`: the Head of Service, the Chief Executive and the Deputy Mayor
+    each have one decision waiting, whose draft PDF opens for them; the officer has
+    decisions in every group."""
+    from decisions.selectors import decisions_for_home
+    from demo.stage_data import STAGE_DECISIONS
+
+    by_stage = {spec.stage: Decision.objects.get(title=spec.title) for spec in STAGE_DECISIONS}
+    expected = {
+        Role.HEAD_OF_SERVICE: by_stage["submitted"],
+        Role.CHIEF_EXECUTIVE: by_stage["cleared"],
+        Role.DMPC: by_stage["awaiting_approval"],
+    }
+    for role, decision in expected.items():
+        user = demo_stages[role]
+        assert decisions_for_home(user).waiting_for_me == [decision], role
+        client.force_login(user)
+        response = client.get(f"/work/decisions/{decision.pk}/preview.pdf")
+        assert response.status_code == 200, role
+        assert response["Content-Type"] == "application/pdf", role
+
+    returned = by_stage["returned"]
+    assert returned.events.last().action == "return" and returned.events.last().comment
+    assert by_stage["deferred"].state == "approved" and by_stage["deferred"].deferred
+    groups = decisions_for_home(demo_stages[Role.OFFICER]).officer_groups
+    assert all(group.rows for group in groups), [g.heading for g in groups if not g.rows]
+    assert len(groups) == 8  # one per place, a single approver title among them
+    # None of them is public: the deferred one's date has not come.
+    client.logout()
+    public = page_text(client.get("/decisions/")) + client.get("/decisions/feed/").content.decode()
+    for spec in STAGE_DECISIONS:
+        assert spec.title not in public, spec.stage

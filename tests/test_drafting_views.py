@@ -412,7 +412,7 @@ def test_create_form_errors(officer_client):
 def test_home_lists_drafts(officer_client, draft, officer):
     recommendation_add(user=officer, decision=draft, text="x")
     text = page_text(officer_client.get("/work/"))
-    assert "My drafts" in text and "Youth violence services" in text
+    assert "Drafting (1)" in text and "Youth violence services" in text
 
 
 def test_draft_pdf_says_draft_on_every_page(officer_client, draft, tmp_path):
@@ -445,13 +445,14 @@ def test_home_page_sorts_work_into_its_lists(client, officer):
 
     client.force_login(officer)
     text = page_text(client.get("/work/"))
-    my_drafts = text[text.index("My drafts") : text.index("Returned to me")]
-    returned_list = text[text.index("Returned to me") : text.index("With others")]
-    with_others = text[text.index("With others") :]
+    # The headings' last mentions: the first are the page's contents list.
+    my_drafts = text[text.rindex("Drafting (1)") : text.rindex("Returned to you (1)")]
+    returned_list = text[text.rindex("Returned to you (1)") : text.rindex("With the Head of")]
+    with_others = text[text.rindex("With the Head of Service (1)") :]
     assert mine.title in my_drafts and "Sent back" not in my_drafts
-    assert "Sent back" in returned_list
+    assert "Sent back" in returned_list and "Fix it" in returned_list
     assert "With the head" in with_others
     client.force_login(head)
     text = page_text(client.get("/work/"))
     assert "Waiting for me" in text and "With the head" in text
-    assert "My drafts" not in text  # not an officer
+    assert "Your decisions" not in text  # not an officer

@@ -11,7 +11,7 @@ from django.utils.module_loading import import_string
 
 from accounts.roles import Role
 from decisions import policy
-from decisions.selectors.drafting import decisions_for_home
+from decisions.selectors import decisions_for_home
 from decisions.services import (
     decision_clear,
     decision_reject,

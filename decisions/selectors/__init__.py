@@ -6,9 +6,10 @@ from decisions.selectors.drafting import (
     Task,
     decision_for_officer,
     decision_tasks,
-    decisions_for_home,
     submission_problems,
 )
+from decisions.selectors.home_lists import HomeGroup, HomeRow
+from decisions.selectors.homes import HomeLists, decisions_for_home
 from decisions.selectors.public import (
     DecisionPage,
     LinkView,
@@ -28,6 +29,9 @@ from decisions.selectors.public import (
 
 __all__ = [
     "DecisionPage",
+    "HomeGroup",
+    "HomeLists",
+    "HomeRow",
     "LinkView",
     "Problem",
     "SignatureBlock",

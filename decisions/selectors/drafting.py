@@ -1,17 +1,17 @@
-"""Reads for officers: the drafts they may see, the task list, what blocks submission."""
+"""Reads for officers: the drafts they may see, the task list, what blocks submission.
+(Their home page's lists are in decisions/selectors/homes.py.)"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.text import slugify
 
 from accounts.models import User
 from decisions import extensions, policy
-from decisions.models import REVIEWER_DECLARATIONS, Decision, DecisionEvent, Part2, SectionKind
-from decisions.workflow import COMMENT_ACTION, REVIEW_STEPS, State
+from decisions.models import REVIEWER_DECLARATIONS, Decision, Part2, SectionKind
 
 # Part 1 sections that must have at least one paragraph before submission.
 REQUIRED_SECTIONS = tuple(kind for kind in SectionKind if kind != SectionKind.BACKGROUND)
@@ -29,48 +29,6 @@ def decision_for_officer(user: User, pk: int) -> Decision | None:
     if not policy.is_officer(user):
         return None
     return decisions_for_officer(user).filter(pk=pk).first()
-
-
-@dataclass(frozen=True)
-class HomeLists:
-    my_drafts: list[Decision]
-    returned: list[Decision]
-    with_others: list[Decision]
-    waiting_for_me: list[Decision]
-
-
-def decisions_for_home(user: User) -> HomeLists:
-    # The last move: a comment in the conversation moves nothing, so a returned draft
-    # the officer then comments on is still "returned".
-    last_action = Subquery(
-        DecisionEvent.objects.filter(decision=OuterRef("pk"))
-        .exclude(action=COMMENT_ACTION)
-        .order_by("-created_at", "-pk")
-        .values("action")[:1]
-    )
-    mine = list(
-        decisions_for_officer(user).annotate(last_action=last_action).order_by("-updated_at")
-    )
-    drafts = [d for d in mine if d.state == State.DRAFT]
-    candidates = (
-        Decision.objects.filter(state__in=policy.reviewer_states(user))
-        .exclude(Q(drafted_by=user) | Q(shared_with=user))  # separation of duties
-        .with_type()
-        .order_by("updated_at")
-    )
-    waiting = [
-        decision
-        for decision in candidates
-        if any(policy.can_take(user, decision, action) for action in REVIEW_STEPS)
-    ]
-    return HomeLists(
-        my_drafts=[d for d in drafts if d.last_action != "return"],
-        returned=[d for d in drafts if d.last_action == "return"],
-        with_others=[
-            d for d in mine if d.state in (State.SUBMITTED, State.CLEARED, State.AWAITING_APPROVAL)
-        ],
-        waiting_for_me=waiting,
-    )
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,10 @@ from demo.loader import DEMO_USERS, demo_load
 
 
 class Command(BaseCommand):
-    help = "Load the demo users (one per role) and the decisions PCD 1406, PCD 1620 and a CEOD."
+    help = (
+        "Load the demo users (one per role), the decisions PCD 1406, PCD 1620 and a CEOD, "
+        "and a decision at each stage of the workflow."
+    )
 
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
@@ -13,7 +16,10 @@ class Command(BaseCommand):
                 "Demo users have known passwords: load_demo runs only with DEBUG on."
             )
         demo_load()
-        self.stdout.write("Demo data loaded: PCD 1406, PCD 1620 and a Chief Executive decision.")
+        self.stdout.write(
+            "Demo data loaded: PCD 1406, PCD 1620, a Chief Executive decision and a decision "
+            "at each stage of the workflow."
+        )
         self.stdout.write("Logins (demo only):")
         for spec in DEMO_USERS:
             self.stdout.write(f"{spec.role.label}: {spec.username} / {spec.password}")
