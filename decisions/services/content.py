@@ -3,10 +3,17 @@
 Items keep positions 1..n with no gaps: adding appends, removing closes the gap,
 moving swaps with the neighbour. Each change is one transaction on the locked
 decision and writes history for every row it touches.
+
+Conflicts are per item: an edit or removal names the version of the item it was
+built from; adds never conflict. An add carries the one-time token of its form,
+stored on the new row (unique in the database), so the same form sent twice (Back,
+then submit again) adds one item and says so.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from typing import Literal
 
 from django.core.files.uploadedfile import UploadedFile
@@ -26,7 +33,12 @@ from decisions.models import (
 )
 from decisions.models.decision import TEXT_MAX_LENGTH
 from decisions.selectors import decision_by_reference
-from decisions.services.drafting import decision_lock_for_edit, decision_touch, text_checked
+from decisions.services.drafting import (
+    decision_lock_for_edit,
+    decision_touch,
+    text_checked,
+    version_check,
+)
 from decisions.workflow import State
 
 APPENDIX_MAX_BYTES = 20 * 1024 * 1024
@@ -57,6 +69,29 @@ def _move(item, siblings: models.QuerySet, *, direction: Direction, user: User, 
     return item
 
 
+def _token_unused(
+    model, token: uuid.UUID | None, *, noun: str, field: str, same: Callable, number: Callable
+) -> None:
+    """Refuse a second use of an add form's one-time token.
+
+    The same text again is the same add (Back + resubmit): nothing is added, and the
+    message says which item it is. Different text, or an item since removed, is
+    the officer's new typing on an old form: kept, and refused beside the field.
+    """
+    if token is None:
+        return
+    existing = model.objects.filter(form_token=token).first()
+    if existing is not None and same(existing):
+        raise DomainError(Messages.ALREADY_ADDED, noun=noun, number=number(existing))
+    if existing is not None or model.history.filter(form_token=token).exists():
+        raise DomainError(Messages.FORM_ALREADY_USED, field=field, noun=noun)
+
+
+def _remove_check(item, expected_version: int | None, *, what: str) -> None:
+    if expected_version is not None and expected_version != item.version:
+        raise DomainError(Messages.REMOVE_CONFLICT, what=what)
+
+
 # --- Recommendations -------------------------------------------------------------------
 
 
@@ -66,13 +101,20 @@ def _recommendation_text(text: str) -> str:
 
 @transaction.atomic
 def recommendation_add(
-    *, user: User, decision: Decision, text: str, expected_version: int | None = None
+    *, user: User, decision: Decision, text: str, token: uuid.UUID | None = None
 ) -> Recommendation:
-    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
-    position = locked.recommendations.count() + 1
-    recommendation = Recommendation(
-        decision=locked, position=position, text=_recommendation_text(text)
+    locked = decision_lock_for_edit(decision, user=user)
+    text = _recommendation_text(text)
+    _token_unused(
+        Recommendation,
+        token,
+        noun="recommendation",
+        field="text",
+        same=lambda existing: existing.text == text,
+        number=lambda existing: existing.position,
     )
+    position = locked.recommendations.count() + 1
+    recommendation = Recommendation(decision=locked, position=position, text=text, form_token=token)
     save_audited(recommendation, user=user, reason=f"Recommendation {position} added")
     decision_touch(locked, user=user, reason=f"Recommendation {position} added")
     return recommendation
@@ -86,11 +128,18 @@ def recommendation_update(
     text: str,
     expected_version: int | None = None,
 ) -> Recommendation:
-    locked = decision_lock_for_edit(
-        recommendation.decision, user=user, expected_version=expected_version
-    )
+    """``expected_version``: the recommendation's version the form showed."""
+    locked = decision_lock_for_edit(recommendation.decision, user=user)
     recommendation = locked.recommendations.get(pk=recommendation.pk)
+    version_check(
+        expected=expected_version,
+        current=recommendation.version,
+        what=f"Recommendation {recommendation.position}",
+        history=Recommendation.history.filter(id=recommendation.pk),
+        fields=("text",),
+    )
     recommendation.text = _recommendation_text(text)
+    recommendation.version += 1
     reason = f"Recommendation {recommendation.position} edited"
     save_audited(recommendation, user=user, reason=reason)
     decision_touch(locked, user=user, reason=reason)
@@ -101,10 +150,11 @@ def recommendation_update(
 def recommendation_remove(
     *, user: User, recommendation: Recommendation, expected_version: int | None = None
 ) -> None:
-    locked = decision_lock_for_edit(
-        recommendation.decision, user=user, expected_version=expected_version
-    )
+    locked = decision_lock_for_edit(recommendation.decision, user=user)
     recommendation = locked.recommendations.get(pk=recommendation.pk)
+    _remove_check(
+        recommendation, expected_version, what=f"Recommendation {recommendation.position}"
+    )
     reason = f"Recommendation {recommendation.position} removed"
     delete_audited(recommendation, user=user, reason=reason)
     _close_gap(locked.recommendations, after=recommendation.position, user=user, reason=reason)
@@ -117,11 +167,9 @@ def recommendation_move(
     user: User,
     recommendation: Recommendation,
     direction: Direction,
-    expected_version: int | None = None,
 ) -> Recommendation:
-    locked = decision_lock_for_edit(
-        recommendation.decision, user=user, expected_version=expected_version
-    )
+    # A move is relative to the list as it is now: no version to conflict with.
+    locked = decision_lock_for_edit(recommendation.decision, user=user)
     recommendation = locked.recommendations.get(pk=recommendation.pk)
     reason = f"Recommendation {recommendation.position} moved {direction}"
     _move(recommendation, locked.recommendations, direction=direction, user=user, reason=reason)
@@ -144,16 +192,26 @@ def paragraph_add(
     section_kind: int,
     text: str,
     budget_table_follows: bool = False,
-    expected_version: int | None = None,
+    token: uuid.UUID | None = None,
 ) -> Paragraph:
-    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
+    locked = decision_lock_for_edit(decision, user=user)
     section = locked.sections.get(kind=SectionKind(section_kind))
+    text = _paragraph_text(text)
+    _token_unused(
+        Paragraph,
+        token,
+        noun="paragraph",
+        field="text",
+        same=lambda existing: existing.text == text and existing.section_id == section.pk,
+        number=lambda existing: f"{section.kind}.{existing.position}",
+    )
     position = section.paragraphs.count() + 1
     paragraph = Paragraph(
         section=section,
         position=position,
-        text=_paragraph_text(text),
+        text=text,
         budget_table_follows=budget_table_follows,
+        form_token=token,
     )
     reason = f"Paragraph {section.kind}.{position} added"
     save_audited(paragraph, user=user, reason=reason)
@@ -170,15 +228,22 @@ def paragraph_update(
     budget_table_follows: bool | None = None,
     expected_version: int | None = None,
 ) -> Paragraph:
-    locked = decision_lock_for_edit(
-        paragraph.section.decision, user=user, expected_version=expected_version
-    )
+    """``expected_version``: the paragraph's version the form showed."""
+    locked = decision_lock_for_edit(paragraph.section.decision, user=user)
     paragraph = Paragraph.objects.select_related("section").get(
         pk=paragraph.pk, section__decision=locked
+    )
+    version_check(
+        expected=expected_version,
+        current=paragraph.version,
+        what=f"Paragraph {paragraph.number}",
+        history=Paragraph.history.filter(id=paragraph.pk),
+        fields=("text", "budget_table_follows"),
     )
     paragraph.text = _paragraph_text(text)
     if budget_table_follows is not None:
         paragraph.budget_table_follows = budget_table_follows
+    paragraph.version += 1
     reason = f"Paragraph {paragraph.number} edited"
     save_audited(paragraph, user=user, reason=reason)
     decision_touch(locked, user=user, reason=reason)
@@ -189,12 +254,11 @@ def paragraph_update(
 def paragraph_remove(
     *, user: User, paragraph: Paragraph, expected_version: int | None = None
 ) -> None:
-    locked = decision_lock_for_edit(
-        paragraph.section.decision, user=user, expected_version=expected_version
-    )
+    locked = decision_lock_for_edit(paragraph.section.decision, user=user)
     paragraph = Paragraph.objects.select_related("section").get(
         pk=paragraph.pk, section__decision=locked
     )
+    _remove_check(paragraph, expected_version, what=f"Paragraph {paragraph.number}")
     reason = f"Paragraph {paragraph.number} removed"
     delete_audited(paragraph, user=user, reason=reason)
     _close_gap(paragraph.section.paragraphs, after=paragraph.position, user=user, reason=reason)
@@ -207,11 +271,9 @@ def paragraph_move(
     user: User,
     paragraph: Paragraph,
     direction: Direction,
-    expected_version: int | None = None,
 ) -> Paragraph:
-    locked = decision_lock_for_edit(
-        paragraph.section.decision, user=user, expected_version=expected_version
-    )
+    # A move is relative to the list as it is now: no version to conflict with.
+    locked = decision_lock_for_edit(paragraph.section.decision, user=user)
     paragraph = Paragraph.objects.select_related("section").get(
         pk=paragraph.pk, section__decision=locked
     )
@@ -232,10 +294,18 @@ def decision_link_create(
     target_reference: str,
     kind: str,
     description: str = "",
-    expected_version: int | None = None,
+    token: uuid.UUID | None = None,
 ) -> DecisionLink:
-    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
+    locked = decision_lock_for_edit(decision, user=user)
     target = decision_by_reference(target_reference)
+    _token_unused(
+        DecisionLink,
+        token,
+        noun="link",
+        field="reference",
+        same=lambda existing: (existing.target_id, existing.kind) == (target.pk, kind),
+        number=lambda existing: f"to {target.reference}",
+    )
     if target.pk == locked.pk:
         raise DomainError(Messages.LINK_TO_SELF, field="reference")
     try:
@@ -252,6 +322,7 @@ def decision_link_create(
         source=locked,
         target=target,
         kind=kind,
+        form_token=token,
         description=text_checked(
             description, field="description", label="the description", limit=500, required=False
         ),
@@ -263,10 +334,8 @@ def decision_link_create(
 
 
 @transaction.atomic
-def decision_link_remove(
-    *, user: User, link: DecisionLink, expected_version: int | None = None
-) -> None:
-    locked = decision_lock_for_edit(link.source, user=user, expected_version=expected_version)
+def decision_link_remove(*, user: User, link: DecisionLink) -> None:
+    locked = decision_lock_for_edit(link.source, user=user)
     link = locked.links_out.select_related("target__decision_type").get(pk=link.pk)
     reason = f"Link to {link.target.reference} removed"
     delete_audited(link, user=user, reason=reason)
@@ -295,15 +364,21 @@ def appendix_add(
     title: str,
     published: bool = True,
     upload: UploadedFile | None = None,
-    expected_version: int | None = None,
+    token: uuid.UUID | None = None,
 ) -> Appendix:
-    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
+    locked = decision_lock_for_edit(decision, user=user)
+    title = text_checked(title, field="title", label="the appendix title", limit=300)
+    _token_unused(
+        Appendix,
+        token,
+        noun="appendix",
+        field="title",
+        same=lambda existing: existing.title == title,
+        number=lambda existing: existing.position,
+    )
     position = locked.appendices.count() + 1
     appendix = Appendix(
-        decision=locked,
-        position=position,
-        title=text_checked(title, field="title", label="the appendix title", limit=300),
-        published=published,
+        decision=locked, position=position, title=title, published=published, form_token=token
     )
     if upload is not None:
         _check_pdf(upload)
@@ -315,8 +390,8 @@ def appendix_add(
 
 
 @transaction.atomic
-def appendix_remove(*, user: User, appendix: Appendix, expected_version: int | None = None) -> None:
-    locked = decision_lock_for_edit(appendix.decision, user=user, expected_version=expected_version)
+def appendix_remove(*, user: User, appendix: Appendix) -> None:
+    locked = decision_lock_for_edit(appendix.decision, user=user)
     appendix = locked.appendices.get(pk=appendix.pk)
     reason = f"Appendix {appendix.position} removed"
     # The file stays in storage: history rows still name it.
