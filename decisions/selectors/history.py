@@ -163,10 +163,25 @@ class Edit:
     what: str
     kind: str  # Added / Changed / Removed
     changes: list[FieldChange]
+    model: str = ""  # the part changed: "paragraph", "signoff"…
 
     @property
     def when_text(self) -> str:
         return uk_datetime(self.when)
+
+    @property
+    def changes_content(self) -> bool:
+        """Whether it changed what is signed, not just the workflow's bookkeeping."""
+        if self.model == "signoff":
+            return False
+        return self.kind == "Removed" or any(c.field not in _WORKFLOW_FIELDS for c in self.changes)
+
+
+# Set by the workflow (moving, numbering, signing, confirming), not content.
+_WORKFLOW_FIELDS = {
+    "state", "approved_at", "reference_number", "publication_withdrawn_at",
+    "publication_withdrawal_reason", "confirmed_by_name", "confirmed_at",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -283,6 +298,7 @@ def _edits(records: QuerySet, label, names: _Names) -> list[Edit]:
                         what=label(record),
                         kind=kind,
                         changes=changes,
+                        model=records.model.instance_type._meta.model_name,
                     )
                 )
             previous = record
@@ -437,7 +453,7 @@ def decision_integrity(decision: Decision, *, include_part2: bool = False) -> In
     if signatures and not all(s.unchanged for s in signatures):
         first = signatures[0].sign_off.signed_at
         edits = decision_edits(decision, include_part2=include_part2)
-        changed_since = [edit for edit in edits if edit.when > first]
+        changed_since = [edit for edit in edits if edit.when > first and edit.changes_content]
     return IntegrityReport(
         stage=state_label(decision.state, decision_type),
         events=[_entry(event, decision_type) for event in events],
