@@ -48,7 +48,7 @@ class Messages:
     )
     ITEM_GONE = "{what} has already been removed."
     # Adds carry a one-time form token: the same form sent twice adds one item.
-    ALREADY_ADDED = "That {noun} was already added: it is {noun} {number}. Nothing new was added."
+    ALREADY_ADDED = "That {noun} was already added: it is {which}. Nothing new was added."
     FORM_ALREADY_USED = (
         "This form was already used to add a {noun}. Your text has been kept: check the list "
         "above, then add it again if you still want it."

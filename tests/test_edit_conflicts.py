@@ -243,6 +243,22 @@ def test_back_and_resubmit_of_an_add_creates_nothing_and_says_so(officer_client,
     assert Paragraph.objects.filter(section__decision=draft).count() == 2
 
 
+def test_back_to_a_page_fetched_again_with_the_text_restored_adds_nothing(officer_client, draft):
+    """Back after adding fetches the form again (a new token) and the browser puts the
+    typed text back: the same text in the same list is the same add."""
+    page = url("section", draft, kind=4)
+    officer_client.post(page, {**shown(officer_client, page), "text": "Legal advice taken."})
+    response = officer_client.post(
+        page, {**shown(officer_client, page), "text": "Legal advice taken."}, follow=True
+    )
+    assert "That paragraph was already added: it is paragraph 4.1." in page_text(response)
+    assert Paragraph.objects.filter(section__decision=draft).count() == 1
+    # The same text in another section is another paragraph.
+    other = url("section", draft, kind=5)
+    officer_client.post(other, {**shown(officer_client, other), "text": "Legal advice taken."})
+    assert Paragraph.objects.filter(section__decision=draft).count() == 2
+
+
 def test_recommendation_resubmitted_is_added_once(officer_client, draft):
     tab = shown(officer_client, url("recommendations", draft))
     for _ in range(2):

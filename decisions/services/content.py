@@ -69,21 +69,27 @@ def _move(item, siblings: models.QuerySet, *, direction: Direction, user: User, 
     return item
 
 
-def _token_unused(
-    model, token: uuid.UUID | None, *, noun: str, field: str, same: Callable, number: Callable
+def _not_added_already(
+    model,
+    token: uuid.UUID | None,
+    *,
+    noun: str,
+    field: str,
+    same: models.QuerySet,
+    which: Callable,
 ) -> None:
-    """Refuse a second use of an add form's one-time token.
+    """Refuse to add what this form, or Back and submit again, has added already.
 
-    The same text again is the same add (Back + resubmit): nothing is added, and the
-    message says which item it is. Different text, or an item since removed, is
-    the officer's new typing on an old form: kept, and refused beside the field.
+    ``same``: the items of this list with the same content. A page fetched again by
+    Back carries a new token but the browser restores the text typed, so the same
+    text in the same list is the same add: nothing is added, and the message says
+    which item it is. A token used before with other text (or for an item removed
+    since) is new typing on an old form: kept, and refused beside the field.
     """
-    if token is None:
-        return
-    existing = model.objects.filter(form_token=token).first()
-    if existing is not None and same(existing):
-        raise DomainError(Messages.ALREADY_ADDED, noun=noun, number=number(existing))
-    if existing is not None or model.history.filter(form_token=token).exists():
+    existing = same.first()
+    if existing is not None:
+        raise DomainError(Messages.ALREADY_ADDED, noun=noun, which=which(existing))
+    if token is not None and model.history.filter(form_token=token).exists():
         raise DomainError(Messages.FORM_ALREADY_USED, field=field, noun=noun)
 
 
@@ -105,13 +111,13 @@ def recommendation_add(
 ) -> Recommendation:
     locked = decision_lock_for_edit(decision, user=user)
     text = _recommendation_text(text)
-    _token_unused(
+    _not_added_already(
         Recommendation,
         token,
         noun="recommendation",
         field="text",
-        same=lambda existing: existing.text == text,
-        number=lambda existing: existing.position,
+        same=locked.recommendations.filter(text=text),
+        which=lambda existing: f"recommendation {existing.position}",
     )
     position = locked.recommendations.count() + 1
     recommendation = Recommendation(decision=locked, position=position, text=text, form_token=token)
@@ -197,13 +203,13 @@ def paragraph_add(
     locked = decision_lock_for_edit(decision, user=user)
     section = locked.sections.get(kind=SectionKind(section_kind))
     text = _paragraph_text(text)
-    _token_unused(
+    _not_added_already(
         Paragraph,
         token,
         noun="paragraph",
         field="text",
-        same=lambda existing: existing.text == text and existing.section_id == section.pk,
-        number=lambda existing: f"{section.kind}.{existing.position}",
+        same=section.paragraphs.filter(text=text),
+        which=lambda existing: f"paragraph {section.kind}.{existing.position}",
     )
     position = section.paragraphs.count() + 1
     paragraph = Paragraph(
@@ -298,13 +304,15 @@ def decision_link_create(
 ) -> DecisionLink:
     locked = decision_lock_for_edit(decision, user=user)
     target = decision_by_reference(target_reference)
-    _token_unused(
+    _not_added_already(
         DecisionLink,
         token,
         noun="link",
         field="reference",
-        same=lambda existing: (existing.target_id, existing.kind) == (target.pk, kind),
-        number=lambda existing: f"to {target.reference}",
+        # The same link again is refused below (LINK_DUPLICATE); this form's own is
+        # simply already there.
+        same=locked.links_out.filter(form_token=token) if token else DecisionLink.objects.none(),
+        which=lambda existing: f"the link to {target.reference}",
     )
     if target.pk == locked.pk:
         raise DomainError(Messages.LINK_TO_SELF, field="reference")
@@ -368,13 +376,13 @@ def appendix_add(
 ) -> Appendix:
     locked = decision_lock_for_edit(decision, user=user)
     title = text_checked(title, field="title", label="the appendix title", limit=300)
-    _token_unused(
+    _not_added_already(
         Appendix,
         token,
         noun="appendix",
         field="title",
-        same=lambda existing: existing.title == title,
-        number=lambda existing: existing.position,
+        same=locked.appendices.filter(title=title),
+        which=lambda existing: f"appendix {existing.position}",
     )
     position = locked.appendices.count() + 1
     appendix = Appendix(
