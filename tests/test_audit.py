@@ -114,7 +114,7 @@ def test_history_lists_every_change_field_by_field(officer):
     # A text edit is shown word by word.
     edited = decision_edits(decision, include_part2=True)[5].changes[0]
     assert [(s.op, s.text) for s in edited.diff] == [
-        ("same", "Agree "), ("del", "the plan."), ("ins", "it, revised."),
+        ("same", "Agree "), ("del", "the plan."), ("same", " "), ("ins", "it, revised."),
     ]  # fmt: skip
     # Then the draft's creation: its eight declaration rows (newest first), then itself.
     created = edits[8:]

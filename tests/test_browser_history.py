@@ -113,7 +113,7 @@ def test_the_same_paragraph_edited_in_two_tabs_keeps_both_texts(page, live_demo,
     assert "Paragraph 2.1 changed after you opened this page." in shown
     assert "You saved a different version in another tab or window on" in shown
     assert "Saved from the first tab." in shown  # the saved version, in the banner
-    assert other_tab.get_by_label("Paragraph 2.1").input_value() == "Typed in the second tab."
+    assert other_tab.get_by_label("Your version").input_value() == "Typed in the second tab."
     assert "Someone else" not in shown
     assert_fits_and_passes_axe(other_tab, "conflict page")
     other_tab.get_by_role("button", name="Save").click()

@@ -138,6 +138,8 @@ def word_diff(old: str, new: str) -> list[Segment]:
             continue
         if i2 > i1:
             segments.append(Segment("del", "".join(before[i1:i2])))
+            if j2 > j1 and not before[i2 - 1][-1:].isspace():
+                segments.append(Segment("same", " "))  # keep the two apart on screen
         if j2 > j1:
             segments.append(Segment("ins", "".join(after[j1:j2])))
     return segments
