@@ -75,6 +75,9 @@ def test_adds_to_two_sections_in_two_tabs_both_succeed(page, live_demo, draft):
         assert "Someone else saved" not in shown
     assert Paragraph.objects.filter(section__decision=draft).count() == 2
     assert_fits_and_passes_axe(other_tab, "section page after an add")
+    other_tab.get_by_role("button", name="Add paragraph").click()  # nothing typed
+    assert "Enter the paragraph" in main_text(other_tab)
+    assert_fits_and_passes_axe(other_tab, "section page with an error")
 
 
 def test_back_and_submit_again_adds_nothing_and_says_so(page, live_demo, draft):
@@ -105,6 +108,7 @@ def test_the_same_paragraph_edited_in_two_tabs_keeps_both_texts(page, live_demo,
     other_tab = page.context.new_page()
     page.goto(edit)
     other_tab.goto(edit)
+    assert_fits_and_passes_axe(other_tab, "paragraph edit page")
     page.get_by_label("Paragraph 2.1").fill("Saved from the first tab.")
     page.get_by_role("button", name="Save").click()
     other_tab.get_by_label("Paragraph 2.1").fill("Typed in the second tab.")

@@ -205,3 +205,21 @@ def test_the_page_reads_the_same_number_of_rows_whatever_its_length(client, offi
     client.force_login(officer)
     _queries(client, small)  # warm the session and the decision types
     assert _queries(client, large) == _queries(client, small)
+
+
+def test_the_final_approver_is_named_by_the_decision_types_own_title(client, officer, reviewers):
+    """The scheme of delegation is data: a type whose approver has another title is
+    shown with that title in the timeline and the stage."""
+    decision = awaiting_approval_decision(user=officer, reviewers=reviewers)
+    decision_type = decision.decision_type
+    decision_type.approver_title = "Deputy Mayor for Policing and Crime (acting)"
+    decision_type.save()
+    client.force_login(reviewers.dmpc)
+    client.post(
+        reverse("drafting:act", kwargs={"pk": decision.pk, "action": "approve"}),
+        {"has_interests": "no", "password": "correct horse battery staple"},
+    )
+    text = page_text(client.get(history_url(decision)))
+    acting = "Deputy Mayor for Policing and Crime (acting)"
+    assert f"{reviewers.dmpc.display_name}, {acting}, approved it" in text
+    assert f"signed it and sent it to the {acting}" in text
