@@ -246,7 +246,8 @@ def _added(record, fields, names: _Names) -> list[FieldChange]:
     changes = []
     for field in fields:
         value = getattr(record, field.attname)
-        if value in _EMPTY:
+        # A new item's place is in its heading ("Paragraph 2.3 added").
+        if value in _EMPTY or field.name == "position":
             continue
         shown = _display(field, value, names)
         if len(shown) > _ADDED_TEXT_LIMIT:
