@@ -38,6 +38,22 @@ class Messages:
         "Someone else saved this decision while you were editing it. "
         "Your text has been kept: compare it with theirs before saving again."
     )
+    # Conflicts are per thing edited (a paragraph, a recommendation, a step's fields).
+    ITEM_CONFLICT = (
+        "{what} changed after you opened this page. Your text has been kept: compare it "
+        "with the saved version before saving again."
+    )
+    REMOVE_CONFLICT = (
+        "{what} changed after you opened this page, so it has not been removed. Check it, "
+        "then remove it again if you still want to."
+    )
+    ITEM_GONE = "{what} has already been removed."
+    # Adds carry a one-time form token: the same form sent twice adds one item.
+    ALREADY_ADDED = "That {noun} was already added: it is {which}. Nothing new was added."
+    FORM_ALREADY_USED = (
+        "This form was already used to add a {noun}. Your text has been kept: check the list "
+        "above, then add it again if you still want it."
+    )
     LINK_TARGET_NOT_APPROVED = "{reference} is not approved, so it cannot be amended or superseded."
     APPENDIX_NOT_PDF = "The selected file must be a PDF."
     APPENDIX_TOO_LARGE = "The selected file must be smaller than {limit}."

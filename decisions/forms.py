@@ -3,6 +3,8 @@ in the services, whose DomainErrors are shown next to the same fields."""
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 
 from core.errors import Messages
@@ -10,6 +12,12 @@ from core.money import format_money
 from decisions.models import REVIEWER_DECLARATIONS, Decision, DecisionType, LeadIn, LinkKind
 from decisions.models.decision import lead_in_wording
 from decisions.selectors import decision_types
+from decisions.selectors.versions import (
+    declarations_version,
+    lead_in_version,
+    part2_version,
+    summary_version,
+)
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -37,9 +45,32 @@ def _text(label: str, required_message: str | None = None, **kwargs) -> forms.Ch
 
 
 class VersionedForm(forms.Form):
-    """Carries the version of the draft the form was built from (stale-save check)."""
+    """Carries the version of what the form edits, as it was shown (stale-save check):
+    a step's fingerprint of the fields it shows (``version_of``), so that saving
+    another step or adding a paragraph is no conflict."""
+
+    version = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    @staticmethod
+    def version_of(decision: Decision) -> str:
+        raise NotImplementedError
+
+
+class ItemVersionedForm(forms.Form):
+    """Edits one paragraph or recommendation: carries that item's own version."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class AddForm(forms.Form):
+    """Adds an item: a one-time token minted when the form is shown, stored with the
+    new row, so the same form sent twice adds one item."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput)
+
+    @staticmethod
+    def new_token() -> uuid.UUID:
+        return uuid.uuid4()
 
 
 def decision_type_label(decision_type: DecisionType) -> str:
@@ -72,6 +103,8 @@ class DecisionCreateForm(forms.Form):
 
 
 class SummaryForm(VersionedForm):
+    version_of = staticmethod(summary_version)
+
     title = _text("Title", "Enter a title", widget=forms.Textarea(attrs={"rows": 2}))
     executive_summary = _text(
         "Executive summary",
@@ -81,7 +114,7 @@ class SummaryForm(VersionedForm):
     )
 
 
-class RecommendationForm(VersionedForm):
+class RecommendationForm(ItemVersionedForm):
     text = _text(
         "Recommendation",
         "Enter the recommendation",
@@ -89,7 +122,11 @@ class RecommendationForm(VersionedForm):
     )
 
 
-class ParagraphForm(VersionedForm):
+class RecommendationAddForm(AddForm):
+    text = RecommendationForm.base_fields["text"]
+
+
+class ParagraphForm(ItemVersionedForm):
     text = _text(
         "Paragraph",
         "Enter the paragraph",
@@ -102,13 +139,20 @@ class ParagraphForm(VersionedForm):
     )
 
 
-class ItemActionForm(VersionedForm):
-    """Move up, move down or remove an item of a list."""
+class ParagraphAddForm(AddForm):
+    text = ParagraphForm.base_fields["text"]
+    budget_table_follows = ParagraphForm.base_fields["budget_table_follows"]
+
+
+class ItemActionForm(forms.Form):
+    """Move up, move down or remove an item of a list. Removing a paragraph or
+    recommendation names the version shown, so a changed one is not removed unseen."""
 
     action = forms.ChoiceField(choices=[("up", "up"), ("down", "down"), ("remove", "remove")])
+    version = forms.IntegerField(min_value=1, required=False)
 
 
-class LinkForm(VersionedForm):
+class LinkForm(AddForm):
     reference = _text(
         "Reference of the other decision",
         "Enter the reference of the other decision, like PCD 1406",
@@ -133,7 +177,7 @@ class LinkForm(VersionedForm):
     )
 
 
-class AppendixForm(VersionedForm):
+class AppendixForm(AddForm):
     title = _text("Title", "Enter the title of the appendix", widget=forms.TextInput)
     file = forms.FileField(
         label="Upload the paper (optional)",
@@ -147,6 +191,8 @@ class AppendixForm(VersionedForm):
 
 
 class Part2Form(VersionedForm):
+    version_of = staticmethod(part2_version)
+
     content = _text(
         "Part 2: confidential facts and advice",
         "Enter the Part 2 content",
@@ -169,6 +215,8 @@ class ShareForm(forms.Form):
 
 class DeclarationsForm(VersionedForm):
     """One statement and one tick per row the officer confirms."""
+
+    version_of = staticmethod(declarations_version)
 
     def __init__(self, *args, decision: Decision, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -193,6 +241,8 @@ class DeclarationsForm(VersionedForm):
 
 class RecommendationsLeadInForm(VersionedForm):
     """How the recommendations begin, each choice in the decision type's own words."""
+
+    version_of = staticmethod(lead_in_version)
 
     lead_in = forms.ChoiceField(
         label="How do the recommendations begin?",

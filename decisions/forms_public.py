@@ -12,6 +12,7 @@ from core.forms import GovukDateField
 from decisions.forms import VersionedForm, _text, _yes_no
 from decisions.selectors import decision_types
 from decisions.selectors.search import VALUE_BANDS, Filters
+from decisions.selectors.versions import public_access_version
 
 
 class DecisionFilterForm(forms.Form):
@@ -67,6 +68,8 @@ class DecisionFilterForm(forms.Form):
 
 class PublicAccessForm(VersionedForm):
     """Part 1 deferral (the reason and date are asked only under "Yes") and Part 2."""
+
+    version_of = staticmethod(public_access_version)
 
     deferred = _yes_no(
         "Is the publication of Part 1 of this approval to be deferred?",

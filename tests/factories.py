@@ -94,7 +94,6 @@ def complete_draft(*, user, type_code="PCD", title="Complete decision", decision
         decision = decision_update(
             user=user,
             decision=decision,
-            expected_version=decision.version,
             title=decision.title,
             executive_summary="Summary.",
         )

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from decisions.models import DecisionEvent, Paragraph
 from decisions.services import decision_update, paragraph_add
@@ -14,7 +15,6 @@ def test_edits_write_history_rows_with_user_and_reason(officer):
     decision_update(
         user=officer,
         decision=decision,
-        expected_version=decision.version,
         title="Second title",
         executive_summary="Now with a summary",
     )
@@ -73,7 +73,6 @@ def test_history_lists_every_change_field_by_field(officer):
     decision = decision_update(
         user=officer,
         decision=decision,
-        expected_version=decision.version,
         title="Second title",
         executive_summary="Now a summary",
     )
@@ -88,25 +87,34 @@ def test_history_lists_every_change_field_by_field(officer):
 
     name = officer.display_name
     edits = [
-        (e.what, e.kind, e.who, e.reason, [(c.field, c.old, c.new) for c in e.changes])
+        (e.what, e.kind, e.who, e.reason, [(c.field, c.label, c.old, c.new) for c in e.changes])
         for e in decision_edits(decision, include_part2=True)
     ]
+    when = timezone.localtime(confirmed_at)
+    confirmed_on = f"{when.day} {when:%B %Y, %H:%M}"
     assert edits[:8] == [
         ("Declaration: Financial Advice", "Changed", name, "Financial Advice confirmed",
-         [("confirmed_by_name", "", name), ("confirmed_at", "", str(confirmed_at)),
-          ("confirmed_by_id", "", str(officer.pk))]),
-        ("Decision", "Changed", name, "Part 2 saved", [("has_part2", "", "True")]),
+         [("confirmed_by_name", "Confirmed by", "", name),
+          ("confirmed_at", "Confirmed on", "", confirmed_on)]),
+        ("Decision", "Changed", name, "Part 2 saved", [("has_part2", "Has a Part 2", "", "Yes")]),
         ("Part 2", "Added", name, "Part 2 saved",
-         [("content", "", "Secret terms"), ("legal_rationale", "", "s.43")]),
+         [("content", "Part 2 content", "", "Secret terms"),
+          ("legal_rationale", "Legal rationale for non-publication", "", "s.43")]),
         ("Recommendation 1", "Removed", name, "Recommendation 1 removed", []),
         ("Paragraph 2.1", "Added", name, "Paragraph 2.1 added",
-         [("position", "", "1"), ("text", "", "Issue one")]),
+         [("text", "Text", "", "Issue one")]),
         ("Recommendation 1", "Changed", name, "Recommendation 1 edited",
-         [("text", "Agree the plan.", "Agree it, revised.")]),
+         [("text", "Text", "Agree the plan.", "Agree it, revised.")]),
         ("Recommendation 1", "Added", name, "Recommendation 1 added",
-         [("position", "", "1"), ("text", "", "Agree the plan.")]),
+         [("text", "Text", "", "Agree the plan.")]),
         ("Decision", "Changed", name, "Title and summary edited",
-         [("title", "First title", "Second title"), ("executive_summary", "", "Now a summary")]),
+         [("title", "Title", "First title", "Second title"),
+          ("executive_summary", "Executive summary", "", "Now a summary")]),
+    ]  # fmt: skip
+    # A text edit is shown word by word.
+    edited = decision_edits(decision, include_part2=True)[5].changes[0]
+    assert [(s.op, s.text) for s in edited.diff] == [
+        ("same", "Agree "), ("del", "the plan."), ("same", " "), ("ins", "it, revised."),
     ]  # fmt: skip
     # Then the draft's creation: its eight declaration rows (newest first), then itself.
     created = edits[8:]
@@ -116,17 +124,14 @@ def test_history_lists_every_change_field_by_field(officer):
         ("Decision", "Added", "Draft created"),
     ]  # fmt: skip
     assert created[0][4] == [
-        ("kind", "", "head_of_service"),
-        ("position", "", "8"),
-        ("statement", "", decision.declarations.get(kind="head_of_service").statement),
+        ("statement", "Statement", "", decision.declarations.get(kind="head_of_service").statement),
     ]
     assert created[-1][4] == [
-        ("title", "", "First title"),
-        ("state", "", "draft"),
-        ("recommendations_lead_in", "", "recommended"),
-        ("created_at", "", str(decision.created_at)),
-        ("decision_type_id", "", str(decision.decision_type_id)),
-        ("drafted_by_id", "", str(officer.pk)),
+        ("title", "Title", "", "First title"),
+        ("state", "Stage", "", "Draft"),
+        ("recommendations_lead_in", "How the recommendations begin", "", "is recommended to:"),
+        ("decision_type", "Decision type", "", decision.decision_type.name),
+        ("drafted_by", "Drafted by", "", name),
     ]
     # Without the Part 2 permission: the same list, without Part 2's own rows.
     without = [e.what for e in decision_edits(decision, include_part2=False)]

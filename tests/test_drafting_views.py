@@ -31,6 +31,13 @@ def url(name, decision, **kwargs):
     return reverse(f"drafting:{name}", kwargs={"pk": decision.pk, **kwargs})
 
 
+def shown(client, page_url) -> dict:
+    """The hidden fields of the form on a page as it was shown: the version of what it
+    edits, or an add form's one-time token."""
+    form = client.get(page_url).context["form"]
+    return {name: form[name].value() for name in ("version", "token") if name in form.fields}
+
+
 @pytest.fixture
 def officer_client(client, officer):
     client.force_login(officer)
@@ -126,7 +133,11 @@ def test_an_approved_decision_cannot_be_edited(client, pcd_1620, demo):
 def test_empty_title_is_an_error_next_to_the_field_and_keeps_the_summary(officer_client, draft):
     response = officer_client.post(
         url("summary", draft),
-        {"version": draft.version, "title": "  ", "executive_summary": "My careful summary"},
+        {
+            **shown(officer_client, url("summary", draft)),
+            "title": "  ",
+            "executive_summary": "My careful summary",
+        },
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -139,7 +150,11 @@ def test_over_long_title_is_refused_and_kept(officer_client, draft):
     long_title = "Long " * 70
     response = officer_client.post(
         url("summary", draft),
-        {"version": draft.version, "title": long_title, "executive_summary": ""},
+        {
+            **shown(officer_client, url("summary", draft)),
+            "title": long_title,
+            "executive_summary": "",
+        },
     )
     assert response.status_code == 200
     assert "A title must be 300 characters or fewer." in page_text(response)
@@ -152,7 +167,7 @@ def test_deferral_without_a_date_or_in_the_past(officer_client, draft):
     response = officer_client.post(
         url("public_access", draft),
         {
-            "version": draft.version,
+            **shown(officer_client, url("public_access", draft)),
             "deferred": "yes",
             "deferral_reason": "Contract still being negotiated",
             "has_part2": "no",
@@ -165,7 +180,7 @@ def test_deferral_without_a_date_or_in_the_past(officer_client, draft):
     response = officer_client.post(
         url("public_access", draft),
         {
-            "version": draft.version,
+            **shown(officer_client, url("public_access", draft)),
             "deferred": "yes",
             "deferral_reason": "Contract still being negotiated",
             "deferred_until_day": yesterday.day,
@@ -179,7 +194,7 @@ def test_deferral_without_a_date_or_in_the_past(officer_client, draft):
     response = officer_client.post(
         url("public_access", draft),
         {
-            "version": draft.version,
+            **shown(officer_client, url("public_access", draft)),
             "deferred": "yes",
             "deferral_reason": "x",
             "deferred_until_day": "31",
@@ -197,7 +212,12 @@ def test_deferral_without_a_date_or_in_the_past(officer_client, draft):
 def test_unknown_decision_reference(officer_client, draft):
     response = officer_client.post(
         url("links", draft),
-        {"version": draft.version, "reference": "PCD 9999", "kind": "amends", "description": "x"},
+        {
+            **shown(officer_client, url("links", draft)),
+            "reference": "PCD 9999",
+            "kind": "amends",
+            "description": "x",
+        },
     )
     assert "There is no decision with the reference PCD 9999." in page_text(response)
     assert 'value="PCD 9999"' in response.content.decode()
@@ -218,9 +238,13 @@ def test_unknown_decision_reference(officer_client, draft):
 def test_bad_uploads_are_refused(officer_client, draft, upload, message):
     response = officer_client.post(
         url("appendices", draft),
-        {"version": draft.version, "title": "Equality Impact Assessment", "published": "yes",
-         "file": upload},
-    )  # fmt: skip
+        {
+            **shown(officer_client, url("appendices", draft)),
+            "title": "Equality Impact Assessment",
+            "published": "yes",
+            "file": upload,
+        },
+    )
     assert message in page_text(response)
     assert "Equality Impact Assessment" in response.content.decode()
     assert not Appendix.objects.exists()
@@ -230,7 +254,12 @@ def test_a_real_pdf_is_stored_under_a_generated_name(officer_client, draft):
     upload = SimpleUploadedFile("../../etc/passwd.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf")
     response = officer_client.post(
         url("appendices", draft),
-        {"version": draft.version, "title": "Appendix 1", "published": "no", "file": upload},
+        {
+            **shown(officer_client, url("appendices", draft)),
+            "title": "Appendix 1",
+            "published": "no",
+            "file": upload,
+        },
     )
     assert response.status_code == 302
     appendix = Appendix.objects.get()
@@ -242,7 +271,8 @@ def test_a_real_pdf_is_stored_under_a_generated_name(officer_client, draft):
 def test_script_tags_are_a_clear_error_and_the_text_is_kept(officer_client, draft):
     typed = "Context <script>alert('x')</script>matters."
     response = officer_client.post(
-        url("section", draft, kind=1), {"version": draft.version, "text": typed}
+        url("section", draft, kind=1),
+        {**shown(officer_client, url("section", draft, kind=1)), "text": typed},
     )
     assert response.status_code == 200
     assert "The paragraph cannot contain HTML such as <script>" in page_text(response)
@@ -257,13 +287,14 @@ def test_a_stale_save_gets_the_conflict_page_and_loses_nothing(
     officer_client, client, draft, other_officer
 ):
     draft.shared_with.add(other_officer)
-    stale_version = draft.version
+    stale_version = shown(officer_client, url("summary", draft))["version"]
     # The colleague saves first.
     client.force_login(other_officer)
     client.post(
         url("summary", draft),
         {"version": stale_version, "title": "Their title", "executive_summary": "Their summary"},
     )
+    officer_client.force_login(draft.drafted_by)
     response = officer_client.post(
         url("summary", draft),
         {"version": stale_version, "title": "My title", "executive_summary": "My summary"},
@@ -271,7 +302,8 @@ def test_a_stale_save_gets_the_conflict_page_and_loses_nothing(
     assert response.status_code == 409
     body = response.content.decode()
     text = page_text(response)
-    assert "Someone else saved first" in text
+    assert "The title and summary changed after you opened this page." in text
+    assert f"{other_officer.display_name} saved a different version on" in text
     assert "Their title" in text and "Their summary" in text  # their version shown
     assert "My title" in body and "My summary" in body  # own text kept in the form
     draft.refresh_from_db()
@@ -291,37 +323,34 @@ def test_recommendations_add_edit_reorder_remove(officer_client, officer, draft)
     for text in ("First", "Second", "Third"):
         officer_client.post(
             url("recommendations", draft),
-            {"version": Decision.objects.get(pk=draft.pk).version, "text": text},
+            {**shown(officer_client, url("recommendations", draft)), "text": text},
         )
     third = Recommendation.objects.get(text="Third")
-    version = Decision.objects.get(pk=draft.pk).version
-    officer_client.post(
-        url("recommendation", draft, item=third.pk), {"version": version, "action": "up"}
-    )
+    officer_client.post(url("recommendation", draft, item=third.pk), {"action": "up"})
     assert [r.text for r in draft.recommendations.all()] == ["First", "Third", "Second"]
     first = Recommendation.objects.get(text="First")
-    version = Decision.objects.get(pk=draft.pk).version
     officer_client.post(
-        url("recommendation", draft, item=first.pk), {"version": version, "action": "remove"}
+        url("recommendation", draft, item=first.pk),
+        {"version": first.version, "action": "remove"},
     )
     assert [(r.position, r.text) for r in draft.recommendations.all()] == [
         (1, "Third"),
         (2, "Second"),
     ]
-    version = Decision.objects.get(pk=draft.pk).version
+    stale = shown(officer_client, url("recommendation", draft, item=third.pk))
     officer_client.post(
-        url("recommendation", draft, item=third.pk), {"version": version, "text": "Third, edited"}
+        url("recommendation", draft, item=third.pk), {**stale, "text": "Third, edited"}
     )
     assert draft.recommendations.get(position=1).text == "Third, edited"
     reasons = {r.history_change_reason for r in Recommendation.history.all()}
     assert {"Recommendation 3 moved up", "Recommendation 1 removed"} <= reasons
-    # A stale move is refused with a message, not applied.
+    # A removal built from the text before that edit is refused with a message.
     response = officer_client.post(
         url("recommendation", draft, item=third.pk),
-        {"version": version, "action": "down"},
+        {**stale, "action": "remove"},
         follow=True,
     )
-    assert "Someone else saved this decision" in page_text(response)
+    assert "Recommendation 1 changed after you opened this page" in page_text(response)
     assert draft.recommendations.get(position=1).text == "Third, edited"
 
 
@@ -329,21 +358,18 @@ def test_paragraphs_are_numbered_and_reordered(officer_client, draft):
     for text in ("Alpha", "Beta"):
         officer_client.post(
             url("section", draft, kind=2),
-            {"version": Decision.objects.get(pk=draft.pk).version, "text": text},
+            {**shown(officer_client, url("section", draft, kind=2)), "text": text},
         )
     text = page_text(officer_client.get(url("section", draft, kind=2)))
     assert "2.1. Alpha" in text and "2.2. Beta" in text
     beta = draft.sections.get(kind=2).paragraphs.get(text="Beta")
-    officer_client.post(
-        url("paragraph", draft, item=beta.pk),
-        {"version": Decision.objects.get(pk=draft.pk).version, "action": "up"},
-    )
+    officer_client.post(url("paragraph", draft, item=beta.pk), {"action": "up"})
     text = page_text(officer_client.get(url("preview", draft)))
     assert "2.1. Beta" in text and "2.2. Alpha" in text
 
 
 def test_declarations_are_confirmed_with_their_statements(officer_client, officer, draft):
-    data = {"version": draft.version}
+    data = shown(officer_client, url("declarations", draft))
     for declaration in draft.declarations.exclude(kind="head_of_service"):
         data[f"{declaration.kind}-statement"] = declaration.statement
         data[f"{declaration.kind}-confirmed"] = "on"
@@ -364,16 +390,23 @@ def test_declarations_are_confirmed_with_their_statements(officer_client, office
 def test_public_access_no_and_part2_yes_leads_to_the_confidential_page(officer_client, draft):
     response = officer_client.post(
         url("public_access", draft),
-        {"version": draft.version, "deferred": "no", "has_part2": "yes"},
+        {
+            **shown(officer_client, url("public_access", draft)),
+            "deferred": "no",
+            "has_part2": "yes",
+        },
     )
     assert response["Location"] == url("part2", draft)
     page = officer_client.get(response["Location"])
     assert "Confidential" in page_text(page)
     response = officer_client.post(
         url("part2", draft),
-        {"version": Decision.objects.get(pk=draft.pk).version, "content": "Secret facts",
-         "legal_rationale": ""},
-    )  # fmt: skip
+        {
+            **shown(officer_client, url("part2", draft)),
+            "content": "Secret facts",
+            "legal_rationale": "",
+        },
+    )
     assert "Enter the legal rationale for non-publication" in page_text(response)
     assert "Secret facts" in response.content.decode()
 

@@ -58,7 +58,9 @@ def officer_client(client, officer):
 
 
 def post(client, decision, **data):
-    return client.post(url(decision), {"version": decision.version, **data})
+    """Post the step as a person would: with the version of the step as shown."""
+    version = client.get(url(decision)).context["form"]["version"].value()
+    return client.post(url(decision), {"version": version, **data})
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from django.urls import reverse
 from core.errors import DomainError, Messages
 from decisions.digest import decision_content_digest
 from decisions.models import Decision
+from decisions.selectors.versions import lead_in_version
 from decisions.services import recommendations_lead_in_set
 from tests.factories import approved_decision, complete_draft, submitted_decision
 from tests.helpers import page_text
@@ -43,7 +44,8 @@ def test_a_new_decision_keeps_the_types_own_preamble(officer_client, officer):
 def test_choosing_approves_changes_the_preview_and_the_history(officer_client, officer):
     draft = complete_draft(user=officer)
     response = officer_client.post(
-        url("recommendations_lead_in", draft), {"lead_in": "approves", "version": draft.version}
+        url("recommendations_lead_in", draft),
+        {"lead_in": "approves", "version": lead_in_version(draft)},
     )
     assert response["Location"] == url("recommendations", draft)
     text = page_text(officer_client.get(url("preview", draft)))
@@ -68,7 +70,8 @@ def test_the_step_offers_both_in_the_types_words(officer_client, officer):
 def test_a_made_up_choice_is_refused_beside_the_question(officer_client, officer):
     draft = complete_draft(user=officer)
     response = officer_client.post(
-        url("recommendations_lead_in", draft), {"lead_in": "decrees", "version": draft.version}
+        url("recommendations_lead_in", draft),
+        {"lead_in": "decrees", "version": lead_in_version(draft)},
     )
     assert response.status_code == 200
     text = page_text(response)

@@ -94,12 +94,14 @@ def test_references_follow_the_series_and_are_never_reused(records_manager, offi
 
 
 def test_stale_edit_is_refused(officer):
+    from decisions.selectors.versions import summary_version
+
     decision = draft_decision(user=officer)
-    version = decision.version
+    version = summary_version(decision)
     decision_update(
         user=officer, decision=decision, expected_version=version, title="B", executive_summary=""
     )
-    with raises(Messages.EDIT_CONFLICT):
+    with raises(Messages.ITEM_CONFLICT) as error:
         decision_update(
             user=officer,
             decision=decision,
@@ -107,6 +109,7 @@ def test_stale_edit_is_refused(officer):
             title="C",
             executive_summary="",
         )
+    assert error.value.params["saved_by"] == officer
     decision.refresh_from_db()
     assert decision.title == "B"
 

@@ -211,6 +211,10 @@ class Recommendation(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="recommendations")
     position = models.PositiveSmallIntegerField()
     text = models.TextField(max_length=TEXT_MAX_LENGTH)
+    # Edit conflicts are per item: each edit of the text bumps it (moves do not).
+    version = models.PositiveIntegerField(default=1)
+    # The one-time token of the form that added it: Back + resubmit adds nothing.
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -220,6 +224,7 @@ class Recommendation(models.Model):
             models.UniqueConstraint(
                 fields=["decision", "position"], name="recommendation_unique_position"
             ),
+            models.UniqueConstraint(fields=["form_token"], name="recommendation_form_token_unique"),
             models.CheckConstraint(
                 condition=Q(position__gte=1), name="recommendation_position_positive"
             ),
@@ -273,6 +278,10 @@ class Paragraph(models.Model):
     text = models.TextField(max_length=TEXT_MAX_LENGTH)
     # Where the generated budget table sits in the financial comments.
     budget_table_follows = models.BooleanField(default=False)
+    # Edit conflicts are per item: each edit of the text bumps it (moves do not).
+    version = models.PositiveIntegerField(default=1)
+    # The one-time token of the form that added it: Back + resubmit adds nothing.
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -282,6 +291,7 @@ class Paragraph(models.Model):
             models.UniqueConstraint(
                 fields=["section", "position"], name="paragraph_unique_position"
             ),
+            models.UniqueConstraint(fields=["form_token"], name="paragraph_form_token_unique"),
             models.CheckConstraint(
                 condition=Q(position__gte=1), name="paragraph_position_positive"
             ),
@@ -315,12 +325,15 @@ class DecisionLink(models.Model):
     target = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="links_in")
     kind = models.CharField(max_length=20, choices=LinkKind.choices)
     description = models.CharField(max_length=500, blank=True)
+    # The one-time token of the form that added it: Back + resubmit adds nothing.
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["source", "kind", "target"]
         constraints = [
+            models.UniqueConstraint(fields=["form_token"], name="decisionlink_form_token_unique"),
             models.UniqueConstraint(
                 fields=["source", "target", "kind"], name="decisionlink_unique"
             ),

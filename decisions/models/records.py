@@ -28,6 +28,8 @@ class Appendix(models.Model):
     title = models.CharField(max_length=300)
     file = models.FileField(upload_to=appendix_upload_to, blank=True, max_length=200)
     published = models.BooleanField(default=True)
+    # The one-time token of the form that added it: Back + resubmit adds nothing.
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -35,6 +37,7 @@ class Appendix(models.Model):
         ordering = ["decision", "position"]
         verbose_name_plural = "appendices"
         constraints = [
+            models.UniqueConstraint(fields=["form_token"], name="appendix_form_token_unique"),
             models.UniqueConstraint(
                 fields=["decision", "position"], name="appendix_unique_position"
             ),

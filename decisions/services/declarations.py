@@ -10,11 +10,13 @@ from django.utils import timezone
 from accounts.models import User
 from core.audit import save_audited
 from decisions.models import REVIEWER_DECLARATIONS, Decision, DeclarationKind, OfficerDeclaration
+from decisions.selectors.versions import declarations_version
 from decisions.services.drafting import (
     decision_lock_for_edit,
     decision_lock_for_import,
     decision_touch,
     text_checked,
+    version_check,
 )
 
 
@@ -53,10 +55,21 @@ def declarations_set(
     user: User,
     decision: Decision,
     answers: dict[str, tuple[str, bool]],
-    expected_version: int | None = None,
+    expected_version: str | None = None,
 ) -> Decision:
-    """Save the officer's rows: kind -> (statement, confirmed). Reviewer rows are skipped."""
-    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
+    """Save the officer's rows: kind -> (statement, confirmed). Reviewer rows are skipped.
+
+    ``expected_version``: the officer rows' version the form showed."""
+    locked = decision_lock_for_edit(decision, user=user)
+    version_check(
+        expected=expected_version,
+        current=declarations_version(locked),
+        what="The declaration",
+        # Several rows: the newest save of any of them.
+        history=OfficerDeclaration.history.filter(decision_id=locked.pk).exclude(
+            kind__in=REVIEWER_DECLARATIONS
+        ),
+    )
     changed = False
     for declaration in locked.declarations.all():
         if declaration.kind in REVIEWER_DECLARATIONS or declaration.kind not in answers:

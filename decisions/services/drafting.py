@@ -1,6 +1,8 @@
 """Writing a draft decision: creating it, its title and summary, public access
-answers, Part 2 and sharing. Every service locks the decision row, refuses if it
-is no longer a draft or if the editor's version is stale, and bumps the version."""
+answers, Part 2 and sharing. Every service locks the decision row and refuses if
+it is no longer a draft. A step refuses only if the fields it shows were saved
+since the editor's form was built (see decisions/selectors/versions.py): saving
+another step, or adding a paragraph, is no conflict."""
 
 from __future__ import annotations
 
@@ -27,6 +29,15 @@ from decisions.models import (
 )
 from decisions.models.decision import SUMMARY_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 from decisions.selectors.public import decision_types
+from decisions.selectors.versions import (
+    PART2_FIELDS,
+    PUBLIC_ACCESS_FIELDS,
+    SUMMARY_FIELDS,
+    last_saved,
+    part2_version,
+    public_access_version,
+    summary_version,
+)
 from decisions.services.events import event_record
 from decisions.workflow import State
 
@@ -71,8 +82,9 @@ def decision_lock_for_edit(
 ) -> Decision:
     """Lock the draft for one of its officers to change.
 
-    ``expected_version`` is the version the editor's form was built from: if
-    someone else has saved since, the edit is refused rather than overwriting.
+    ``expected_version`` is the decision-wide version the editor's form was built
+    from (only the budget step still uses it): if anything was saved since, the edit
+    is refused rather than overwriting. Steps and items use ``version_check``.
     """
     locked = _lock_draft(decision)
     if not policy.can_edit(user, locked):
@@ -80,6 +92,20 @@ def decision_lock_for_edit(
     if expected_version is not None and locked.version != expected_version:
         raise DomainError(Messages.EDIT_CONFLICT)
     return locked
+
+
+def version_check(*, expected: object, current: object, what: str, history=None, fields=()) -> None:
+    """Refuse an edit built from an older version of the same thing.
+
+    The error carries the version saved now (so the form can be saved again on top
+    of it) and, from the history, who saved it and when.
+    """
+    if expected is None or str(expected) == str(current):
+        return
+    saved_by, saved_at = last_saved(history, fields) if history is not None else (None, None)
+    raise DomainError(
+        Messages.ITEM_CONFLICT, what=what, version=current, saved_by=saved_by, saved_at=saved_at
+    )
 
 
 def decision_lock_for_import(decision: Decision, *, user: User) -> Decision:
@@ -148,11 +174,19 @@ def decision_update(
     *,
     user: User,
     decision: Decision,
-    expected_version: int | None,
     title: str,
     executive_summary: str,
+    expected_version: str | None = None,
 ) -> Decision:
-    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
+    """``expected_version``: the title and summary's version the form showed."""
+    locked = decision_lock_for_edit(decision, user=user)
+    version_check(
+        expected=expected_version,
+        current=summary_version(locked),
+        what="The title and summary",
+        history=locked.history.all(),
+        fields=SUMMARY_FIELDS,
+    )
     locked.title = text_checked(title, field="title", label="a title", limit=TITLE_MAX_LENGTH)
     locked.executive_summary = text_checked(
         executive_summary,
@@ -174,11 +208,18 @@ def decision_public_access_set(
     has_part2: bool,
     reason: str = "",
     until: dt.date | None = None,
-    expected_version: int | None = None,
+    expected_version: str | None = None,
     today: dt.date | None = None,
 ) -> Decision:
     """Answer the form's public access questions: Part 1 deferral and Part 2."""
-    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
+    locked = decision_lock_for_edit(decision, user=user)
+    version_check(
+        expected=expected_version,
+        current=public_access_version(locked),
+        what="The public access answers",
+        history=locked.history.all(),
+        fields=PUBLIC_ACCESS_FIELDS,
+    )
     reason = text_checked(
         reason, field="deferral_reason", label="the reason for deferral", limit=2_000,
         required=False,
@@ -212,10 +253,17 @@ def part2_save(
     decision: Decision,
     content: str,
     legal_rationale: str,
-    expected_version: int | None = None,
+    expected_version: str | None = None,
 ) -> Part2:
     """Write the confidential Part 2 (which also answers "Is there a Part 2?" yes)."""
-    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
+    locked = decision_lock_for_edit(decision, user=user)
+    version_check(
+        expected=expected_version,
+        current=part2_version(locked),
+        what="Part 2",
+        history=Part2.history.filter(decision_id=locked.pk),
+        fields=PART2_FIELDS,
+    )
     part2 = Part2.objects.filter(decision=locked).first() or Part2(decision=locked)
     part2.content = text_checked(
         content, field="content", label="the Part 2 content", limit=TEXT_MAX_LENGTH

@@ -8,16 +8,25 @@ from django.db import transaction
 from accounts.models import User
 from core.errors import DomainError, Messages
 from decisions.models import Decision, LeadIn
-from decisions.services.drafting import decision_lock_for_edit, decision_touch
+from decisions.selectors.versions import LEAD_IN_FIELDS, lead_in_version
+from decisions.services.drafting import decision_lock_for_edit, decision_touch, version_check
 
 
 @transaction.atomic
 def recommendations_lead_in_set(
-    *, user: User, decision: Decision, lead_in: str, expected_version: int | None = None
+    *, user: User, decision: Decision, lead_in: str, expected_version: str | None = None
 ) -> Decision:
+    """``expected_version``: the lead-in's version the form showed (lead_in_version)."""
     if lead_in not in LeadIn.values:
         raise DomainError(Messages.LEAD_IN_INVALID, field="lead_in")
-    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
+    locked = decision_lock_for_edit(decision, user=user)
+    version_check(
+        expected=expected_version,
+        current=lead_in_version(locked),
+        what="How the recommendations begin",
+        history=locked.history.all(),
+        fields=LEAD_IN_FIELDS,
+    )
     if locked.recommendations_lead_in != lead_in:
         locked.recommendations_lead_in = lead_in
         decision_touch(

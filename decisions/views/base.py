@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 
 from core.errors import DomainError, Messages
 from decisions import policy
+from decisions.forms import AddForm, VersionedForm
 from decisions.models import Decision
 from decisions.selectors import decision_for_officer
 from decisions.selectors.drafting import decision_for_internal_user
@@ -77,6 +78,30 @@ def call_service(form: Form, service: Callable[[], Any]) -> tuple[bool, Any]:
         return False, None
 
 
+def _conflict(request: HttpRequest, error: DomainError, theirs: list) -> dict[str, Any]:
+    """What the conflict banner says: what changed, who saved it and when (if the
+    history knows), and the version saved now."""
+    saved_by = error.params.get("saved_by")
+    return {
+        "what": error.params.get("what", "This decision"),
+        "message": error.message,
+        "saved_by": saved_by,
+        "saved_at": error.params.get("saved_at"),
+        "by_you": saved_by is not None and saved_by.pk == request.user.pk,
+        "theirs": theirs,
+    }
+
+
+def _initial(form_class: type[Form], decision: Decision, initial: dict[str, Any]) -> dict:
+    """A step form starts from its fields' version now; an add form gets a fresh token."""
+    start = dict(initial)
+    if issubclass(form_class, VersionedForm):
+        start.setdefault("version", form_class.version_of(decision))
+    if issubclass(form_class, AddForm):
+        start["token"] = AddForm.new_token()
+    return start
+
+
 def edit_step(
     request: HttpRequest,
     *,
@@ -93,34 +118,42 @@ def edit_step(
 ) -> HttpResponse:
     """GET shows the form; POST validates, calls one service, redirects or re-shows.
 
-    Bad input re-shows the form with the user's text and the errors. If someone
-    else saved first (stale version), the page answers 409 with both versions and
-    this editor's text kept, ready to save again on top of the newer version.
+    Bad input re-shows the form with the user's text and the errors. If the same
+    thing (this paragraph, this step's fields) was saved since the form was shown,
+    the page answers 409 with the saved version and this editor's text kept, ready
+    to save again on top of it. An add form sent twice adds once: the second time
+    says which item it is (same text), or keeps the new text with a fresh token.
     """
     form_kwargs = form_kwargs or {}
     context = {**(context or {}), "decision": decision}
     status = 200
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES, **form_kwargs)
-        if form.is_valid():
-            try:
-                ok, _ = call_service(form, lambda: service(form.cleaned_data))
-            except DomainError:
+    if request.method != "POST":
+        form = form_class(initial=_initial(form_class, decision, initial), **form_kwargs)
+        return render(request, template, {**context, "form": form}, status=status)
+    form = form_class(request.POST, request.FILES, **form_kwargs)
+    if form.is_valid():
+        try:
+            service(form.cleaned_data)
+        except DomainError as error:
+            if error.template == Messages.ALREADY_ADDED:
+                messages.info(request, error.message)
+                return redirect(success_url)
+            data = request.POST.copy()
+            if error.template in (Messages.ITEM_CONFLICT, Messages.EDIT_CONFLICT):
                 decision.refresh_from_db()
-                data = request.POST.copy()
-                data["version"] = str(decision.version)
+                # Saving again now replaces the version shown in the banner.
+                data["version"] = str(error.params.get("version", decision.version))
+                context["conflict"] = _conflict(request, error, theirs(decision) if theirs else [])
+                status = 409
+            elif error.template == Messages.FORM_ALREADY_USED:
+                data["token"] = str(AddForm.new_token())
+            if data != request.POST:
                 form = form_class(data, **form_kwargs)
                 form.is_valid()
-                context["conflict"] = {
-                    "message": Messages.EDIT_CONFLICT,
-                    "theirs": theirs(decision) if theirs else [],
-                }
-                status = 409
-            else:
-                if ok:
-                    if success_message:
-                        messages.success(request, success_message)
-                    return redirect(success_url)
-    else:
-        form = form_class(initial={**initial, "version": decision.version}, **form_kwargs)
+            if status != 409:
+                form.add_error(form_field_for(form, error), error.message)
+        else:
+            if success_message:
+                messages.success(request, success_message)
+            return redirect(success_url)
     return render(request, template, {**context, "form": form}, status=status)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.errors import DomainError
+from core.errors import DomainError, Messages
 from decisions import forms
 from decisions.models import Paragraph, SectionKind
 from decisions.services import (
@@ -52,9 +52,9 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
         service=lambda data: decision_update(
             user=request.user,
             decision=decision,
-            expected_version=data["version"],
             title=data["title"],
             executive_summary=data["executive_summary"],
+            expected_version=data["version"],
         ),
         theirs=lambda d: [
             {"key": "Title", "value": d.title},
@@ -81,9 +81,15 @@ def _item_action(request, *, remove, back: str, label: str, move=None) -> HttpRe
             remove(expected_version=version)
             messages.success(request, f"{label} removed.")
         else:
-            move(direction=action, expected_version=version)
+            move(direction=action)
     except DomainError as error:
         messages.error(request, error.message)
+    return redirect(back)
+
+
+def _gone(request, *, back: str, what: str) -> HttpResponse:
+    """An action on an item removed meanwhile (another tab, or Back + resubmit)."""
+    messages.info(request, Messages.ITEM_GONE.format(what=what))
     return redirect(back)
 
 
@@ -95,18 +101,11 @@ def recommendations(request: HttpRequest, pk: int) -> HttpResponse:
     return edit_step(
         request,
         decision=decision,
-        form_class=forms.RecommendationForm,
+        form_class=forms.RecommendationAddForm,
         initial={},
         service=lambda data: recommendation_add(
-            user=request.user,
-            decision=decision,
-            text=data["text"],
-            expected_version=data["version"],
+            user=request.user, decision=decision, text=data["text"], token=data["token"]
         ),
-        theirs=lambda d: [
-            {"key": f"Recommendation {r.position}", "value": r.text}
-            for r in d.recommendations.all()
-        ],
         template="drafting/recommendations.html",
         context={
             "items": decision.recommendations.all(),
@@ -124,8 +123,12 @@ def recommendations(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def recommendation_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     decision = officer_decision(request, pk)
-    recommendation = get_object_or_404(decision.recommendations, pk=item)
     back = step_url("recommendations", decision)
+    recommendation = decision.recommendations.filter(pk=item).first()
+    if recommendation is None:
+        if request.method == "POST":
+            return _gone(request, back=back, what="That recommendation")
+        raise Http404("This draft has no such recommendation.")
     if request.method == "POST" and "action" in request.POST:
         return _item_action(
             request,
@@ -142,7 +145,7 @@ def recommendation_edit(request: HttpRequest, pk: int, item: int) -> HttpRespons
         request,
         decision=decision,
         form_class=forms.RecommendationForm,
-        initial={"text": recommendation.text},
+        initial={"text": recommendation.text, "version": recommendation.version},
         service=lambda data: recommendation_update(
             user=request.user,
             recommendation=recommendation,
@@ -150,7 +153,7 @@ def recommendation_edit(request: HttpRequest, pk: int, item: int) -> HttpRespons
             expected_version=data["version"],
         ),
         theirs=lambda d: [
-            {"key": f"Recommendation {recommendation.position}", "value": r.text}
+            {"key": f"Recommendation {r.position}", "value": r.text}
             for r in d.recommendations.filter(pk=recommendation.pk)
         ],
         template="drafting/item_edit.html",
@@ -180,7 +183,7 @@ def section(request: HttpRequest, pk: int, kind: int) -> HttpResponse:
     return edit_step(
         request,
         decision=decision,
-        form_class=forms.ParagraphForm,
+        form_class=forms.ParagraphAddForm,
         initial={},
         service=lambda data: paragraph_add(
             user=request.user,
@@ -188,12 +191,8 @@ def section(request: HttpRequest, pk: int, kind: int) -> HttpResponse:
             section_kind=section_kind,
             text=data["text"],
             budget_table_follows=data["budget_table_follows"],
-            expected_version=data["version"],
+            token=data["token"],
         ),
-        theirs=lambda d: [
-            {"key": p.number, "value": p.text}
-            for p in Paragraph.objects.filter(section__decision=d, section__kind=kind)
-        ],
         template="drafting/section.html",
         context={
             "section": the_section,
@@ -210,9 +209,15 @@ def section(request: HttpRequest, pk: int, kind: int) -> HttpResponse:
 @GET_POST
 def paragraph_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     decision = officer_decision(request, pk)
-    paragraph = get_object_or_404(
-        Paragraph.objects.select_related("section"), pk=item, section__decision=decision
+    paragraph = (
+        Paragraph.objects.select_related("section")
+        .filter(pk=item, section__decision=decision)
+        .first()
     )
+    if paragraph is None:
+        if request.method == "POST":
+            return _gone(request, back=overview_url(decision), what="That paragraph")
+        raise Http404("This draft has no such paragraph.")
     back = step_url("section", decision, kind=paragraph.section.kind)
     if request.method == "POST" and "action" in request.POST:
         return _item_action(
@@ -226,7 +231,11 @@ def paragraph_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         request,
         decision=decision,
         form_class=forms.ParagraphForm,
-        initial={"text": paragraph.text, "budget_table_follows": paragraph.budget_table_follows},
+        initial={
+            "text": paragraph.text,
+            "budget_table_follows": paragraph.budget_table_follows,
+            "version": paragraph.version,
+        },
         service=lambda data: paragraph_update(
             user=request.user,
             paragraph=paragraph,
@@ -268,7 +277,7 @@ def links(request: HttpRequest, pk: int) -> HttpResponse:
             target_reference=data["reference"],
             kind=data["kind"],
             description=data["description"],
-            expected_version=data["version"],
+            token=data["token"],
         ),
         template="drafting/links.html",
         context={"items": decision.links_out.select_related("target__decision_type")},
@@ -281,10 +290,12 @@ def links(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def link_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     decision = officer_decision(request, pk)
-    link = get_object_or_404(decision.links_out, pk=item)
+    link = decision.links_out.filter(pk=item).first()
+    if link is None:
+        return _gone(request, back=step_url("links", decision), what="That link")
     return _item_action(
         request,
-        remove=lambda **kw: decision_link_remove(user=request.user, link=link, **kw),
+        remove=lambda **kw: decision_link_remove(user=request.user, link=link),
         back=step_url("links", decision),
         label="Link",
     )
@@ -306,7 +317,7 @@ def appendices(request: HttpRequest, pk: int) -> HttpResponse:
             title=data["title"],
             published=data["published"],
             upload=data["file"],
-            expected_version=data["version"],
+            token=data["token"],
         ),
         template="drafting/appendices.html",
         context={"items": decision.appendices.all()},
@@ -319,10 +330,12 @@ def appendices(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def appendix_remove_view(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     decision = officer_decision(request, pk)
-    appendix = get_object_or_404(decision.appendices, pk=item)
+    appendix = decision.appendices.filter(pk=item).first()
+    if appendix is None:
+        return _gone(request, back=step_url("appendices", decision), what="That appendix")
     return _item_action(
         request,
-        remove=lambda **kw: appendix_remove(user=request.user, appendix=appendix, **kw),
+        remove=lambda **kw: appendix_remove(user=request.user, appendix=appendix),
         back=step_url("appendices", decision),
         label="Appendix",
     )
