@@ -356,3 +356,11 @@ def test_internal_page_is_accessible_and_fits(sweep, case, state, width):
     assert axe_violations(page) == []
     width_used = page.evaluate("document.documentElement.scrollWidth")
     assert width_used <= width, f"{case.name} is {width_used} px wide in a {width} px window"
+    # A table may scroll inside its region, but its caption must stay readable.
+    cut_off = page.evaluate(
+        """width => [...document.querySelectorAll('caption')]
+            .filter(caption => caption.getBoundingClientRect().right > width)
+            .map(caption => caption.textContent.trim())""",
+        width,
+    )
+    assert cut_off == [], f"{case.name}: captions run off the window"
