@@ -353,6 +353,13 @@ def test_internal_page_is_accessible_and_fits(sweep, case, state, width):
         assert page.locator(".govuk-error-message, .govuk-error-summary").count(), (
             f"{case.name}: no error shown after sending the form empty"
         )
+        # Each link in the error summary takes you to the box to put right.
+        dead = page.evaluate(
+            """() => [...document.querySelectorAll('.govuk-error-summary a[href^="#"]')]
+                .filter(link => !document.getElementById(link.hash.slice(1)))
+                .map(link => link.textContent.trim() + ' ' + link.hash)"""
+        )
+        assert dead == [], f"{case.name}: error summary links to nothing"
     assert axe_violations(page) == []
     width_used = page.evaluate("document.documentElement.scrollWidth")
     assert width_used <= width, f"{case.name} is {width_used} px wide in a {width} px window"
