@@ -13,6 +13,12 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         "throttled": TOO_MANY_ATTEMPTS,
     }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Say what to do (GOV.UK), not Django's "This field is required." twice.
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
     def _address(self) -> str:
         return self.request.META.get("REMOTE_ADDR", "") if self.request else ""
 

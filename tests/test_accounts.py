@@ -85,3 +85,15 @@ def test_a_user_may_hold_several_roles(db):
     user = UserFactory(role=[Role.OFFICER, Role.HEAD_OF_SERVICE])
     assert user.has_perm("decisions.draft_decision") and user.has_perm("decisions.review_decision")
     assert user.has_role(Role.HEAD_OF_SERVICE) and not user.has_role(Role.DMPC)
+
+
+@pytest.mark.django_db
+def test_signing_in_with_empty_boxes_says_what_to_enter(client):
+    response = client.post("/accounts/login/", {"username": "", "password": ""})
+    text = page_text(response)
+    assert response.status_code == 200
+    # Each message once in the error summary and once beside its box.
+    assert text.count("Enter your username") == 2
+    assert text.count("Enter your password") == 2
+    assert "This field is required" not in text
+    assert 'href="#id_username"' in response.content.decode()
