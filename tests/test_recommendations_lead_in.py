@@ -109,3 +109,36 @@ def test_the_published_page_and_pdf_say_approves(client, officer, tmp_path):
     assert APPROVES in page and RECOMMENDED not in page
     pdf = published_pdf_text(client, decision, tmp_path)
     assert APPROVES in pdf and RECOMMENDED not in pdf
+
+
+def _lead_in_version_shown(client, draft) -> str:
+    """The hidden version in the lead-in form as the recommendations step shows it."""
+    return client.get(url("recommendations", draft)).context["lead_in_form"]["version"].value()
+
+
+def test_an_add_elsewhere_since_the_page_was_shown_is_no_conflict(officer_client, officer):
+    from decisions.services import paragraph_add
+
+    draft = complete_draft(user=officer)
+    version = _lead_in_version_shown(officer_client, draft)
+    paragraph_add(user=officer, decision=draft, section_kind=2, text="Added in another tab.")
+    response = officer_client.post(
+        url("recommendations_lead_in", draft), {"lead_in": "approves", "version": version}
+    )
+    assert response.status_code == 302
+    assert Decision.objects.get(pk=draft.pk).recommendations_lead_in == "approves"
+
+
+def test_a_second_tab_changing_the_lead_in_again_is_a_conflict(officer_client, officer):
+    draft = complete_draft(user=officer)
+    version = _lead_in_version_shown(officer_client, draft)
+    first = officer_client.post(
+        url("recommendations_lead_in", draft), {"lead_in": "approves", "version": version}
+    )
+    assert first.status_code == 302
+    second = officer_client.post(
+        url("recommendations_lead_in", draft), {"lead_in": "recommended", "version": version}
+    )
+    assert second.status_code != 302
+    assert "changed after you opened this page" in page_text(second)
+    assert Decision.objects.get(pk=draft.pk).recommendations_lead_in == "approves"

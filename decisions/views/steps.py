@@ -111,7 +111,10 @@ def recommendations(request: HttpRequest, pk: int) -> HttpResponse:
             "items": decision.recommendations.all(),
             "lead_in_form": forms.RecommendationsLeadInForm(
                 decision_type=decision.decision_type,
-                initial={"lead_in": decision.recommendations_lead_in, "version": decision.version},
+                initial={
+                    "lead_in": decision.recommendations_lead_in,
+                    "version": forms.RecommendationsLeadInForm.version_of(decision),
+                },
             ),
         },
         success_url=url,
