@@ -70,7 +70,8 @@ class Messages:
     PART2_PERMISSION = "Only someone allowed to read Part 2 can remove it."
     SHARE_WITH_SELF = "This draft is already yours."
     NOT_YOUR_DRAFT = "Only the officers drafting this decision can do this."
-    COMMENT_REQUIRED = "Enter a comment saying why."
+    COMMENT_REQUIRED = "Enter your reason."
+    RETURN_REASON_REQUIRED = "Enter what the officer needs to change."
     COMMENT_TOO_LONG = "Your comment must be 5,000 characters or fewer."
     REJECT_REASON_REQUIRED = "Enter the reason for rejecting this decision."
     WITHDRAW_REASON_REQUIRED = "Enter the reason for withdrawing this draft."
@@ -86,7 +87,7 @@ class Messages:
         "A {type_code} must be worth less than {limit}; this decision is worth {value}. "
         "Make it a decision for the {approver} instead."
     )
-    PASSWORD_INCORRECT = "Enter your password correctly to sign."  # noqa: S105 - a message
+    PASSWORD_INCORRECT = "The password is not correct."  # noqa: S105 - a message
     SIGNING_THROTTLED = "Too many wrong passwords. Wait 15 minutes, then try again."
     SIGN_OFF_DUPLICATE = "{reference} already has a {role} sign-off."
     # Money and financial years

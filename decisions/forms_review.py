@@ -57,7 +57,7 @@ def _reason_field(label: str, *, required: str, help_text: str = "", rows: int =
 
 
 class CommentRequiredForm(ActionForm):
-    comment = _reason_field("Comment for the officer", required=Messages.COMMENT_REQUIRED)
+    comment = _reason_field("Comment for the officer", required=Messages.RETURN_REASON_REQUIRED)
 
 
 class ReasonForm(ActionForm):

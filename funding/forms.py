@@ -42,7 +42,7 @@ ROUTE_CHOICES = [("", "Choose a route"), *ProcurementRoute.choices]
 class MovementForm(forms.Form):
     """Move money from a line of a decision this draft amends to a new line."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.CharField(widget=forms.HiddenInput, max_length=64)
     source_line = forms.TypedChoiceField(
         label="Which line does the money come from?",
         coerce=int,
@@ -163,4 +163,4 @@ class CommitmentForm(forms.Form):
 
 class RemoveMovementForm(forms.Form):
     movement = forms.IntegerField(min_value=1)
-    version = forms.IntegerField(min_value=1)
+    version = forms.CharField(max_length=64)

@@ -37,7 +37,7 @@ class BudgetForm(forms.Form):
     or a year (or remove an empty year) work without JavaScript.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.CharField(widget=forms.HiddenInput, max_length=64)
     first_year = forms.IntegerField(
         widget=forms.HiddenInput, min_value=FIRST_YEAR, max_value=LAST_YEAR
     )

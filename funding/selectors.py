@@ -10,7 +10,9 @@ from django.db.models.functions import Coalesce
 
 from core.financial_years import format_financial_year
 from decisions.models import Decision
+from decisions.selectors.versions import fingerprint
 from funding.models import (
+    Allocation,
     BudgetEnvelope,
     BudgetLine,
     BudgetMovement,
@@ -278,3 +280,25 @@ def movements_exceeding_source(decision: Decision) -> list[BudgetMovement]:
         if movement.amount_pence > movement.source_line.amount_pence or short:
             exceeding.append(movement)
     return exceeding
+
+
+def budget_version(decision: Decision) -> str:
+    """The budget step's version: a fingerprint of what that step shows (the
+    decision's own envelope, lines and allocations, and its movements), so that
+    adding a paragraph or saving another step is no conflict with it."""
+    envelope = BudgetEnvelope.objects.filter(decision=decision).values_list(
+        "description", "funding_source", "total_pence"
+    )
+    lines = BudgetLine.objects.filter(set_by=decision).order_by("pk")
+    allocations = Allocation.objects.filter(line__set_by=decision).order_by("line_id", "pk")
+    movements = BudgetMovement.objects.filter(decision=decision).order_by("pk")
+    years = BudgetMovementYear.objects.filter(movement__decision=decision).order_by("pk")
+    return fingerprint(
+        [
+            list(envelope),
+            list(lines.values_list("pk", "position", "route", "description", "amount_pence")),
+            list(allocations.values_list("line_id", "financial_year", "amount_pence")),
+            list(movements.values_list("pk", "source_line_id", "amount_pence")),
+            list(years.values_list("movement_id", "financial_year", "amount_pence")),
+        ]
+    )

@@ -22,7 +22,7 @@ from funding.forms import CommitmentForm, MovementForm, RemoveMovementForm
 from funding.forms_budget import BudgetForm, budget_initial
 from funding.models import BudgetEnvelope, BudgetLine, BudgetMovement
 from funding.reports import envelope_report
-from funding.selectors import line_uncommitted_pence
+from funding.selectors import budget_version, line_uncommitted_pence
 from funding.services import (
     budget_movement_propose,
     budget_movement_remove,
@@ -60,14 +60,18 @@ def _budget_forms(request: HttpRequest, decision: Decision, which: str | None):
     saved = budget_initial(envelope, own_lines)
     budget_form = BudgetForm(
         request.POST if which == "budget" else None,
-        **{**saved, "initial": {**saved["initial"], "version": decision.version}},
+        **{**saved, "initial": {**saved["initial"], "version": budget_version(decision)}},
     )
     movement_form = MovementForm(
         request.POST if which == "movement" else None,
-        initial={"version": decision.version},
+        initial={"version": budget_version(decision)},
         sources=_sources(decision),
     )
     return budget_form, movement_form
+
+
+# The budget step is one thing edited: saved since it was shown, it is a conflict.
+CONFLICTS = (Messages.EDIT_CONFLICT, Messages.ITEM_CONFLICT)
 
 
 def _send(request: HttpRequest, form, service, success: str) -> bool:
@@ -76,7 +80,7 @@ def _send(request: HttpRequest, form, service, success: str) -> bool:
     try:
         service()
     except DomainError as error:
-        if error.template == Messages.EDIT_CONFLICT:
+        if error.template in CONFLICTS:
             raise
         form.add_service_error(error)
         return False
@@ -160,10 +164,15 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
         if which in handlers and handlers[which]():
             return redirect("drafting:budget", pk=decision.pk)
     except DomainError as error:
-        if error.template != Messages.EDIT_CONFLICT:
+        if error.template not in CONFLICTS:
             raise
         messages.error(request, error.message)
         status = 409
+        # What was typed stays; saving again now replaces the budget saved since.
+        for form in (budget_form, movement_form):
+            if form.is_bound:
+                form.data = form.data.copy()
+                form.data["version"] = budget_version(decision)
     return render(
         request,
         "funding/budget.html",
@@ -172,6 +181,7 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
             "form": budget_form if which != "movement" else movement_form,
             "budget_form": budget_form,
             "movement_form": movement_form,
+            "budget_version": budget_version(decision),
             "sources": movement_form.fields["source_line"].choices,
             "movements": decision.budget_movements.select_related(
                 "source_line__envelope__decision__decision_type", "target_line"

@@ -82,7 +82,7 @@ def test_decision_goes_from_officer_to_approved_with_a_return(page, live_demo):
     approve.get_by_label("No, I have no interests to declare").check()
     approve.get_by_label("Your password").fill("wrong password")
     approve.get_by_role("button", name="Approve and publish").click()
-    assert "Enter your password correctly to sign." in page.inner_text("main")
+    assert "The password is not correct." in page.inner_text("main")
     assert axe_violations(page) == [], "sign-off page with an error"
     approve = page.get_by_role("region", name="Approve and publish")
     approve.get_by_label("No, I have no interests to declare").check()

@@ -32,6 +32,7 @@ from funding.services import (
 )
 from tests.factories import UserFactory, complete_draft
 from tests.helpers import page_text
+from tests.test_budget_step import shown_version
 
 POUND = 100
 # The amended decision's budget: a grant line by year, and a line with no years
@@ -213,9 +214,10 @@ def test_two_drafts_cannot_both_take_the_same_year(officer, amended):
 def test_the_budget_page_shows_a_short_year_beside_its_amount(client, officer, amended):
     draft = amendment(officer, amended)
     client.force_login(officer)
+    version = shown_version(client, draft)
     response = client.post(
         reverse("drafting:budget", kwargs={"pk": draft.pk}),
-        {"form": "movement", "version": draft.version, "source_line": line(amended, "grant").pk,
+        {"form": "movement", "version": version, "source_line": line(amended, "grant").pk,
          "amount": "£500.01", "route": "grant", "move-year-0": "2024/25", "move-amount-0": "£100",
          "move-year-1": "2025/26", "move-amount-1": "£400.01"},
     )  # fmt: skip

@@ -47,9 +47,14 @@ def officer_client(client, officer):
     return client
 
 
+def shown_version(client, decision) -> str:
+    """The budget step's version as the page shows it (a hidden field)."""
+    page = client.get(reverse("drafting:budget", kwargs={"pk": decision.pk}))
+    return page.context["budget_form"]["version"].value()
+
+
 def post(client, decision, **changes):
-    decision.refresh_from_db()
-    data = {**GOOD, "version": decision.version, **changes}
+    data = {**GOOD, "version": shown_version(client, decision), **changes}
     return client.post(reverse("drafting:budget", kwargs={"pk": decision.pk}), data)
 
 
@@ -126,10 +131,9 @@ def amending(officer, pcd_1406):
 
 
 def move(officer_client, decision, source, **changes):
-    decision.refresh_from_db()
     data = {
         "form": "movement",
-        "version": decision.version,
+        "version": shown_version(officer_client, decision),
         "source_line": source.pk,
         "amount": "£100,000",
         "route": "grant",
@@ -322,3 +326,34 @@ def test_the_description_of_a_line_an_amendment_adds_is_on_its_page_and_pdf(
     assert expected in page_text(client.get(pcd_1620.get_absolute_url()))
     pdf = b"".join(client.get(f"{pcd_1620.get_absolute_url()}pdf/").streaming_content)
     assert expected in pdf_text(pdf, tmp_path)
+
+
+def test_a_paragraph_added_since_the_budget_was_shown_is_no_conflict(officer_client, officer):
+    from decisions.services import paragraph_add
+
+    draft = complete_draft(user=officer)
+    version = shown_version(officer_client, draft)
+    paragraph_add(user=officer, decision=draft, section_kind=2, text="Added in another tab.")
+    response = post(officer_client, draft, version=version)
+    assert response.status_code == 302
+    assert BudgetEnvelope.objects.filter(decision=draft).exists()
+
+
+def test_a_budget_saved_in_another_tab_is_a_conflict_and_saving_again_replaces_it(
+    officer_client, officer
+):
+    draft = complete_draft(user=officer)
+    version = shown_version(officer_client, draft)
+    assert post(officer_client, draft, version=version).status_code == 302
+    stale = post(officer_client, draft, version=version, description="My other description")
+    assert stale.status_code == 409
+    text = page_text(stale)
+    assert "The budget changed after you opened this page" in text
+    # What was typed is kept.
+    assert stale.context["budget_form"]["description"].value() == "My other description"
+    again = stale.context["budget_form"]["version"].value()
+    assert (
+        post(officer_client, draft, version=again, description="My other description").status_code
+        == 302
+    )
+    assert BudgetEnvelope.objects.get(decision=draft).description == "My other description"

@@ -48,7 +48,7 @@ def test_approving_needs_the_password_again(client, people, awaiting):
     data = {"has_interests": "no", "password": "wrong", "comment": ""}
     response = client.post(url("act", awaiting, action="approve"), data)
     assert response.status_code == 200
-    assert "Enter your password correctly to sign." in page_text(response)
+    assert "The password is not correct." in page_text(response)
     awaiting.refresh_from_db()
     assert awaiting.state == "awaiting_approval"
     response = client.post(
@@ -101,7 +101,7 @@ def test_return_needs_a_comment_on_the_page(client, people, awaiting):
     client.force_login(people["dmpc"])
     response = client.post(url("act", awaiting, action="return"), {"comment": ""})
     assert response.status_code == 200
-    assert "Enter a comment saying why." in page_text(response)
+    assert "Enter what the officer needs to change." in page_text(response)
 
 
 def test_reviewers_see_only_what_reached_them(client, people):

@@ -13,6 +13,7 @@ from decisions import extensions, policy
 from decisions.models import Decision, Part2
 from decisions.selectors.conversation import when_format
 from decisions.selectors.public import DecisionPage, date_format
+from decisions.selectors.standing import decision_standing
 from decisions.workflow import State
 
 
@@ -55,9 +56,9 @@ def review_summary(decision: Decision, page: DecisionPage, *, user) -> ReviewSum
         {"key": "Reference", "value": decision.reference or "Not yet assigned"},
         {"key": "Title", "value": decision.title},
         {"key": "Type", "value": decision.decision_type.name},
-        {"key": "Where it is", "value": decision.get_state_display()},
+        {"key": "Where it is", "value": decision_standing(decision)},
         {"key": "Drafted by", "value": _people(decision)},
-        {"key": "Value", "value": format_money(value) if value else "No money is approved"},
+        {"key": "Value", "value": format_money(value) if value else "No budget entered"},
     ]
     table = page.budget_table
     budget_years = list(zip(table.years, table.totals, strict=True)) if table else []

@@ -26,7 +26,9 @@ from decisions.selectors import (
     submission_problems,
 )
 from decisions.selectors.drafting import task_progress
+from decisions.selectors.history import role_title, uk_datetime
 from decisions.selectors.public import decision_internal_links
+from decisions.selectors.standing import decision_returned_by, decision_standing, preview_banner
 from decisions.services import decision_create, decision_submit, recommendations_lead_in_set
 from decisions.views.base import (
     call_service,
@@ -98,7 +100,9 @@ def _overview_page(
     errors: list[Problem] | None = None,
 ) -> HttpResponse:
     actions = policy.actions_for(request.user, decision)
-    groups = decision_tasks(decision)
+    # Past the draft, the steps cannot be opened: the page says where it stands.
+    groups = decision_tasks(decision) if decision.is_editable else []
+    returned = decision_returned_by(decision)
     submit = None
     if "submit" in actions:
         submit = {
@@ -122,6 +126,14 @@ def _overview_page(
             ],
             "groups": groups,
             "progress": task_progress(groups),
+            "standing": decision_standing(decision),
+            "returned": returned
+            and {
+                "by": returned.actor_name,
+                "role": role_title(returned.actor_role, decision.decision_type),
+                "on": uk_datetime(returned.created_at),
+                "comment": returned.comment,
+            },
             "submit": submit,
             "problems": submission_problems(decision) if decision.is_editable else [],
             "errors": errors or [],
@@ -179,7 +191,12 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "drafting/preview.html",
-        {"page": page, "decision": page.decision, "key_information": page.key_information},
+        {
+            "page": page,
+            "decision": page.decision,
+            "key_information": page.key_information,
+            "banner": preview_banner(page.decision),
+        },
     )
 
 

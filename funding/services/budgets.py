@@ -16,6 +16,7 @@ from decisions.services.drafting import decision_lock_for_edit, decision_touch, 
 from funding.models import Allocation, BudgetEnvelope, BudgetLine
 from funding.services.validation import (
     LineSpec,
+    budget_version_check,
     checked_allocations,
     checked_amount,
     checked_financial_year,
@@ -119,11 +120,12 @@ def envelope_set(
     funding_source: str,
     total_pence: int,
     lines: Sequence[LineSpec],
-    expected_version: int | None = None,
+    expected_version: str | None = None,
 ) -> BudgetEnvelope:
     """Write a draft's own budget: its envelope, lines and allocations, replacing any
     earlier version (a draft's money is not yet anyone's commitment)."""
-    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
+    locked = decision_lock_for_edit(decision, user=user)
+    budget_version_check(locked, expected_version)
     description, funding_source = description.strip(), funding_source.strip()
     if not description:
         raise DomainError(

@@ -26,6 +26,7 @@ from funding.selectors import line_uncommitted_pence
 from funding.services.budgets import line_create
 from funding.services.validation import (
     LineSpec,
+    budget_version_check,
     checked_allocations,
     checked_amount,
     checked_route,
@@ -78,14 +79,15 @@ def budget_movement_propose(
     description: str = "",
     allocations: Mapping[int | str, int] | None = None,
     over_commitment_reason: str = "",
-    expected_version: int | None = None,
+    expected_version: str | None = None,
 ) -> BudgetMovement:
     """Plan to move money from a line of an amended decision to a new line.
 
     Nothing moves until the amending decision is approved; until then the new
     line is inactive and the source line keeps its amount and allocations.
     """
-    locked = decision_lock_for_edit(decision, user=user, expected_version=expected_version)
+    locked = decision_lock_for_edit(decision, user=user)
+    budget_version_check(locked, expected_version)
     source = (
         BudgetLine.objects.select_for_update().select_related("envelope").get(pk=source_line.pk)
     )
@@ -138,10 +140,11 @@ def budget_movement_propose(
 
 @transaction.atomic
 def budget_movement_remove(
-    *, user: User, movement: BudgetMovement, expected_version: int | None = None
+    *, user: User, movement: BudgetMovement, expected_version: str | None = None
 ) -> None:
     """Drop a proposed move (and the line it would create) from a draft."""
-    locked = decision_lock_for_edit(movement.decision, user=user, expected_version=expected_version)
+    locked = decision_lock_for_edit(movement.decision, user=user)
+    budget_version_check(locked, expected_version)
     movement = (
         BudgetMovement.objects.select_related("target_line")
         .filter(pk=movement.pk, decision=locked, applied_at=None)

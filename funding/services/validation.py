@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from core.errors import DomainError, Messages
 from core.financial_years import format_financial_year, parse_financial_year
 from core.money import MAX_PENCE, format_money
+from decisions.services.drafting import version_check
 from funding.models import ProcurementRoute
+from funding.selectors import budget_version
 
 
 @dataclass(frozen=True)
@@ -75,3 +77,9 @@ def checked_route(route: str) -> ProcurementRoute:
         raise DomainError(
             Messages.FIELD_INVALID, field="route", detail="Choose a procurement route."
         ) from error
+
+
+def budget_version_check(decision, expected_version: str | None) -> None:
+    """Refuse a budget edit built from an older budget (another tab or officer saved
+    the budget since). Edits elsewhere in the decision are no conflict."""
+    version_check(expected=expected_version, current=budget_version(decision), what="The budget")
