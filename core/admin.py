@@ -4,6 +4,21 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from simple_history.admin import SimpleHistoryAdmin
 
+# Kept by the application for itself (optimistic locking, one-time form tokens): a
+# number like "Version: 19" means nothing to the people reading the back office.
+INTERNAL_FIELDS = ("version", "form_token")
+
+
+def without_internal_fields(model, exclude) -> tuple[str, ...]:
+    """The admin form's `exclude`, plus the model's internal fields."""
+    names = {field.name for field in model._meta.get_fields()}
+    return (*(exclude or ()), *(name for name in INTERNAL_FIELDS if name in names))
+
+
+def person_name(user) -> str:
+    """A person as people know them (their full name), not their username."""
+    return user.display_name if user is not None else ""
+
 
 class NoRevertAdmin(SimpleHistoryAdmin):
     """simple-history saves a posted "revert" form for anyone who may view the history:

@@ -3,7 +3,7 @@ draft is read-only here too: approved decisions are frozen everywhere."""
 
 from django.contrib import admin
 
-from core.admin import NoRevertAdmin
+from core.admin import NoRevertAdmin, person_name, without_internal_fields
 from decisions import policy
 from decisions.models import (
     Appendix,
@@ -20,6 +20,8 @@ from decisions.models import (
     SignOff,
     SignOffWording,
 )
+from decisions.selectors.conversation import role_title
+from decisions.workflow import event_action_choices, event_action_label
 
 
 def decision_of(obj) -> Decision | None:
@@ -38,6 +40,9 @@ def decision_of(obj) -> Decision | None:
 class DecisionContentAdmin(NoRevertAdmin):
     """Change only while the owning decision is a draft; never delete."""
 
+    def get_exclude(self, request, obj=None):
+        return without_internal_fields(self.model, super().get_exclude(request, obj))
+
     def has_change_permission(self, request, obj=None):
         decision = decision_of(obj)
         if decision is not None and not decision.is_editable:
@@ -51,6 +56,9 @@ class DecisionContentAdmin(NoRevertAdmin):
 class FrozenInline(admin.TabularInline):
     extra = 0
     show_change_link = True
+
+    def get_exclude(self, request, obj=None):
+        return without_internal_fields(self.model, super().get_exclude(request, obj))
 
     def has_change_permission(self, request, obj=None):
         return (obj is None or obj.is_editable) and super().has_change_permission(request, obj)
@@ -80,6 +88,13 @@ class DeclarationInline(FrozenInline):
     model = OfficerDeclaration
     raw_id_fields = ("confirmed_by",)
 
+    def get_fields(self, request, obj=None):
+        """Read-only, the confirmer's stored name says who confirmed: not their username."""
+        fields = list(super().get_fields(request, obj))
+        if not self.has_change_permission(request, obj) and "confirmed_by_name" in fields:
+            fields.remove("confirmed_by")
+        return fields
+
 
 class SignOffInline(admin.StackedInline):
     model = SignOff
@@ -103,12 +118,49 @@ class DecisionTypeAdmin(NoRevertAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(DecisionContentAdmin):
-    list_display = ("__str__", "state", "drafted_by", "approved_at")
+    list_display = ("__str__", "state", "drafted_by_name", "approved_at")
+    list_select_related = ("decision_type", "drafted_by")
     list_filter = ("state", "decision_type", "deferred", "has_part2")
     search_fields = ("title", "reference_number")
-    readonly_fields = ("state", "reference_number", "approved_at", "version", "created_at")
+    readonly_fields = (
+        "state",
+        "reference_number",
+        "approved_at",
+        "created_at",
+        "drafted_by_name",
+        "shared_with_names",
+    )
     raw_id_fields = ("drafted_by",)
     filter_horizontal = ("shared_with",)
+
+    @admin.display(description="Drafted by", ordering="drafted_by__last_name")
+    def drafted_by_name(self, obj: Decision) -> str:
+        return person_name(obj.drafted_by)
+
+    @admin.display(description="Shared with")
+    def shared_with_names(self, obj: Decision) -> str:
+        return ", ".join(person_name(user) for user in obj.shared_with.all()) or "Nobody"
+
+    def get_fields(self, request, obj=None):
+        """People by their names: someone who may change the decision picks them in
+        the form's boxes; anyone else reads their names, never their usernames."""
+        fields = list(super().get_fields(request, obj))
+        editable = self.has_change_permission(request, obj)
+        shown_as = {"drafted_by": "drafted_by_name", "shared_with": "shared_with_names"}
+        for field, name in shown_as.items():
+            drop = name if editable else field
+            if drop in fields:
+                fields.remove(drop)
+            if not editable and field in fields:
+                fields[fields.index(field)] = name
+        return fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "shared_with" and field is not None:
+            field.label_from_instance = person_name
+        return field
+
     inlines = [
         RecommendationInline,
         DecisionLinkInline,
@@ -191,12 +243,56 @@ class SignOffWordingAdmin(ReadOnlyAdminMixin, NoRevertAdmin):
     list_display = ("decision_type", "role", "approval_line", "records_interests")
 
 
+class EventActionFilter(admin.SimpleListFilter):
+    """The log's actions in words ("Submitted"), not the codes it stores ("submit")."""
+
+    title = "action"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        present = set(model_admin.get_queryset(request).values_list("action", flat=True))
+        return [(code, words) for code, words in event_action_choices() if code in present]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(action=self.value())
+        return queryset
+
+
 @admin.register(DecisionEvent)
 class DecisionEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The event log is append-only: it can be read, never written, here."""
 
-    list_display = ("decision", "action", "from_state", "to_state", "actor_name", "created_at")
-    list_filter = ("action", "to_state")
+    list_display = (
+        "decision",
+        "action_label",
+        "from_state",
+        "to_state",
+        "actor_name",
+        "created_at",
+    )
+    list_filter = (EventActionFilter, "to_state")
+    # The stored name and role title, never the username or the role's code.
+    fields = (
+        "decision",
+        "action_label",
+        "from_state",
+        "to_state",
+        "actor_name",
+        "actor_role_title",
+        "comment",
+        "content_digest",
+        "created_at",
+    )
+    readonly_fields = ("action_label", "actor_role_title")
+
+    @admin.display(description="Role")
+    def actor_role_title(self, obj: DecisionEvent) -> str:
+        return role_title(obj.actor_role)
+
+    @admin.display(description="Action", ordering="action")
+    def action_label(self, obj: DecisionEvent) -> str:
+        return event_action_label(obj.action)
 
 
 @admin.register(PublishedDocument)

@@ -235,6 +235,29 @@ IMPORT_ACTION = "import"
 # state as it was (from_state == to_state), so nothing may read it as a move.
 COMMENT_ACTION = "comment"
 
+# What the other events of a decision's log are called where people read them (the
+# back office's event list); the workflow steps are called by their past participle.
+# "create" and "withdraw_publication" are written by their services under these codes.
+_OTHER_EVENT_LABELS = {
+    "create": "Created",
+    IMPORT_ACTION: "Imported",
+    COMMENT_ACTION: "Commented",
+    "withdraw_publication": "Withdrawn from publication",
+}
+
+
+def event_action_label(action: str) -> str:
+    """An event's action in words: "Submitted", "Imported", never the stored code."""
+    if action in TRANSITIONS:
+        return TRANSITIONS[action].past_participle.capitalize()
+    return _OTHER_EVENT_LABELS.get(action, action.replace("_", " ").capitalize())
+
+
+def event_action_choices() -> list[tuple[str, str]]:
+    """Every action an event may record, with its words, in the order of the workflow."""
+    actions = ["create", *TRANSITIONS, *list(_OTHER_EVENT_LABELS)[1:]]
+    return [(action, event_action_label(action)) for action in actions]
+
 
 def next_role(state: str, final_approver: str) -> Role | None:
     """Who moves a decision in this state on towards approval (None: nobody)."""

@@ -188,6 +188,9 @@ class BudgetMovementYear(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        # What the back office lists it as: one year's share of a budget move.
+        verbose_name = "budget move by financial year"
+        verbose_name_plural = "budget moves by financial year"
         ordering = ["movement", "financial_year"]
         constraints = [
             models.UniqueConstraint(

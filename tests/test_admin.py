@@ -1,5 +1,7 @@
 """The back office: every model is there with its history; decided content is frozen."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.forms.models import model_to_dict
@@ -160,3 +162,100 @@ def test_back_office_is_branded_as_the_product(records_client):
         assert "Django administration" not in html and "Django site admin" not in html, name
     index = page_text(pages["index"])
     assert index.count("Decision records — back office") >= 2  # the header and the heading
+
+
+# --- Words for people, not codes (issue 10) ---------------------------------------------
+
+# What each stored action is called for the people reading the log.
+ACTION_WORDS = {
+    "create": "Created",
+    "submit": "Submitted",
+    "clear": "Cleared",
+    "return": "Returned",
+    "withdraw": "Withdrawn",
+    "comment": "Commented",
+}
+
+
+@pytest.fixture
+def back_office_records_manager(db):
+    return UserFactory(role=Role.RECORDS_MANAGER, is_staff=True, first_name="Rory")
+
+
+def _cells(response, column: str) -> list[str]:
+    """The text of a change list's cells in one list_display column."""
+    html = response.content.decode()
+    return [
+        page_text(cell)
+        for cell in re.findall(rf'<td class="field-{column}[^"]*">(.*?)</td>', html, re.S)
+    ]
+
+
+def test_event_list_says_what_happened_in_words(client, back_office_records_manager, officer):
+    from decisions.models import DecisionEvent
+    from decisions.services.conversation import comment_add
+    from tests.factories import cleared_decision, returned_decision, withdrawn_decision
+
+    returned = returned_decision(user=officer, title="Sent back")
+    cleared_decision(user=officer, title="Cleared one")
+    withdrawn = withdrawn_decision(user=officer, title="Gone")
+    comment_add(decision=returned, user=officer, text="Revised as asked.")
+    client.force_login(back_office_records_manager)
+
+    response = client.get(_url(DecisionEvent, "changelist"))
+    assert response.status_code == 200
+    actions = _cells(response, "action_label")
+    stored = list(
+        DecisionEvent.objects.order_by(*DecisionEvent._meta.ordering).values_list(
+            "action", flat=True
+        )
+    )
+    assert sorted(actions) == sorted(ACTION_WORDS[code] for code in stored)
+    # The filter offers the same words, each narrowing the list to its events.
+    html = response.content.decode()
+    for code in set(stored):
+        assert f'<a href="?action={code}">{ACTION_WORDS[code]}</a>' in html, code
+    assert not re.search(r'<a href="\?action=\w+">[a-z]', html)
+
+    only_returns = client.get(_url(DecisionEvent, "changelist"), {"action": "return"})
+    assert _cells(only_returns, "action_label") == ["Returned"]
+    assert str(returned.reference_number) in page_text(only_returns)
+    withdrawal = withdrawn.events.get(action="withdraw")
+    page = page_text(client.get(_url(DecisionEvent, "change", withdrawal.pk)))
+    assert "Action: Withdrawn" in page and "Withdrawn: Draft → Withdrawn" in page
+
+
+def test_decision_names_people_and_hides_internal_fields(
+    client, back_office_records_manager, officer, other_officer, superuser
+):
+    from decisions.services import decision_share
+
+    decision = draft_decision(user=officer, title="Whose is it")
+    decision_share(user=officer, decision=decision, colleague=other_officer)
+    client.force_login(back_office_records_manager)
+
+    listing = client.get(_url(Decision, "changelist"))
+    assert _cells(listing, "drafted_by_name") == ["Violet Alvarez"]
+    page = page_text(client.get(_url(Decision, "change", decision.pk)))
+    assert "Drafted by: Violet Alvarez" in page
+    assert "Shared with: Oscar Other" in page
+    assert officer.username not in page and other_officer.username not in page
+    assert "Version" not in page
+
+    # Someone who may change the draft picks people by name and never sees the version.
+    client.force_login(superuser)
+    form = client.get(_url(Decision, "change", decision.pk)).content.decode()
+    assert 'name="drafted_by"' in form and 'name="version"' not in form
+    assert ">Oscar Other</option>" in form
+
+
+def test_back_office_index_names_models_plainly_and_itself_once(
+    client, back_office_records_manager
+):
+    client.force_login(back_office_records_manager)
+    html = client.get("/admin/").content.decode()
+    assert "<title>Decision records — back office</title>" in html
+    text = page_text(html)
+    assert "Sign-off wordings" in text and "Sign-offs" in text
+    assert "Budget moves by financial year" in text
+    assert "Sign off" not in text and "Budget movement years" not in text

@@ -133,6 +133,14 @@ CASES = [
         "confirm-reject", "dmpc", lambda ids: _work(ids, "awaiting", "confirm/reject/"), MAIN_FORM
     ),
     Case("admin", "records", lambda ids: "/admin/"),
+    # Django's own admin pages, with this product's stylesheet (issue 10).
+    Case("admin-decisions", "records", lambda ids: "/admin/decisions/decision/"),
+    Case(
+        "admin-decision",
+        "records",
+        lambda ids: f"/admin/decisions/decision/{ids['pcd_1406']}/change/",
+    ),
+    Case("admin-events", "records", lambda ids: "/admin/decisions/decisionevent/"),
 ]
 
 

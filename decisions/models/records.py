@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from decisions.models.decision import Decision
 from decisions.models.types import SignOffRole
-from decisions.workflow import State
+from decisions.workflow import State, event_action_label
 
 SHA256_HEX = r"^[0-9a-f]{64}$"
 
@@ -164,6 +164,7 @@ class SignOff(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = "sign-off"
         ordering = ["decision", "signed_at"]
         constraints = [
             models.UniqueConstraint(fields=["decision", "role"], name="signoff_one_per_role"),
@@ -212,7 +213,10 @@ class DecisionEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.action}: {self.from_state or '–'} → {self.to_state}"
+        moved = ""
+        if self.from_state and self.from_state != self.to_state:
+            moved = f"{State(self.from_state).label} → "
+        return f"{event_action_label(self.action)}: {moved}{State(self.to_state).label}"
 
 
 def published_pdf_upload_to(instance: PublishedDocument, filename: str) -> str:

@@ -94,6 +94,7 @@ class SignOffWording(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = "sign-off wording"
         ordering = ["decision_type", "role"]
         constraints = [
             models.UniqueConstraint(
