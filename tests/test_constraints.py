@@ -1,6 +1,7 @@
 """Every database constraint, by name, refuses the bad data it exists for."""
 
 import datetime as dt
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -14,6 +15,7 @@ from decisions.models import (
     DecisionEvent,
     DecisionLink,
     DecisionType,
+    LinkKind,
     OfficerDeclaration,
     Paragraph,
     Part2,
@@ -116,7 +118,35 @@ def movement(w, **fields):
     return BudgetMovement.objects.create(**{"amount_pence": 1, **values})
 
 
+def same_token_twice(model, **rows):
+    """Two rows sent with one add form's token: the second is refused."""
+    token = uuid.uuid4()
+
+    def create(w):
+        for position, values in enumerate(rows["rows"](w), start=90):
+            model.objects.create(form_token=token, **{"position": position, **values})
+
+    return create
+
+
+def same_link_token_twice(w):
+    token = uuid.uuid4()
+    kind = LinkKind.values[0]
+    DecisionLink.objects.create(source=w.decision, target=w.other, kind=kind, form_token=token)
+    DecisionLink.objects.create(source=w.other, target=w.decision, kind=kind, form_token=token)
+
+
 CASES = {
+    "recommendation_form_token_unique": same_token_twice(
+        Recommendation, rows=lambda w: [{"decision": w.decision, "text": "R"}] * 2
+    ),
+    "paragraph_form_token_unique": same_token_twice(
+        Paragraph, rows=lambda w: [{"section": w.section, "text": "P"}] * 2
+    ),
+    "appendix_form_token_unique": same_token_twice(
+        Appendix, rows=lambda w: [{"decision": w.decision, "title": "A"}] * 2
+    ),
+    "decisionlink_form_token_unique": same_link_token_twice,
     "decisiontype_code_uppercase": lambda w: DecisionType.objects.create(
         code="pcd2", name="x", final_approver="dmpc", approver_title="x"
     ),
