@@ -38,6 +38,18 @@ def _render_each_distinct_pdf_once(monkeypatch):
     monkeypatch.setattr(pdf, "html_to_pdf", cached)
 
 
+@pytest.fixture
+def one_pdf_for_all(monkeypatch):
+    """For tests that approve many decisions to test lists, not documents: every
+    approval stores the same small, real PDF instead of rendering its own (about
+    a second each)."""
+    from decisions import pdf
+
+    render = pdf.html_to_pdf
+    placeholder = "<html lang='en'><body><p>Decision</p></body></html>"
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: render(placeholder))
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(request, settings):
     # Argon2 is deliberately slow; tests of hashing itself opt out with a marker.

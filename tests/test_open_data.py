@@ -242,7 +242,7 @@ def test_api_list_keywords_with_search_syntax_never_fail(client, demo, q):
 
 
 def test_api_list_pages_by_twenty_without_a_query_per_decision(
-    client, officer, django_assert_max_num_queries
+    client, officer, django_assert_max_num_queries, one_pdf_for_all
 ):
     for number in range(1, 24):
         approve(officer, draft_decision(user=officer, title=f"Decision {number}"), number)

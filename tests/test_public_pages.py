@@ -43,7 +43,7 @@ def test_list_counts_and_orders_published_decisions(client, demo):
     assert text.index("PCD 1620") < text.index("PCD 1406")
 
 
-def test_list_pages_by_twenty(client, officer):
+def test_list_pages_by_twenty(client, officer, one_pdf_for_all):
     for number in range(1, 23):
         approve(officer, draft_decision(user=officer, title=f"Decision {number}"), number)
     first = page_text(client.get("/decisions/"))
