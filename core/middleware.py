@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 # No inline script or style anywhere: GOV.UK Frontend is loaded from our own
 # static files, so everything can come from 'self'.
@@ -27,3 +28,61 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+# Powerful browser features the site never uses are switched off for every page, so
+# injected or third-party script could not turn them on.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "camera",
+        "microphone",
+        "geolocation",
+        "payment",
+        "usb",
+        "serial",
+        "bluetooth",
+        "hid",
+        "midi",
+        "magnetometer",
+        "gyroscope",
+        "accelerometer",
+        "display-capture",
+    )
+)
+
+# Internal pages carry confidential drafts, comments and Part 2 text: no browser or
+# proxy may keep a copy (a shared computer's back button, a caching proxy). The
+# sign-in page is included so a cached form never replays a token or a username.
+CONFIDENTIAL_PREFIXES = ("/work/", "/admin/", "/accounts/")
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if request.path.startswith(CONFIDENTIAL_PREFIXES):
+            # Set here, once, over whatever a view chose: the same value the draft
+            # PDF and appendix views already send.
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def _has_nul(query: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in query.lists())
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in a parameter is never real input, and PostgreSQL refuses it in a
+    query with an error (a 500): answer the site's 400 page instead, everywhere."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            raise BadRequest("A parameter contains a NUL byte.")
+        return self.get_response(request)
