@@ -60,6 +60,15 @@ def published_decisions() -> QuerySet[Decision]:
     return Decision.objects.published().with_type().order_by("-approved_at", "-pk")
 
 
+def approved_decisions_visible_to(user) -> QuerySet[Decision]:
+    """Approved decisions this user may read: every published one, and the others
+    (deferred, publication withdrawn) only if the policy lets them open it, so an
+    internal report never names a decision whose page would be a 404 for them."""
+    published_ids = set(Decision.objects.published().values_list("pk", flat=True))
+    hidden = Decision.objects.approved().exclude(pk__in=published_ids).select_related("drafted_by")
+    seen = [d.pk for d in hidden if policy.can_see(user, d)]
+    return Decision.objects.approved().filter(pk__in=published_ids | set(seen))
+
 
 def full_decision(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
     return queryset.with_type().prefetch_related(
