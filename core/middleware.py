@@ -1,5 +1,8 @@
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.auth import logout
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, QueryDict
 
@@ -89,4 +92,30 @@ class RejectNulBytesMiddleware:
             return self.get_response(request)
         if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
             raise BadRequest("A parameter contains a NUL byte.")
+        return self.get_response(request)
+
+
+SIGNED_IN_AT = "signed_in_at"
+
+
+def session_stamp_sign_in(sender, request: HttpRequest, user, **kwargs) -> None:
+    """On sign-in (user_logged_in): note when, for the absolute timeout below."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = int(time.time())
+
+
+class AbsoluteSessionTimeoutMiddleware:
+    """Sign out a session SESSION_ABSOLUTE_SECONDS after sign-in, however active it is
+    (the idle timeout alone renews on every request). A session with no sign-in time
+    predates this rule and is ended too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            signed_in_at = request.session.get(SIGNED_IN_AT)
+            limit = settings.SESSION_ABSOLUTE_SECONDS
+            if not isinstance(signed_in_at, int) or time.time() - signed_in_at > limit:
+                logout(request)
         return self.get_response(request)
