@@ -11,6 +11,11 @@ class AccountsConfig(AppConfig):
         # Groups need the permissions that exist only after migrate; keeping
         # them in step here means every database has the same roles.
         post_migrate.connect(_sync_roles, dispatch_uid="accounts.sync_roles")
+        from django.contrib.auth.signals import user_logged_in
+
+        from core.middleware import session_stamp_sign_in
+
+        user_logged_in.connect(session_stamp_sign_in, dispatch_uid="accounts.session_stamp")
 
 
 def _sync_roles(sender, **kwargs) -> None:

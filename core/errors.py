@@ -73,6 +73,7 @@ class Messages:
     COMMENT_REQUIRED = "Enter your reason."
     RETURN_REASON_REQUIRED = "Enter what the officer needs to change."
     COMMENT_TOO_LONG = "Your comment must be 5,000 characters or fewer."
+    INTERESTS_TOO_LONG = "The interests to record must be 2,000 characters or fewer."
     REJECT_REASON_REQUIRED = "Enter the reason for rejecting this decision."
     WITHDRAW_REASON_REQUIRED = "Enter the reason for withdrawing this draft."
     # The conversation on a decision

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.module_loading import import_string
 
 from core.errors import Messages
-from decisions.models import DecisionEvent, SignOffWording
+from decisions.models import DecisionEvent, SignOff, SignOffWording
 from decisions.workflow import TRANSITIONS
 
 YES_NO = [("no", "No, I have no interests to declare"), ("yes", "Yes, I have interests to record")]
@@ -140,6 +140,8 @@ class ApproveForm(SignForm):
     interests = forms.CharField(
         label="Interests to record",
         required=False,
+        max_length=SignOff._meta.get_field("interests").max_length,
+        error_messages={"max_length": Messages.INTERESTS_TOO_LONG},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

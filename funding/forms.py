@@ -63,6 +63,7 @@ class MovementForm(forms.Form):
     over_commitment_reason = forms.CharField(
         label="If this is more than the line's uncommitted amount, why is that acceptable?",
         required=False,
+        max_length=2_000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -14,21 +14,22 @@ from django.views.decorators.http import require_safe
 from core.csv_export import csv_response
 from core.money import pounds
 from decisions import policy
-from decisions.models import Decision
-from decisions.selectors import published_decisions
+from decisions.selectors import approved_decisions_visible_to, published_decisions
 from funding.reports import envelope_for_decision, envelope_report, financial_year_report
 
 CHART_WIDTH, BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 640, 28, 12, 90
 
 
 def _internal(view: Callable) -> Callable:
-    """Signed-in staff with any decision role see every approved decision."""
+    """Signed-in staff with any decision role see the approved decisions they may open
+    (all published ones, and deferred ones only if the policy lets them see it)."""
 
     @login_required
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not policy.is_staff_member(request.user):
             raise PermissionDenied("Reports are for MOPAC staff.")
-        return view(request, *args, visible=Decision.objects.approved(), internal=True, **kwargs)
+        visible = approved_decisions_visible_to(request.user)
+        return view(request, *args, visible=visible, internal=True, **kwargs)
 
     return wrapped
 

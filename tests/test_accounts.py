@@ -74,6 +74,37 @@ def test_sessions_expire_when_idle():
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
 
 
+def test_sessions_end_a_working_day_after_sign_in_however_active():
+    assert settings.SESSION_ABSOLUTE_SECONDS <= 8 * 60 * 60
+
+
+def test_an_old_session_is_signed_out_even_if_in_use(client, officer):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    signed_in = timezone.now()
+    limit = dt.timedelta(seconds=settings.SESSION_ABSOLUTE_SECONDS)
+    with time_machine.travel(signed_in, tick=False):
+        response = client.post(
+            "/accounts/login/", {"username": officer.username, "password": PASSWORD}
+        )
+        assert response.status_code == 302
+    # Busy all day: a request every 20 minutes keeps the idle timeout at bay...
+    moment = signed_in
+    while moment + dt.timedelta(minutes=20) < signed_in + limit:
+        moment += dt.timedelta(minutes=20)
+        with time_machine.travel(moment, tick=False):
+            assert client.get("/work/").status_code == 200
+    # ...but once the working day since signing in is over, the session ends.
+    with time_machine.travel(signed_in + limit + dt.timedelta(seconds=1), tick=False):
+        response = client.get("/work/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    assert "_auth_user_id" not in client.session
+
+
 def test_roles_are_groups_with_their_permissions(db):
     for role in Role:
         group = Group.objects.get(name=role.label)

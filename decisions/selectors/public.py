@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format as _date_format
 
 from core.errors import DomainError, Messages
-from decisions import extensions
+from decisions import extensions, policy
 from decisions.models import (
     Decision,
     DecisionLink,
@@ -60,6 +60,16 @@ def published_decisions() -> QuerySet[Decision]:
     return Decision.objects.published().with_type().order_by("-approved_at", "-pk")
 
 
+def approved_decisions_visible_to(user) -> QuerySet[Decision]:
+    """Approved decisions this user may read: every published one, and the others
+    (deferred, publication withdrawn) only if the policy lets them open it, so an
+    internal report never names a decision whose page would be a 404 for them."""
+    published_ids = set(Decision.objects.published().values_list("pk", flat=True))
+    hidden = Decision.objects.approved().exclude(pk__in=published_ids).select_related("drafted_by")
+    seen = [d.pk for d in hidden if policy.can_see(user, d)]
+    return Decision.objects.approved().filter(pk__in=published_ids | set(seen))
+
+
 def full_decision(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
     return queryset.with_type().prefetch_related(
         "decision_type__wordings",
@@ -89,6 +99,9 @@ class LinkView:
     label: str
     decision: Decision
     description: str
+    # The public page of the linked decision, or "" when it has none (a draft, a
+    # decision under review or deferred): the reader sees its reference, unlinked.
+    href: str = ""
 
 
 def published_decision_by_slug(slug: str) -> Decision | None:
@@ -143,25 +156,44 @@ def decision_lifecycle(decision: Decision) -> list[dict[str, str]]:
     return rows
 
 
-def decision_public_links(decision: Decision) -> list[LinkView]:
-    """Links to and from the decision, showing only decisions that are public too."""
-    links = decision_internal_links(decision)
-    public_ids = set(
-        Decision.objects.published()
-        .filter(pk__in=[link.decision.pk for link in links])
-        .values_list("pk", flat=True)
-    )
-    return [link for link in links if link.decision.pk in public_ids]
-
-
-def decision_internal_links(decision: Decision) -> list[LinkView]:
-    """All links to and from the decision, for signed-in users (preview, review)."""
-    return [
+def _all_links(decision: Decision) -> tuple[list[LinkView], set[int]]:
+    """Every link to and from the decision, and which of the other decisions are public."""
+    links = [
         LinkView(link.get_kind_display(), link.target, link.description)
         for link in decision.links_out.all()
     ] + [
         LinkView(link.inverse_label, link.source, link.description)
         for link in decision.links_in.all()
+    ]
+    public_ids = set(
+        Decision.objects.published()
+        .filter(pk__in=[link.decision.pk for link in links])
+        .values_list("pk", flat=True)
+    )
+    return links, public_ids
+
+
+def _with_href(link: LinkView, public_ids: set[int]) -> LinkView:
+    if link.decision.pk not in public_ids:
+        return link
+    return replace(link, href=link.decision.get_absolute_url())
+
+
+def decision_public_links(decision: Decision) -> list[LinkView]:
+    """Links to and from the decision, showing only decisions that are public too."""
+    links, public_ids = _all_links(decision)
+    return [_with_href(link, public_ids) for link in links if link.decision.pk in public_ids]
+
+
+def decision_internal_links(decision: Decision, *, user) -> list[LinkView]:
+    """Links for signed-in users (preview, review): a linked decision shows only if it
+    is public or this user may open it, so a draft's link (and what its description
+    says) stays with the people who can see the draft."""
+    links, public_ids = _all_links(decision)
+    return [
+        _with_href(link, public_ids)
+        for link in links
+        if link.decision.pk in public_ids or policy.can_see(user, link.decision)
     ]
 
 

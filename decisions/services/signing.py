@@ -11,6 +11,8 @@ from core.errors import DomainError, Messages
 from decisions.digest import decision_content_digest
 from decisions.models import Decision, SignOff, SignOffRole
 
+INTERESTS_MAX_LENGTH = SignOff._meta.get_field("interests").max_length
+
 
 def sign_off_write(
     *,
@@ -25,6 +27,10 @@ def sign_off_write(
 ) -> SignOff:
     """Called inside the caller's transaction, with the decision row locked."""
     role = SignOffRole(role)
+    interests = (interests or "").strip()
+    # Interests are published with the signature: the limit holds for every caller.
+    if len(interests) > INTERESTS_MAX_LENGTH:
+        raise DomainError(Messages.INTERESTS_TOO_LONG, field="interests")
     if SignOff.objects.filter(decision=decision, role=role).exists():
         raise DomainError(
             Messages.SIGN_OFF_DUPLICATE, reference=decision.reference, role=role.label
@@ -38,7 +44,7 @@ def sign_off_write(
         signed_at=signed_at,
         statement=statement,
         approval_line=approval_line,
-        interests=(interests or "").strip(),
+        interests=interests,
         content_digest=decision_content_digest(decision),
     )
     save_audited(sign_off, user=actor, reason=f"Signed as {role.label}")

@@ -13,7 +13,7 @@ from core.audit import delete_audited, save_audited
 from core.errors import DomainError, Messages
 from core.money import format_money
 from decisions import extensions, policy
-from decisions.models import Decision, DecisionType, SignOffWording
+from decisions.models import Decision, DecisionEvent, DecisionType, SignOffWording
 from decisions.notifications import notify_transition
 from decisions.selectors.drafting import submission_problems
 from decisions.services.events import event_record
@@ -21,6 +21,8 @@ from decisions.services.imports import reference_reserve
 from decisions.services.publication import decision_on_approval
 from decisions.services.signing import sign_off_write
 from decisions.workflow import TRANSITIONS, Transition
+
+COMMENT_MAX_LENGTH = DecisionEvent._meta.get_field("comment").max_length
 
 
 def _begin(*, action: str, user: User, decision: Decision, comment: str) -> tuple:
@@ -34,6 +36,9 @@ def _begin(*, action: str, user: User, decision: Decision, comment: str) -> tupl
     comment = (comment or "").strip()
     if transition.comment_required and not comment:
         raise DomainError(Messages.COMMENT_REQUIRED, field="comment")
+    # The form says so too; the service is what holds for every caller.
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise DomainError(Messages.COMMENT_TOO_LONG, field="comment")
     return transition, locked, role, comment
 
 

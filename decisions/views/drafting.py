@@ -175,13 +175,13 @@ def recommendations_lead_in(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _page_of(decision: Decision):
+def _page_of(decision: Decision, *, user):
     decision = full_decision(Decision.objects.filter(pk=decision.pk)).get()
-    return decision_page(decision, links=decision_internal_links(decision))
+    return decision_page(decision, links=decision_internal_links(decision, user=user))
 
 
 def _draft_page(request: HttpRequest, pk: int):
-    return _page_of(officer_decision(request, pk, editable=False))
+    return _page_of(officer_decision(request, pk, editable=False), user=request.user)
 
 
 @officer_required
@@ -205,4 +205,6 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 def preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft PDF, for anyone who may see the decision: its officers, and the
     reviewers and signers it has reached (they sign what they can read)."""
-    return decision_pdf_response(_page_of(internal_decision(request, pk)), draft=True)
+    return decision_pdf_response(
+        _page_of(internal_decision(request, pk), user=request.user), draft=True
+    )

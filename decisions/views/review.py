@@ -47,7 +47,7 @@ def _panel(request, decision: Decision, action: str, form) -> dict:
 def _review_page(request, decision: Decision, *, bound: dict | None = None, status: int = 200):
     full = full_decision(Decision.objects.filter(pk=decision.pk)).get()
     bound = bound or {}
-    page = decision_page(full, links=decision_internal_links(full))
+    page = decision_page(full, links=decision_internal_links(full, user=request.user))
     return render(
         request,
         "review/review.html",

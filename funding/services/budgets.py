@@ -94,7 +94,9 @@ def envelope_create(
         description=text_checked(
             description, field="description", label="what the budget is for", limit=500
         ),
-        funding_source=funding_source.strip(),
+        funding_source=text_checked(
+            funding_source, field="funding_source", label="the funding source", limit=300
+        ),
         total_pence=total,
     )
     save_audited(envelope, user=user, reason="Budget envelope created")
@@ -126,15 +128,12 @@ def envelope_set(
     earlier version (a draft's money is not yet anyone's commitment)."""
     locked = decision_lock_for_edit(decision, user=user)
     budget_version_check(locked, expected_version)
-    description, funding_source = description.strip(), funding_source.strip()
-    if not description:
-        raise DomainError(
-            Messages.TEXT_REQUIRED, field="description", label="what the budget is for"
-        )
-    if not funding_source:
-        raise DomainError(
-            Messages.TEXT_REQUIRED, field="funding_source", label="the funding source"
-        )
+    description = text_checked(
+        description, field="description", label="what the budget is for", limit=500
+    )
+    funding_source = text_checked(
+        funding_source, field="funding_source", label="the funding source", limit=300
+    )
     total = checked_amount(total_pence, field="total", positive=True)
     if not lines:
         raise DomainError(Messages.BUDGET_NO_LINES, field="lines")

@@ -20,7 +20,7 @@ from core.errors import DomainError, Messages
 from core.financial_years import format_financial_year
 from core.money import format_money
 from decisions.models import Decision, LinkKind
-from decisions.services.drafting import decision_lock_for_edit, decision_touch
+from decisions.services.drafting import decision_lock_for_edit, decision_touch, text_checked
 from funding.models import Allocation, BudgetLine, BudgetMovement, BudgetMovementYear
 from funding.selectors import line_uncommitted_pence
 from funding.services.budgets import line_create
@@ -96,7 +96,13 @@ def budget_movement_propose(
         raise DomainError(Messages.MOVE_WRONG_ENVELOPE, field="source_line")
     amount = checked_amount(amount_pence, field="amount", positive=True)
     uncommitted = line_uncommitted_pence(source)
-    reason = over_commitment_reason.strip()
+    reason = text_checked(
+        over_commitment_reason,
+        field="over_commitment_reason",
+        label="the reason",
+        limit=2_000,
+        required=False,
+    )
     if amount > source.amount_pence or (amount > uncommitted and not reason):
         raise DomainError(
             Messages.MOVE_EXCEEDS_SOURCE,
