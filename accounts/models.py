@@ -4,6 +4,10 @@ from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
 
+# The longest name display_name gives: first name, a space, last name (150 each in
+# AbstractUser). Records that copy a person's name hold this many characters.
+PERSON_NAME_MAX_LENGTH = 150 + 1 + 150
+
 
 class User(AbstractUser):
     """A person who signs in. Their job title is copied onto what they sign."""

@@ -338,3 +338,25 @@ def test_good_deferral_is_accepted(world):
         deferred_until=dt.date(2030, 1, 1),
     )  # fmt: skip
     assert deferred.pk
+
+
+def test_people_with_the_longest_names_can_draft_sign_and_approve(officer):
+    """A name copied onto a record holds whatever display_name can give: first and
+    last name at Django's longest, and the space between."""
+    from accounts.roles import Role
+    from tests.factories import Reviewers, UserFactory, approved_decision
+
+    def longest(role):
+        return UserFactory(role=role, first_name="F" * 150, last_name="L" * 150)
+
+    drafter = longest(Role.OFFICER)
+    reviewers = Reviewers(
+        head=longest(Role.HEAD_OF_SERVICE),
+        chief_executive=longest(Role.CHIEF_EXECUTIVE),
+        dmpc=longest(Role.DMPC),
+    )
+    name = f"{'F' * 150} {'L' * 150}"
+    decision = approved_decision(user=drafter, reviewers=reviewers)
+    assert {e.actor_name for e in decision.events.all()} == {name}
+    assert {s.signer_name for s in decision.sign_offs.all()} == {name}
+    assert {d.confirmed_by_name for d in decision.declarations.all()} == {name}

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from accounts.models import PERSON_NAME_MAX_LENGTH
 from decisions.models.decision import Decision
 from decisions.models.types import SignOffRole
 from decisions.workflow import State, event_action_label
@@ -110,7 +111,7 @@ class OfficerDeclaration(models.Model):
         related_name="+",
     )
     # The name as it stood when confirmed (also for imported historical records).
-    confirmed_by_name = models.CharField(max_length=200, blank=True)
+    confirmed_by_name = models.CharField(max_length=PERSON_NAME_MAX_LENGTH, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
@@ -152,7 +153,7 @@ class SignOff(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="sign_offs")
     role = models.CharField(max_length=30, choices=SignOffRole.choices)
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    signer_name = models.CharField(max_length=200)
+    signer_name = models.CharField(max_length=PERSON_NAME_MAX_LENGTH)
     signer_title = models.CharField(max_length=200)
     signed_at = models.DateTimeField()
     statement = models.TextField(max_length=2_000)
@@ -195,7 +196,7 @@ class DecisionEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    actor_name = models.CharField(max_length=200)
+    actor_name = models.CharField(max_length=PERSON_NAME_MAX_LENGTH)
     actor_role = models.CharField(max_length=30, blank=True)
     comment = models.TextField(blank=True, max_length=5_000)
     content_digest = models.CharField(max_length=64)
