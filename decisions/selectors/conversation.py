@@ -8,10 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import timezone
-from django.utils.formats import date_format
-
 from accounts.roles import Role
+from core.dates import uk_datetime
 from decisions.models import Decision, SignOffRole
 from decisions.workflow import COMMENT_ACTION, TRANSITIONS
 
@@ -27,9 +25,8 @@ def role_title(role: str) -> str:
     return _ROLE_TITLES.get(role, "")
 
 
-def when_format(moment: dt.datetime) -> str:
-    """`1 March 2024, 10:42`, in the office's time zone."""
-    return date_format(timezone.localtime(moment), "j F Y, H:i")
+# `1 March 2024, 10:42`, in the office's time zone.
+when_format = uk_datetime
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from itertools import groupby
 
 from django.db import models
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.text import capfirst
 
 from accounts.models import User
 from accounts.roles import Role
+from core.dates import uk_date, uk_datetime
 from decisions.digest import decision_content_digest
 from decisions.models import (
     Appendix,
@@ -87,16 +87,6 @@ _LABELS = {
 }
 _ADDED_TEXT_LIMIT = 1_000
 _EMPTY = (None, "", False)
-
-
-def uk_datetime(value: dt.datetime) -> str:
-    """ "1 March 2024, 10:42", in UK time."""
-    local = timezone.localtime(value)
-    return f"{local.day} {local:%B %Y, %H:%M}"
-
-
-def uk_date(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def state_label(state: str, decision_type: DecisionType) -> str:

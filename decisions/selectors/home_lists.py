@@ -9,7 +9,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils import dateformat
 
 from accounts.roles import Role
 from decisions.models import Decision, SignOffRole
@@ -76,7 +75,3 @@ def role_title(role: str) -> str:
 
 def work_url(name: str, decision: Decision) -> str:
     return reverse(f"drafting:{name}", kwargs={"pk": decision.pk})
-
-
-def uk_date(day: dt.date) -> str:
-    return dateformat.format(day, "j F Y")

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from core.dates import uk_date
 from decisions import policy
 from decisions.models import Decision, DecisionEvent
 from decisions.selectors.drafting import decisions_for_officer
@@ -25,7 +26,6 @@ from decisions.selectors.home_lists import (
     HomeGroup,
     HomeRow,
     role_title,
-    uk_date,
     work_url,
 )
 from decisions.selectors.records_work import records_groups

@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass, replace
 
 from django.db.models import F, Prefetch, QuerySet
-from django.utils import timezone
-from django.utils.formats import date_format as _date_format
 
+from core.dates import uk_date as date_format
 from core.errors import DomainError, Messages
 from decisions import extensions, policy
 from decisions.models import (
@@ -22,13 +21,6 @@ from decisions.models import (
     SignOffWording,
 )
 from decisions.workflow import COMMENT_ACTION
-
-
-def date_format(value) -> str:
-    if hasattr(value, "tzinfo"):
-        value = timezone.localtime(value).date()
-    return _date_format(value, "j F Y")
-
 
 _REFERENCE = re.compile(r"\s*([A-Za-z]{2,10})[\s-]*(\d{1,7})\s*")
 

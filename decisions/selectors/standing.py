@@ -6,12 +6,9 @@ from __future__ import annotations
 from django.db.models import F
 from django.utils import timezone
 
+from core.dates import uk_date
 from decisions.models import Decision, DecisionEvent
 from decisions.workflow import State
-
-
-def _date(value) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def decision_is_public(decision: Decision, *, today=None) -> bool:
@@ -35,19 +32,19 @@ def decision_standing(decision: Decision, *, today=None) -> str:
     if state == State.APPROVED:
         if decision.publication_withdrawn_at is not None:
             withdrawn = timezone.localtime(decision.publication_withdrawn_at)
-            return f"Approved; taken off the public site on {_date(withdrawn)}"
+            return f"Approved; taken off the public site on {uk_date(withdrawn)}"
         if decision_is_public(decision, today=today):
             return "Approved and published"
-        return f"Approved; to be published on {_date(decision.published_on)}"
+        return f"Approved; to be published on {uk_date(decision.published_on)}"
     return State(state).label
 
 
 def preview_banner(decision: Decision) -> tuple[str, str]:
     """What the preview says about publication, and the public page's address once
     it is public ('' before)."""
-    standing = decision_standing(decision)
     if decision_is_public(decision):
         return "This decision is published.", decision.get_absolute_url()
+    standing = decision_standing(decision)
     if decision.state in (State.WITHDRAWN, State.REJECTED) or (
         decision.publication_withdrawn_at is not None
     ):

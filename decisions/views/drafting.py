@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.dates import uk_datetime
 from core.errors import PERMISSION_MESSAGES, DomainError, Messages
 from decisions import policy
 from decisions.forms import DecisionCreateForm, RecommendationsLeadInForm
@@ -26,7 +27,7 @@ from decisions.selectors import (
     submission_problems,
 )
 from decisions.selectors.drafting import task_progress
-from decisions.selectors.history import role_title, uk_datetime
+from decisions.selectors.history import role_title
 from decisions.selectors.public import decision_internal_links
 from decisions.selectors.standing import decision_returned_by, decision_standing, preview_banner
 from decisions.services import decision_create, decision_submit, recommendations_lead_in_set
