@@ -1,9 +1,11 @@
 from django.urls import path
 
-from accounts import views
+from accounts import views, views_two_factor
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", views_two_factor.two_factor, name="two_factor"),
+    path("two-factor/set-up/", views_two_factor.two_factor_set_up, name="two_factor_set_up"),
 ]

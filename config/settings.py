@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "simple_history",
+    # Second factor for those who approve and sign or manage records (accounts/second_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rest_framework",
     "drf_spectacular",
     "core",
@@ -71,6 +74,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.AbsoluteSessionTimeoutMiddleware",
+    # request.user.is_verified(): whether this session has passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Then nothing but the code pages (and signing out) until it has, for those who need it.
+    "accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication: the 400 page shows the signed-in navigation.
     "core.middleware.RejectNulBytesMiddleware",
@@ -131,6 +138,9 @@ LOGOUT_REDIRECT_URL = "/decisions/"
 # Sign-in throttling: this many failures per username or address, per window.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+# Second factor (django-otp, time-based codes): the name authenticator apps show, and
+# after a wrong code the device refuses codes for 1, 2, 4, 8 ... seconds (django-otp).
+OTP_TOTP_ISSUER = "Decision records"
 
 # --- Internationalisation -------------------------------------------------------
 

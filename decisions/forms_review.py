@@ -5,6 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.module_loading import import_string
 
+from accounts.second_factor import (
+    CODE_FORMAT,
+    CODE_REQUIRED,
+    SecondFactorError,
+    second_factor_required,
+    second_factor_verify,
+)
 from core.errors import Messages
 from decisions.models import DecisionEvent, SignOff, SignOffWording
 from decisions.workflow import TRANSITIONS
@@ -25,9 +32,10 @@ class ActionForm(forms.Form):
         error_messages={"max_length": Messages.COMMENT_TOO_LONG},
     )
 
-    def __init__(self, *args, user=None, decision=None, **kwargs) -> None:
+    def __init__(self, *args, user=None, decision=None, request=None, **kwargs) -> None:
         self.user = user
         self.decision = decision
+        self.request = request  # for the security log's client address
         super().__init__(*args, **kwargs)
 
 
@@ -121,10 +129,43 @@ def _password_field() -> forms.CharField:
     )
 
 
+def _code_field() -> forms.CharField:
+    return forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code the app shows now. Signing needs it as well as your password.",
+        # Room for a code typed with spaces ("123 456"); anything longer is not a code.
+        max_length=20,
+        error_messages={"required": CODE_REQUIRED, "max_length": CODE_FORMAT},
+    )
+
+
 class SignForm(PasswordMixin, ConfirmForm):
-    """A signature (the Chief Executive's): the statement confirmed, the password again."""
+    """A signature (the Chief Executive's): the statement confirmed, the password again,
+    and, for those who need a second factor, the code their app shows now."""
 
     password = _password_field()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if second_factor_required(self.user):
+            self.fields["code"] = _code_field()
+
+    def clean(self):
+        data = super().clean()
+        self.clean_statement(data)
+        # The code is checked last, once everything else is right: a code can be used
+        # only once, so a form refused for another reason must not spend it.
+        if "code" in self.fields and not self.errors:
+            try:
+                second_factor_verify(
+                    user=self.user, code=data["code"], request=self.request, purpose="signing"
+                )
+            except SecondFactorError as error:
+                self.add_error("code", error.message)
+        return data
+
+    def clean_statement(self, data: dict) -> None:
+        """Checks of what is signed, before the code (ApproveForm: interests)."""
 
 
 class ApproveForm(SignForm):
@@ -161,13 +202,11 @@ class ApproveForm(SignForm):
         else:
             del self.fields["has_interests"], self.fields["interests"]
 
-    def clean(self):
-        data = super().clean()
+    def clean_statement(self, data: dict) -> None:
         if data.get("has_interests") == "yes" and not (data.get("interests") or "").strip():
             self.add_error("interests", "Enter the interests to record")
         if data.get("has_interests") == "no":
             data["interests"] = ""
-        return data
 
 
 def action_form(action: str, decision, *args, user, **kwargs) -> ActionForm:

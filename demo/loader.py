@@ -37,6 +37,7 @@ from decisions.services import (
 )
 from demo import ceod_mentoring, pcd_1406, pcd_1620
 from demo.drafts import draft_write, envelope_write
+from demo.second_factor import demo_second_factors_enrol
 from demo.stages import stage_decisions_load
 from funding.models import BudgetLine, ProcurementRoute
 from funding.services import budget_movement_propose, commitment_create
@@ -289,4 +290,5 @@ def demo_load(*, stages: bool = True) -> dict[Role, User]:
             _load_ceod(users)
         if stages:
             stage_decisions_load(users)
+        demo_second_factors_enrol()
     return users

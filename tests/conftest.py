@@ -58,6 +58,31 @@ def _fast_password_hashing(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """`client.force_login(user)` stands for a whole sign-in: for users who need a
+    second factor, the session has given its code too (a device is set up for them
+    if they have none). tests/test_second_factor.py signs in through the pages."""
+    from django.test import Client
+
+    from tests.helpers import second_factor_device
+
+    real = Client.force_login
+
+    def force_login(self, user, backend=None):
+        device = second_factor_device(user)
+        if device is None:
+            return real(self, user, backend)
+        # django-otp's user_logged_in receiver stores this device in the session.
+        user.otp_device = device
+        try:
+            return real(self, user, backend)
+        finally:
+            del user.otp_device
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -14,3 +14,61 @@ def page_text(response_or_html) -> str:
 
 def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+# --- Second factor ------------------------------------------------------------------
+# Users who need one (accounts.second_factor.second_factor_required) give a code at
+# sign-in and at signing. These helpers give a test the code the user's app would
+# show: `force_login` passes the second factor by itself (tests/conftest.py).
+
+
+def second_factor_device(user):
+    """The user's confirmed device, set up (random key) if they have none; None for
+    users who need no second factor."""
+    from django_otp.util import random_hex
+
+    from accounts.second_factor import (
+        confirmed_device,
+        second_factor_device_set,
+        second_factor_required,
+    )
+
+    if not second_factor_required(user):
+        return None
+    return confirmed_device(user) or second_factor_device_set(user=user, key=random_hex(20))
+
+
+def second_factor_code(user) -> str:
+    """The code the user's app shows now. A code is accepted once per 30-second step:
+    so that a test may sign in or sign several times within one step, the device is
+    first told no code has been used yet (as if the next step had come)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = second_factor_device(user)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def signing_data(user, data: dict) -> dict:
+    """A signing form's fields, with the current code for users who need one."""
+    from accounts.second_factor import second_factor_required
+
+    if second_factor_required(user):
+        return {**data, "code": second_factor_code(user)}
+    return dict(data)
+
+
+def browser_second_factor(page, username: str) -> None:
+    """After the password step in a browser: if the code page is shown, type the code
+    (computed from the user's demo key) and continue."""
+    from accounts.models import User
+
+    page.wait_for_load_state()
+    if "/accounts/two-factor/" not in page.url:
+        return
+    code = second_factor_code(User.objects.get(username=username))
+    page.get_by_label("Code", exact=True).fill(code)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()

@@ -108,7 +108,7 @@ def _act(request: HttpRequest, decision: Decision, action: str) -> HttpResponse:
             return _confirm_page(request, decision, action, form)
         return _review_page(request, decision, bound={action: form})
 
-    form = action_form(action, decision, request.POST, user=request.user)
+    form = action_form(action, decision, request.POST, user=request.user, request=request)
     if not form.is_valid():
         return again(form)
     extra = {}

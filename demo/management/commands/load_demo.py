@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.loader import DEMO_USERS, demo_load
+from demo.second_factor import demo_codes
 
 
 class Command(BaseCommand):
@@ -23,3 +24,9 @@ class Command(BaseCommand):
         self.stdout.write("Logins (demo only):")
         for spec in DEMO_USERS:
             self.stdout.write(f"{spec.role.label}: {spec.username} / {spec.password}")
+        needing = ", ".join(entry.username for entry in demo_codes())
+        self.stdout.write(
+            f"Second factor (demo only): {needing} also enter a 6-digit code after the "
+            "password, and again when signing. Print their current codes, and the keys to "
+            "add to an authenticator app, with: .venv/bin/python manage.py demo_codes"
+        )
