@@ -47,7 +47,7 @@ CODE_WRONG = (
     "authenticator app, and enter the code it shows now"
 )
 CODE_THROTTLED = (
-    "Too many wrong codes. Wait {seconds} seconds, then enter the code your authenticator app shows"
+    "Too many wrong codes. Wait {wait}, then enter the code your authenticator app shows"
 )
 NO_DEVICE = "Set up your authenticator app before you sign"
 
@@ -115,7 +115,8 @@ def _check(*, device: TOTPDevice, code: str) -> None:
         wait = _throttle_wait(device)
         verified = wait is None and device.verify_token(code)
     if wait is not None:
-        raise SecondFactorError(CODE_THROTTLED.format(seconds=wait))
+        wait_words = f"{wait} second{'' if wait == 1 else 's'}"
+        raise SecondFactorError(CODE_THROTTLED.format(wait=wait_words))
     if not verified:
         raise SecondFactorError(CODE_WRONG)
 

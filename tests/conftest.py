@@ -63,21 +63,20 @@ def _force_login_passes_second_factor(monkeypatch):
     second factor, the session has given its code too (a device is set up for them
     if they have none). tests/test_second_factor.py signs in through the pages."""
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
 
     from tests.helpers import second_factor_device
 
     real = Client.force_login
 
     def force_login(self, user, backend=None):
+        real(self, user, backend)
         device = second_factor_device(user)
-        if device is None:
-            return real(self, user, backend)
-        # django-otp's user_logged_in receiver stores this device in the session.
-        user.otp_device = device
-        try:
-            return real(self, user, backend)
-        finally:
-            del user.otp_device
+        if device is not None:
+            # What django_otp.login does when the code is accepted.
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
 

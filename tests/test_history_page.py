@@ -18,7 +18,7 @@ from tests.factories import (
     complete_draft,
     draft_decision,
 )
-from tests.helpers import page_text
+from tests.helpers import page_text, signing_data
 
 # What the page must never show: raw field names, state values, role codes, digests.
 RAW_WORDS = [
@@ -217,7 +217,9 @@ def test_the_final_approver_is_named_by_the_decision_types_own_title(client, off
     client.force_login(reviewers.dmpc)
     client.post(
         reverse("drafting:act", kwargs={"pk": decision.pk, "action": "approve"}),
-        {"has_interests": "no", "password": "correct horse battery staple"},
+        signing_data(
+            reviewers.dmpc, {"has_interests": "no", "password": "correct horse battery staple"}
+        ),
     )
     text = page_text(client.get(history_url(decision)))
     acting = "Deputy Mayor for Policing and Crime (acting)"

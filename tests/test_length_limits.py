@@ -10,7 +10,7 @@ from decisions.services import decision_approve, decision_return
 from funding.models import BudgetEnvelope, BudgetMovement
 from funding.services import LineSpec, budget_movement_propose, envelope_create
 from tests.factories import awaiting_approval_decision, complete_draft, reviewers_create
-from tests.helpers import page_text
+from tests.helpers import page_text, signing_data
 from tests.test_budget_moves import amended, amendment, line  # noqa: F401 (fixture)
 from tests.test_services import raises
 
@@ -59,7 +59,10 @@ def test_too_long_interests_get_a_message_on_the_approval_page(client, awaiting,
     client.force_login(reviewers.dmpc)
     response = client.post(
         reverse("drafting:act", kwargs={"pk": awaiting.pk, "action": "approve"}),
-        {"has_interests": "yes", "interests": "x" * 100_000, "password": PASSWORD},
+        signing_data(
+            reviewers.dmpc,
+            {"has_interests": "yes", "interests": "x" * 100_000, "password": PASSWORD},
+        ),
     )
     assert response.status_code == 200
     assert Messages.INTERESTS_TOO_LONG in page_text(response)

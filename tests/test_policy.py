@@ -22,6 +22,7 @@ from decisions.services import (
 from decisions.services.workflow import decision_approve
 from decisions.workflow import TRANSITIONS, State
 from tests.factories import UserFactory, complete_draft
+from tests.helpers import signing_data
 
 ROLES = {
     "drafter": [Role.OFFICER],
@@ -205,7 +206,8 @@ def test_step_labels_name_the_approver_from_the_decision_type(client, people):
     page = client.get(reverse("drafting:review", kwargs={"pk": decision.pk})).content.decode()
     assert "Sign and send to the Policing Board" in page
     url = reverse("drafting:act", kwargs={"pk": decision.pk, "action": "sign"})
-    done = client.post(url, {"confirm": "on", "password": "correct horse battery staple"})
+    data = {"confirm": "on", "password": "correct horse battery staple"}
+    done = client.post(url, signing_data(people["ceo"], data))
     assert done.status_code == 302
     assert "Signed and sent to the Policing Board." in client.get(done.url).content.decode()
 

@@ -7,7 +7,7 @@ from accounts.roles import Role
 from decisions.models import DecisionEvent
 from decisions.services import decision_clear, decision_sign, decision_submit
 from tests.factories import UserFactory, complete_draft
-from tests.helpers import page_text
+from tests.helpers import page_text, signing_data
 
 PASSWORD = "correct horse battery staple"
 
@@ -46,19 +46,30 @@ def test_sign_off_page_shows_everything_the_dmpc_signs(client, people, awaiting)
 def test_approving_needs_the_password_again(client, people, awaiting):
     client.force_login(people["dmpc"])
     data = {"has_interests": "no", "password": "wrong", "comment": ""}
-    response = client.post(url("act", awaiting, action="approve"), data)
+    response = client.post(
+        url("act", awaiting, action="approve"), signing_data(people["dmpc"], data)
+    )
     assert response.status_code == 200
     assert "The password is not correct." in page_text(response)
     awaiting.refresh_from_db()
     assert awaiting.state == "awaiting_approval"
     response = client.post(
         url("act", awaiting, action="approve"),
-        {"has_interests": "yes", "interests": "", "password": PASSWORD},
+        signing_data(
+            people["dmpc"], {"has_interests": "yes", "interests": "", "password": PASSWORD}
+        ),
     )
     assert "Enter the interests to record" in page_text(response)
     response = client.post(
         url("act", awaiting, action="approve"),
-        {"has_interests": "yes", "interests": "Trustee of a youth charity", "password": PASSWORD},
+        signing_data(
+            people["dmpc"],
+            {
+                "has_interests": "yes",
+                "interests": "Trustee of a youth charity",
+                "password": PASSWORD,
+            },
+        ),
     )
     assert response.status_code == 302
     awaiting.refresh_from_db()
@@ -198,7 +209,9 @@ def test_every_action_through_the_views_answers_302_403_409_or_404(
         for name in ("officer", "head", "ceo", "dmpc"):
             events = DecisionEvent.objects.filter(decision=decision).count()
             client.force_login(people[name])
-            response = client.post(url("act", decision, action=action), data)
+            response = client.post(
+                url("act", decision, action=action), signing_data(people[name], data)
+            )
             if name == expected:
                 assert response.status_code == 302, (state, action, name)
                 assert DecisionEvent.objects.filter(decision=decision).count() == events + 1
@@ -422,7 +435,8 @@ def test_review_summary_shows_value_and_budget_by_year(client, pcd_1620):
 def test_after_approval_the_page_says_so_and_links_to_the_public_record(client, people, awaiting):
     client.force_login(people["dmpc"])
     client.post(
-        url("act", awaiting, action="approve"), {"has_interests": "no", "password": PASSWORD}
+        url("act", awaiting, action="approve"),
+        signing_data(people["dmpc"], {"has_interests": "no", "password": PASSWORD}),
     )
     awaiting.refresh_from_db()
     response = client.get(url("review", awaiting))
