@@ -65,10 +65,20 @@ def browser_second_factor(page, username: str) -> None:
     (computed from the user's demo key) and continue."""
     from accounts.models import User
 
-    page.wait_for_load_state()
+    # Wait until the password step has answered (the page has left the sign-in form).
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
     if "/accounts/two-factor/" not in page.url:
         return
     code = second_factor_code(User.objects.get(username=username))
     page.get_by_label("Code", exact=True).fill(code)
     page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "/accounts/two-factor/" not in url)
+
+
+def browser_signing_code(form, username: str) -> None:
+    """At signing in a browser: type the user's current code into the signing form
+    (``form``: the page or the action's region)."""
+    from accounts.models import User
+
+    code = second_factor_code(User.objects.get(username=username))
+    form.get_by_label("Code from your authenticator app").fill(code)

@@ -7,6 +7,7 @@ import pytest
 from decisions.models import Decision
 from demo import pcd_1620 as seed
 from tests.accessibility import axe_violations
+from tests.helpers import browser_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,6 +18,7 @@ def sign_in(page, base_url, username="officer", password="officer-demo-2026"):  
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    browser_second_factor(page, username)
     page.wait_for_url(f"{base_url}/work/")
 
 

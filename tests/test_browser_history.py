@@ -10,6 +10,7 @@ from decisions.models import Decision, Paragraph
 from decisions.services import paragraph_add, paragraph_update
 from tests.accessibility import axe_violations
 from tests.factories import draft_decision
+from tests.helpers import browser_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,6 +28,7 @@ def sign_in_as(page, base, username):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(f"{username}-demo-2026")
     page.get_by_role("button", name="Sign in").click()
+    browser_second_factor(page, username)
     page.wait_for_url(f"{base}/work/")
 
 

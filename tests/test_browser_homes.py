@@ -11,6 +11,7 @@ import pytest
 from demo.loader import DEMO_USERS
 from demo.stage_data import STAGE_DECISIONS
 from tests.accessibility import axe_violations
+from tests.helpers import browser_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +26,7 @@ def sign_in(page, base: str, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORDS[username])
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    browser_second_factor(page, username)
 
 
 def check_page_at_each_width(page, name: str) -> None:

@@ -20,6 +20,7 @@ from accounts.models import User
 from decisions.models import Decision, SectionKind
 from decisions.selectors.drafting import REQUIRED_SECTIONS
 from tests.factories import complete_draft
+from tests.helpers import browser_second_factor, browser_signing_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +34,7 @@ def sign_in_as(page, base, username):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD.format(username))
     page.get_by_role("button", name="Sign in").click()
+    browser_second_factor(page, username)
     page.wait_for_url(f"{base}/work/")
     assert page.get_by_role("heading", level=1).inner_text() == "Your work"
 
@@ -154,6 +156,7 @@ def test_blank_page_to_published_by_four_people(page, live_demo):
     assert "With the Chief Executive" in main_text(page)
     page.get_by_label("I confirm the statement above").check()
     page.get_by_label("Your password").fill(PASSWORD.format("ceo"))
+    browser_signing_code(page, "ceo")
     page.locator("main").get_by_role("button", name=re.compile(r"^Sign and send")).click()
     assert "Signed and sent to the Deputy Mayor" in main_text(page)
 
@@ -185,6 +188,7 @@ def test_blank_page_to_published_by_four_people(page, live_demo):
     page.goto(review_url)
     page.get_by_label("No, I have no interests to declare").check()
     page.get_by_label("Your password").fill(PASSWORD.format("dmpc"))
+    browser_signing_code(page, "dmpc")
     page.locator("main").get_by_role("button", name=re.compile(r"^Approve")).click()
     assert "Approved." in main_text(page)
     decision.refresh_from_db()

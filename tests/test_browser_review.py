@@ -9,6 +9,7 @@ from decisions.models import Decision
 from decisions.services import decision_clear, decision_sign, decision_submit
 from tests.accessibility import axe_violations
 from tests.factories import complete_draft
+from tests.helpers import browser_signing_code
 from tests.test_browser_workflow import LOGINS, open_waiting, sign_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -145,6 +146,7 @@ def test_after_approval_the_page_says_published_and_links_to_it(page, live_demo)
     approve = page.get_by_role("region", name="Approve and publish")
     approve.get_by_label("No, I have no interests to declare").check()
     approve.get_by_label("Your password").fill(LOGINS["dmpc"])
+    browser_signing_code(approve, "dmpc")
     approve.get_by_role("button", name="Approve and publish").click()
     page.wait_for_url(f"**/decisions/{decision.pk}/review/")
     text = main_text(page)

@@ -20,6 +20,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.test.utils import override_settings
 
 from tests.accessibility import axe_violations
+from tests.helpers import browser_second_factor
 
 # `django_db` (not transactional) opens the database to the test and its live server
 # thread; the module's data is committed before the first test's transaction begins,
@@ -178,6 +179,7 @@ def _sign_in(browser, base, username):
     tab.get_by_label("Username").fill(username)
     tab.get_by_label("Password").fill(PASSWORDS[username])
     tab.get_by_role("button", name="Sign in").click()
+    browser_second_factor(tab, username)
     tab.wait_for_url(f"{base}/work/")
     return tab
 

@@ -6,6 +6,7 @@ import pytest
 from accounts.models import User
 from tests.accessibility import axe_violations
 from tests.factories import complete_draft
+from tests.helpers import browser_second_factor, browser_signing_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,6 +24,7 @@ def sign_in_as(page, base, username):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(LOGINS[username])
     page.get_by_role("button", name="Sign in").click()
+    browser_second_factor(page, username)
     page.wait_for_url(f"{base}/work/")
 
 
@@ -72,6 +74,7 @@ def test_decision_goes_from_officer_to_approved_with_a_return(page, live_demo):
     sign = page.get_by_role("region", name="Sign and send to the Deputy Mayor")
     sign.get_by_label("I confirm the statement above").check()
     sign.get_by_label("Your password").fill(LOGINS["ceo"])
+    browser_signing_code(sign, "ceo")
     sign.get_by_role("button", name="Sign and send to the Deputy Mayor").click()
     assert "Signed and sent" in page.inner_text("main")
 
@@ -81,12 +84,14 @@ def test_decision_goes_from_officer_to_approved_with_a_return(page, live_demo):
     approve = page.get_by_role("region", name="Approve and publish")
     approve.get_by_label("No, I have no interests to declare").check()
     approve.get_by_label("Your password").fill("wrong password")
+    browser_signing_code(approve, "dmpc")
     approve.get_by_role("button", name="Approve and publish").click()
     assert "The password is not correct." in page.inner_text("main")
     assert axe_violations(page) == [], "sign-off page with an error"
     approve = page.get_by_role("region", name="Approve and publish")
     approve.get_by_label("No, I have no interests to declare").check()
     approve.get_by_label("Your password").fill(LOGINS["dmpc"])
+    browser_signing_code(approve, "dmpc")
     approve.get_by_role("button", name="Approve and publish").click()
     assert "Approved. The decision is final. It is now published." in page.inner_text("main")
 
