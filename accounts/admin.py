@@ -29,3 +29,7 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         if not request.user.is_superuser:
             raise PermissionDenied("Only a superuser can set another person's password.")
         return super().user_change_password(request, id, form_url)
+
+
+# Authenticator apps (the second factor): seen and reset, never their keys.
+from accounts import admin_second_factor  # noqa: E402, F401

@@ -29,6 +29,7 @@ from accounts.second_factor import (
     CODE_WRONG,
     USER_ADMINISTRATOR_GROUP,
     second_factor_required,
+    secret_for_typing,
 )
 from decisions.models import Decision
 from tests.factories import UserFactory, awaiting_approval_decision, cleared_decision
@@ -247,6 +248,33 @@ def test_someone_with_a_device_is_not_offered_a_new_key(client, dmpc):
     password_sign_in(client, dmpc)
     assert client.get(SET_UP)["Location"].startswith(TWO_FACTOR)
     assert TOTPDevice.objects.filter(user=dmpc).count() == 1
+
+
+def test_a_lost_phone_is_reset_in_the_back_office_without_showing_keys(
+    client, dmpc, records_manager, caplog
+):
+    caplog.set_level("INFO", logger="security")
+    device = TOTPDevice.objects.get(user=dmpc)
+    records_manager.is_staff = True
+    records_manager.save()
+    client.force_login(records_manager)
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 403
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(superuser)
+    listing = client.get("/admin/otp_totp/totpdevice/")
+    assert listing.status_code == 200 and dmpc.username in page_text(listing)
+    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
+    assert secret_for_typing(device).split(" ")[0] not in page.content.decode()
+    assert client.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+    client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert not TOTPDevice.objects.filter(user=dmpc).exists()
+    resets = [line for line in security_lines(caplog) if line.get("purpose") == "reset"]
+    assert [(r["user"], r["subject"]) for r in resets] == [(superuser.username, dmpc.username)]
+    other = type(client)()
+    password_sign_in(other, dmpc)
+    assert other.get("/work/")["Location"].startswith(SET_UP)
 
 
 # --- At signing ------------------------------------------------------------------------
