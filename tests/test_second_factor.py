@@ -452,3 +452,16 @@ def test_signing_in_with_a_code_works_without_javascript(page_without_javascript
     assert page.url == f"{base}/work/"
     page.goto(f"{base}/admin/")
     assert page.url == f"{base}/admin/"
+
+
+def test_load_demo_says_how_to_get_the_codes(db, settings, capsys):
+    settings.DEBUG = True
+    call_command("load_demo")
+    output = capsys.readouterr().out
+    line = next(line for line in output.splitlines() if line.startswith("Second factor"))
+    assert "ceo, dmpc, records" in line and "manage.py demo_codes" in line
+    assert {device.user.username for device in TOTPDevice.objects.filter(confirmed=True)} == {
+        "ceo",
+        "dmpc",
+        "records",
+    }

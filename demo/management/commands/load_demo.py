@@ -28,5 +28,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Second factor (demo only): {needing} also enter a 6-digit code after the "
             "password, and again when signing. Print their current codes, and the keys to "
-            "add to an authenticator app, with: .venv/bin/python manage.py demo_codes"
+            "add to an authenticator app, with: DEBUG=1 .venv/bin/python manage.py demo_codes"
         )
