@@ -17,8 +17,7 @@ if admin.site.is_registered(TOTPDevice):
 @admin.register(TOTPDevice)
 class AuthenticatorAppAdmin(admin.ModelAdmin):
     list_display = ("user", "confirmed", "last_used_at", "throttling_failure_count")
-    fields = ("user", "name", "confirmed", "created_at", "last_used_at",
-              "throttling_failure_count")  # fmt: skip
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count")
     readonly_fields = fields
     search_fields = ("user__username", "user__first_name", "user__last_name")
 
@@ -30,9 +29,12 @@ class AuthenticatorAppAdmin(admin.ModelAdmin):
 
     def _log_reset(self, request, device: TOTPDevice) -> None:
         security_event(
-            "second_factor", outcome="success", request=request,
-            purpose="reset", subject=device.user.get_username(),
-        )  # fmt: skip
+            "second_factor",
+            outcome="success",
+            request=request,
+            purpose="reset",
+            subject=device.user.get_username(),
+        )
 
     def delete_model(self, request, obj) -> None:
         super().delete_model(request, obj)

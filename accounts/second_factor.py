@@ -121,8 +121,9 @@ def _check(*, device: TOTPDevice, code: str) -> None:
         raise SecondFactorError(CODE_WRONG)
 
 
-def second_factor_verify(*, user, code: str, request: HttpRequest | None = None,
-                         purpose: str = "sign_in") -> TOTPDevice:  # fmt: skip
+def second_factor_verify(
+    *, user, code: str, request: HttpRequest | None = None, purpose: str = "sign_in"
+) -> TOTPDevice:
     """Check a code typed by ``user`` against their confirmed device and log the
     outcome. Returns the device; raises SecondFactorError with the message to show.
     ``purpose`` says where it was asked ("sign_in" or "signing") in the log."""
@@ -133,9 +134,13 @@ def second_factor_verify(*, user, code: str, request: HttpRequest | None = None,
         _check(device=device, code=code_normalise(code))
     except SecondFactorError as error:
         security_event(
-            "second_factor", outcome="failure", request=request, user=user,
-            purpose=purpose, reason=error.message,
-        )  # fmt: skip
+            "second_factor",
+            outcome="failure",
+            request=request,
+            user=user,
+            purpose=purpose,
+            reason=error.message,
+        )
         raise
     security_event("second_factor", outcome="success", request=request, user=user, purpose=purpose)
     return device
@@ -178,17 +183,22 @@ def second_factor_enrolment_confirm(*, request: HttpRequest, user, code: str) ->
         _check(device=device, code=code_normalise(code))
     except SecondFactorError as error:
         security_event(
-            "second_factor", outcome="failure", request=request, user=user,
-            purpose="enrolment", reason=error.message,
-        )  # fmt: skip
+            "second_factor",
+            outcome="failure",
+            request=request,
+            user=user,
+            purpose="enrolment",
+            reason=error.message,
+        )
         raise
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         # Any other unconfirmed key shown earlier is dropped: one device per person.
         TOTPDevice.objects.devices_for_user(user, confirmed=False).delete()
-    security_event("second_factor", outcome="success", request=request, user=user,
-                   purpose="enrolment")  # fmt: skip
+    security_event(
+        "second_factor", outcome="success", request=request, user=user, purpose="enrolment"
+    )
     request.session.cycle_key()
     otp_login(request, device)
     return device
@@ -203,9 +213,12 @@ def second_factor_device_set(*, user, key: str, acting_user=None) -> TOTPDevice:
             user=user, name="Authenticator app", key=key, confirmed=True
         )
     security_event(
-        "second_factor", outcome="success", user=user, purpose="enrolment",
+        "second_factor",
+        outcome="success",
+        user=user,
+        purpose="enrolment",
         set_by=acting_user.get_username() if acting_user is not None else "command",
-    )  # fmt: skip
+    )
     return device
 
 
