@@ -127,8 +127,12 @@ def test_a_records_manager_needs_the_code_for_the_back_office(client, records_ma
     device = second_factor_device(records_manager)
     password_sign_in(client, records_manager)
     assert client.get("/admin/")["Location"] == TWO_FACTOR + "?next=%2Fadmin%2F"
+    password_only_session = client.session.session_key
     response = client.post(TWO_FACTOR, {"code": code_now(device), "next": "/admin/"})
     assert response["Location"] == "/admin/"
+    # Passing the second factor gives the session a new key (a session fixed by
+    # someone else before the code does not gain what the code grants).
+    assert client.session.session_key != password_only_session
     assert client.get("/admin/").status_code == 200
 
 
@@ -309,11 +313,14 @@ def test_signing_needs_a_current_code_checked_on_the_server(client, officer, rev
     decision.refresh_from_db()
     assert decision.state == "approved"
     signing = [
-        line["outcome"]
+        (line["outcome"], line["user"], line["address"])
         for line in security_lines(caplog)
         if line["action"] == "second_factor" and line.get("purpose") == "signing"
     ]
-    assert signing == ["failure", "success"]
+    assert signing == [
+        ("failure", dmpc.username, "127.0.0.1"),
+        ("success", dmpc.username, "127.0.0.1"),
+    ]
 
 
 def test_a_code_used_to_sign_in_cannot_sign(client, reviewers, officer):
