@@ -26,9 +26,11 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import models
+from django.utils.text import capfirst
 
 from core.history import UNSEALED_FIELDS, ChainedHistory, history_row_seal
 from core.seals import field_value, seals_equal
+from core.security_log import security_event
 from decisions.digest import decision_content_digest, record_seal, sign_off_seal
 from decisions.models import Appendix, Decision, DecisionEvent, PublishedDocument
 from decisions.services.events import event_seal
@@ -41,10 +43,23 @@ _CHUNK = 64 * 1024
 class Break:
     table: str
     row: str  # the row's id, or the file's name
-    what: str
+    what: str  # in words, for people (fields by their verbose names)
+    field: str = ""  # the field that differs, when known
 
     def __str__(self) -> str:
-        return f"{self.table} {self.row}: {self.what}"
+        field = f" [{self.field}]" if self.field else ""
+        return f"{self.table} {self.row}: {self.what}{field}"
+
+    @property
+    def sentence(self) -> str:
+        """For pages: the kind of record by its name, never the table's."""
+        model = _MODELS_BY_TABLE().get(self.table)
+        kind = capfirst(str(model._meta.verbose_name)) if model else "Stored file"
+        return f"{kind} {self.row}: {self.what}."
+
+
+def _MODELS_BY_TABLE() -> dict[str, type[models.Model]]:
+    return {model._meta.db_table: model for model in apps.get_models()}
 
 
 # --- The event log ------------------------------------------------------------------------
@@ -114,17 +129,19 @@ def history_row_breaks(rows: Iterable[models.Model], *, whole_table: bool) -> It
         previous = row.row_hash
 
 
-def live_row_breaks(model: type[models.Model], live: Iterable[models.Model]) -> Iterator[Break]:
-    """Every live row against its last history row: a change made without the
-    application (by SQL) left no history row, so the field that differs is named."""
+def live_row_breaks(
+    model: type[models.Model], live: Iterable[models.Model], records: Iterable | None = None
+) -> Iterator[Break]:
+    """Every live row against its last history row (``records``: its history rows
+    in order, if read already): a change made without the application (by SQL) left
+    no history row, so the field that differs is named."""
     history_model = model.history.model
     fields = _tracked_fields(history_model)
     rows = list(live)
-    last: dict = {}
-    for record in history_model.objects.filter(id__in=[row.pk for row in rows]).order_by(
-        "history_id"
-    ):
-        last[record.id] = record
+    if records is None:
+        ids = [row.pk for row in rows]
+        records = history_model.objects.filter(id__in=ids).order_by("history_id")
+    last = {record.id: record for record in records}  # the last one of each row wins
     for row in rows:
         record = last.get(row.pk)
         if record is None or record.history_type == "-":
@@ -138,7 +155,8 @@ def live_row_breaks(model: type[models.Model], live: Iterable[models.Model]) -> 
                 yield Break(
                     model._meta.db_table,
                     str(row.pk),
-                    f"{field.name} differs from its last recorded change",
+                    f"its {live_field.verbose_name} differs from its last recorded change",
+                    field=field.name,
                 )
 
 
@@ -154,6 +172,40 @@ def history_breaks() -> list[Break]:
         breaks += history_row_breaks(rows, whole_table=True)
     for model in audited_models():
         breaks += live_row_breaks(model, model._default_manager.order_by("pk").iterator())
+    return breaks
+
+
+def decision_history_breaks(decision: Decision) -> list[Break]:
+    """The decision's own rows against their last history rows, and the seals of
+    those history rows (the tables' chains are checked whole by verify_audit)."""
+    from decisions.models import (
+        DecisionLink,
+        OfficerDeclaration,
+        Paragraph,
+        Part2,
+        Recommendation,
+        Section,
+        SignOff,
+    )
+
+    sources = [
+        (Decision, Decision.objects.filter(pk=decision.pk)),
+        (Recommendation, Recommendation.objects.filter(decision=decision)),
+        (Section, Section.objects.filter(decision=decision)),
+        (Paragraph, Paragraph.objects.filter(section__decision=decision)),
+        (DecisionLink, DecisionLink.objects.filter(source=decision)),
+        (Appendix, Appendix.objects.filter(decision=decision)),
+        (OfficerDeclaration, OfficerDeclaration.objects.filter(decision=decision)),
+        (SignOff, SignOff.objects.filter(decision=decision)),
+        (Part2, Part2.objects.filter(decision=decision)),
+    ]
+    breaks: list[Break] = []
+    for model, queryset in sources:
+        live = list(queryset.order_by("pk"))
+        ids = [row.pk for row in live]
+        records = list(model.history.filter(id__in=ids).order_by("history_id"))
+        breaks += history_row_breaks(records, whole_table=False)
+        breaks += live_row_breaks(model, live, records)
     return breaks
 
 
@@ -277,3 +329,39 @@ def audit_everything() -> AuditResult:
         decisions=len(approved),
         files=PublishedDocument.objects.count() + Appendix.objects.exclude(file="").count(),
     )
+
+
+# --- Before serving ------------------------------------------------------------------------
+
+
+def _alert(found: Break, *, decision: Decision, request, served: str) -> None:
+    security_event(
+        "verify_failed",
+        outcome="alert",
+        request=request,
+        served=served,
+        reference=decision.reference,
+        table=found.table,
+        row=found.row,
+        what=found.what,
+    )
+
+
+def published_record_alert(decision: Decision, *, request, served: str) -> Break | None:
+    """``published_record_problem``, logging a security alert when there is one:
+    the caller withholds the page rather than show altered text."""
+    found = published_record_problem(decision)
+    if found is not None:
+        _alert(found, decision=decision, request=request, served=served)
+    return found
+
+
+def served_file_alert(
+    decision: Decision, file, *, recorded: str, table: str, request, served: str
+) -> Break | None:
+    """Hash the stored file before serving it; log an alert when it is not the file
+    recorded."""
+    found = file_break(table, file, recorded)
+    if found is not None:
+        _alert(found, decision=decision, request=request, served=served)
+    return found
