@@ -327,3 +327,8 @@ def test_a_missing_pdf_is_named(approved):
     ok, output = verify()
     assert not ok
     assert f"decisions_publisheddocument {document.file.name}: the file is missing" in output
+
+
+def test_the_demo_verifies(demo):
+    ok, output = verify()
+    assert ok, output
