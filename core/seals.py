@@ -19,6 +19,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Field, FileField
 from django.db.models.fields.files import FieldFile
@@ -58,7 +59,7 @@ def field_value(field: Field, value: Any) -> Any:
     target = field.target_field if field.is_relation and field.many_to_one else field
     try:
         value = target.to_python(value)
-    except Exception:
+    except ValidationError:  # sealed as given: a value the field refuses still seals
         return str(value)
     if isinstance(value, dt.datetime):
         return utc_text(value)
