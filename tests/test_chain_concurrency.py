@@ -61,3 +61,34 @@ def test_simultaneous_appends_keep_one_chain():
     assert history_breaks() == []
     links = list(DecisionEvent.objects.values_list("table_prev_hash", flat=True))
     assert len(set(links)) == len(links)  # no two events follow the same one: no fork
+
+
+def test_simultaneous_history_rows_keep_one_chain():
+    officer = UserFactory(role=Role.OFFICER)
+    decisions = [draft_decision(user=officer, title=f"History {n}") for n in range(THREADS)]
+    barrier = threading.Barrier(THREADS)
+    errors = []
+
+    def touch(decision):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                locked = Decision.objects.select_for_update().get(pk=decision.pk)
+                locked._change_reason = "Touched"
+                locked.save()
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=touch, args=(d,)) for d in decisions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert history_breaks() == []
+    links = list(Decision.history.values_list("prev_hash", flat=True))
+    assert len(set(links)) == len(links)
