@@ -12,7 +12,8 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/decision_records
 # The test run uses production-like settings (DEBUG off) with throwaway values.
 TEST_ENV := DATABASE_URL=$(or $(DATABASE_URL),$(TEST_DATABASE_URL)) \
-	SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
+	SECRET_KEY=test-only-not-secret AUDIT_HMAC_KEY=test-only-audit-key \
+	ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
 	SECURE_SSL_REDIRECT=0
 RUN_ENV := DEBUG=1 DATABASE_URL=$(or $(DATABASE_URL),sqlite:///$(CURDIR)/db.sqlite3)
 

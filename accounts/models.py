@@ -1,8 +1,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
+from core.history import ChainedHistoricalRecords
 
 # The longest name display_name gives: first name, a space, last name (150 each in
 # AbstractUser). Records that copy a person's name hold this many characters.
@@ -15,7 +15,7 @@ class User(AbstractUser):
     job_title = models.CharField(max_length=200, blank=True)
     team = models.CharField(max_length=200, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = ChainedHistoricalRecords(excluded_fields=["password", "last_login"])
 
     @property
     def display_name(self) -> str:

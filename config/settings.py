@@ -35,6 +35,15 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-local-development-key-only-used-when-debug-is-on"  # noqa: S105
 
+# The key of the audit seals (decisions/digest.py): HMACs over signed content,
+# sign-offs, events and history rows. Held outside the database, so someone who can
+# write to the tables cannot recompute a seal; never the same value as SECRET_KEY.
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+if not AUDIT_HMAC_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("AUDIT_HMAC_KEY must be set when DEBUG is off.")
+    AUDIT_HMAC_KEY = "insecure-local-development-audit-key-only-used-when-debug-is-on"
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")

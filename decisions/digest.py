@@ -1,19 +1,45 @@
-"""The SHA-256 digest of a decision's content: what a signer signed.
+"""What a signer signs, and the keyed seals that make the record tamper-evident.
 
-The digest covers everything that is published or signed (Part 1, with how its
-recommendations begin; Part 2, declarations' statements, links, appendices,
-deferral and money), serialised as canonical JSON, so any later change to the
-content gives a different digest.
+Three layers, all HMAC-SHA256 with ``settings.AUDIT_HMAC_KEY`` (core/seals.py), a
+key held outside the database, so nobody who can only write to the tables can
+recompute any of them:
+
+1. The **content digest** of a decision: everything that is signed or published
+   (Part 1 with how its recommendations begin, Part 2, links, appendices with
+   each file's SHA-256, deferral, declarations' statements and money, through
+   the extensions), as canonical JSON. It is what a signature is over, so it
+   stays meaningful on its own: each sign-off and each event stores the digest of
+   the content at that moment, and the content still matches what was signed as
+   long as today's digest equals theirs.
+2. The **sign-off seal** on each SignOff row: the signature itself — decision,
+   role, signer, name, title, statement, approval line, declared interests, time
+   and the content digest signed. Changing a signer's name (or writing back a
+   digest recomputed without the key) breaks it.
+3. The **record seal** on the PublishedDocument: the published record as a whole
+   — reference, approval time, the content digest at approval, every sign-off's
+   seal and the SHA-256 of the PDF rendered then.
+
+The event log and history tables are chained with the same key (events.py,
+core/history.py); ``decisions.selectors.integrity`` checks all of it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
+from django.db.models import Model
+
+from core.seals import seal, utc_text
 from decisions import extensions
-from decisions.models import Decision, LeadIn
+from decisions.models import Decision, LeadIn, PublishedDocument, SignOff
+
+
+def _rows(decision: Model, name: str, key: str, *, select: tuple[str, ...] = ()) -> list[Any]:
+    """Related rows in order: the prefetched ones when a page has them (no query),
+    else one query."""
+    if name in getattr(decision, "_prefetched_objects_cache", {}):
+        return sorted(getattr(decision, name).all(), key=lambda row: getattr(row, key))
+    return list(getattr(decision, name).select_related(*select).order_by(key))
 
 
 def decision_content(decision: Decision) -> dict[str, Any]:
@@ -23,7 +49,7 @@ def decision_content(decision: Decision) -> dict[str, Any]:
         "reference": decision.reference,
         "title": decision.title,
         "executive_summary": decision.executive_summary,
-        "recommendations": [r.text for r in decision.recommendations.order_by("position")],
+        "recommendations": [r.text for r in _rows(decision, "recommendations", "position")],
         # "approves:" rather than "is recommended to:" changes what is decided. The
         # default is left out so digests signed before the choice existed still match.
         **(
@@ -36,18 +62,19 @@ def decision_content(decision: Decision) -> dict[str, Any]:
                 "kind": section.kind,
                 "paragraphs": [
                     [p.text, p.budget_table_follows]
-                    for p in section.paragraphs.order_by("position")
+                    for p in _rows(section, "paragraphs", "position")
                 ],
             }
-            for section in decision.sections.order_by("kind")
+            for section in _rows(decision, "sections", "kind")
         ],
         "links": [
             [link.kind, link.target.reference, link.description]
-            for link in decision.links_out.select_related("target__decision_type").order_by("pk")
+            for link in _rows(decision, "links_out", "pk", select=("target__decision_type",))
         ],
+        # The file's SHA-256: what is signed is the document, not just its name.
         "appendices": [
-            [a.title, a.published, a.file.name if a.file else ""]
-            for a in decision.appendices.order_by("position")
+            [a.title, a.published, a.file.name if a.file else "", a.sha256]
+            for a in _rows(decision, "appendices", "position")
         ],
         "deferral": [
             decision.deferred,
@@ -55,13 +82,49 @@ def decision_content(decision: Decision) -> dict[str, Any]:
             decision.deferred_until.isoformat() if decision.deferred_until else None,
         ],
         "part2": [part2.content, part2.legal_rationale] if part2 else None,
-        "declarations": [[d.kind, d.statement] for d in decision.declarations.order_by("position")],
+        "declarations": [
+            [d.kind, d.statement] for d in _rows(decision, "declarations", "position")
+        ],
         **extensions.decision_content(decision),
     }
 
 
 def decision_content_digest(decision: Decision) -> str:
-    canonical = json.dumps(
-        decision_content(decision), sort_keys=True, ensure_ascii=False, separators=(",", ":")
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return seal("content", decision_content(decision))
+
+
+def sign_off_content(sign_off: SignOff) -> dict[str, Any]:
+    return {
+        "decision": sign_off.decision_id,
+        "role": sign_off.role,
+        "signer": sign_off.signer_id,
+        "signer_name": sign_off.signer_name,
+        "signer_title": sign_off.signer_title,
+        "signed_at": utc_text(sign_off.signed_at),
+        "statement": sign_off.statement,
+        "approval_line": sign_off.approval_line,
+        "interests": sign_off.interests,
+        "content_digest": sign_off.content_digest,
+    }
+
+
+def sign_off_seal(sign_off: SignOff) -> str:
+    return seal("signoff", sign_off_content(sign_off))
+
+
+def record_content(
+    decision: Decision, document: PublishedDocument, *, content_digest: str
+) -> dict[str, Any]:
+    sign_offs = _rows(decision, "sign_offs", "role")
+    return {
+        "decision": decision.pk,
+        "reference": decision.reference,
+        "approved_at": utc_text(decision.approved_at),
+        "content_digest": content_digest,
+        "sign_offs": [[s.role, s.seal] for s in sign_offs],
+        "pdf_sha256": document.sha256,
+    }
+
+
+def record_seal(decision: Decision, document: PublishedDocument, *, content_digest: str) -> str:
+    return seal("record", record_content(decision, document, content_digest=content_digest))

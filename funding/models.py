@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q, Sum
-from simple_history.models import HistoricalRecords
 
 from core.financial_years import FIRST_YEAR, LAST_YEAR, format_financial_year
+from core.history import ChainedHistoricalRecords
 from core.money import format_money
 from decisions.models import Decision
 
@@ -40,7 +40,7 @@ class BudgetEnvelope(models.Model):
     funding_source = models.CharField(max_length=300)
     total_pence = models.BigIntegerField()
 
-    history = HistoricalRecords()
+    history = ChainedHistoricalRecords()
 
     class Meta:
         constraints = [
@@ -81,7 +81,7 @@ class BudgetLine(models.Model):
     active = models.BooleanField(default=True)
 
     objects = BudgetLineQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = ChainedHistoricalRecords()
 
     class Meta:
         ordering = ["envelope", "position"]
@@ -108,7 +108,7 @@ class Allocation(models.Model):
     financial_year = models.PositiveSmallIntegerField()
     amount_pence = models.BigIntegerField()
 
-    history = HistoricalRecords()
+    history = ChainedHistoricalRecords()
 
     class Meta:
         ordering = ["line", "financial_year"]
@@ -154,7 +154,7 @@ class BudgetMovement(models.Model):
     over_commitment_reason = models.TextField(blank=True, max_length=2_000)
     applied_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = ChainedHistoricalRecords()
 
     class Meta:
         ordering = ["decision", "pk"]
@@ -185,7 +185,7 @@ class BudgetMovementYear(models.Model):
     financial_year = models.PositiveSmallIntegerField()
     amount_pence = models.BigIntegerField()
 
-    history = HistoricalRecords()
+    history = ChainedHistoricalRecords()
 
     class Meta:
         # What the back office lists it as: one year's share of a budget move.
@@ -229,7 +229,7 @@ class Commitment(models.Model):
         Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="commitments"
     )
 
-    history = HistoricalRecords()
+    history = ChainedHistoricalRecords()
 
     class Meta:
         ordering = ["line", "awarded_on", "pk"]

@@ -70,6 +70,10 @@ def line_approved_pence(line: BudgetLine) -> int:
     """The line's amount as its own decision approved it, before later amendments
     moved money out (so the signed content of that decision never changes)."""
     moved_out = getattr(line, "applied_moved_out_pence", None)  # see with_moved_out
+    if moved_out is None and hasattr(line, "applied_movements_out"):
+        # Prefetched by decision_budget_lines: the public page's record check reads
+        # the signed money without a query per line.
+        moved_out = sum(movement.amount_pence for movement in line.applied_movements_out)
     if moved_out is None:
         moved_out = line.movements_out.exclude(applied_at=None).aggregate(
             total=Sum("amount_pence")

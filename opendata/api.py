@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from decisions.models import Decision
+from decisions.selectors.integrity import published_record_alert
 from opendata.selectors import api_decision, api_decisions
 from opendata.serializers import (
     SLUG_PATTERN,
@@ -35,6 +36,18 @@ from opendata.serializers import (
 
 API_PAGE_SIZE = 20
 NOT_FOUND = "No published decision has this reference."
+WITHHELD = (
+    "This decision cannot be shown at the moment: our stored copy is not exactly what "
+    "was signed. Email records@example.org if you need it now."
+)
+
+
+class RecordWithheld(exceptions.APIException):
+    """As the decision's page: 503 (see decisions.views.public.record_withheld)."""
+
+    status_code = 503
+    default_detail = WITHHELD
+    default_code = "record_withheld"
 
 
 class JsonOnly(BaseContentNegotiation):
@@ -164,6 +177,8 @@ class DecisionDetail(PublicApiView, generics.RetrieveAPIView):
         decision = api_decision(self.kwargs["slug"])
         if decision is None:
             raise exceptions.NotFound({"slug": [NOT_FOUND]})
+        if published_record_alert(decision, request=self.request, served="api"):
+            raise RecordWithheld()
         return decision
 
     @extend_schema(
@@ -181,6 +196,7 @@ class DecisionDetail(PublicApiView, generics.RetrieveAPIView):
         responses={
             200: OpenApiResponse(DecisionDetailSerializer, description="The decision."),
             404: _errors(NOT_FOUND),
+            503: _errors(WITHHELD),
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -254,6 +254,28 @@ CASES = {
     "publisheddocument_not_empty": lambda w: PublishedDocument.objects.create(
         decision=w.decision, file="published/x.pdf", sha256=DIGEST, size_bytes=0
     ),
+    # The audit seals: 64 hex digits, or blank (not sealed yet: verify_audit says so).
+    "signoff_seal_hex": lambda w: sign_off(w, seal="not-a-seal"),
+    "decisionevent_chain_hex": lambda w: DecisionEvent.objects.create(
+        decision=w.decision,
+        action="x",
+        to_state="draft",
+        actor_name="A",
+        content_digest=DIGEST,
+        row_hash=DIGEST,
+        table_prev_hash="forged",
+    ),
+    "publisheddocument_record_seal_hex": lambda w: PublishedDocument.objects.create(
+        decision=w.decision,
+        file="published/x.pdf",
+        sha256=DIGEST,
+        size_bytes=10,
+        record_seal="x",
+    ),
+    # Appendix.save() hashes the file itself: only a write around it can break this.
+    "appendix_sha256_hex": lambda w: Appendix.objects.filter(
+        pk=Appendix.objects.create(decision=w.decision, position=1, title="a").pk
+    ).update(sha256="not-hex"),
     "budgetenvelope_total_not_negative": lambda w: BudgetEnvelope.objects.create(
         decision=w.other, description="x", funding_source="y", total_pence=-1
     ),

@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from core.history import ChainedHistoricalRecords
 from decisions.models.types import DecisionType
 from decisions.workflow import UNNUMBERED_STATES, State
 
@@ -104,7 +104,9 @@ class Decision(models.Model):
     search_vector = SearchVectorColumn(null=True, blank=True, editable=False)
 
     objects = DecisionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at", "search_text", "search_vector"])
+    history = ChainedHistoricalRecords(
+        excluded_fields=["updated_at", "search_text", "search_vector"]
+    )
 
     class Meta:
         ordering = ["-approved_at", "-created_at"]
@@ -216,7 +218,7 @@ class Recommendation(models.Model):
     # The one-time token of the form that added it: Back + resubmit adds nothing.
     form_token = models.UUIDField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = ChainedHistoricalRecords()
 
     class Meta:
         ordering = ["decision", "position"]
@@ -253,7 +255,7 @@ class Section(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="sections")
     kind = models.PositiveSmallIntegerField(choices=SectionKind.choices)
 
-    history = HistoricalRecords()
+    history = ChainedHistoricalRecords()
 
     class Meta:
         ordering = ["decision", "kind"]
@@ -283,7 +285,7 @@ class Paragraph(models.Model):
     # The one-time token of the form that added it: Back + resubmit adds nothing.
     form_token = models.UUIDField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = ChainedHistoricalRecords()
 
     class Meta:
         ordering = ["section", "position"]
@@ -328,7 +330,7 @@ class DecisionLink(models.Model):
     # The one-time token of the form that added it: Back + resubmit adds nothing.
     form_token = models.UUIDField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = ChainedHistoricalRecords()
 
     class Meta:
         ordering = ["source", "kind", "target"]
@@ -363,7 +365,7 @@ class Part2(models.Model):
     content = models.TextField(max_length=TEXT_MAX_LENGTH)
     legal_rationale = models.TextField(max_length=TEXT_MAX_LENGTH)
 
-    history = HistoricalRecords()
+    history = ChainedHistoricalRecords()
 
     class Meta:
         verbose_name = "Part 2"

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from accounts.models import PERSON_NAME_MAX_LENGTH
+from core.history import ChainedHistoricalRecords
 from decisions.models.decision import Decision
 from decisions.models.types import SignOffRole
 from decisions.workflow import State, event_action_label
 
 SHA256_HEX = r"^[0-9a-f]{64}$"
+SHA256_HEX_OR_BLANK = r"^([0-9a-f]{64})?$"
+
+
+def file_sha256(file) -> str:
+    """The SHA-256 of a stored or uploaded file, read in chunks (never whole)."""
+    digest = hashlib.sha256()
+    file.open("rb")
+    try:
+        file.seek(0)
+        for chunk in file.chunks():
+            digest.update(chunk)
+    finally:
+        file.seek(0)
+    return digest.hexdigest()
 
 
 def appendix_upload_to(instance: Appendix, filename: str) -> str:
@@ -28,11 +43,14 @@ class Appendix(models.Model):
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
     file = models.FileField(upload_to=appendix_upload_to, blank=True, max_length=200)
+    # The file's SHA-256, taken when it is saved: signed with the content, and
+    # checked before the file is served.
+    sha256 = models.CharField(max_length=64, blank=True, default="", editable=False)
     published = models.BooleanField(default=True)
     # The one-time token of the form that added it: Back + resubmit adds nothing.
     form_token = models.UUIDField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = ChainedHistoricalRecords()
 
     class Meta:
         ordering = ["decision", "position"]
@@ -44,10 +62,21 @@ class Appendix(models.Model):
             ),
             models.CheckConstraint(condition=Q(position__gte=1), name="appendix_position_positive"),
             models.CheckConstraint(condition=~Q(title=""), name="appendix_title_present"),
+            models.CheckConstraint(
+                condition=Q(sha256__regex=SHA256_HEX_OR_BLANK), name="appendix_sha256_hex"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # A new file (uploaded, not yet committed) or one never hashed gets its hash.
+        if not self.file:
+            self.sha256 = ""
+        elif not self.sha256 or not getattr(self.file, "_committed", True):
+            self.sha256 = file_sha256(self.file)
+        super().save(*args, **kwargs)
 
 
 class DeclarationKind(models.TextChoices):
@@ -114,7 +143,7 @@ class OfficerDeclaration(models.Model):
     confirmed_by_name = models.CharField(max_length=PERSON_NAME_MAX_LENGTH, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = ChainedHistoricalRecords()
 
     class Meta:
         ordering = ["decision", "position"]
@@ -161,8 +190,11 @@ class SignOff(models.Model):
     # The DMPC's declared personal or prejudicial interests; blank means none.
     interests = models.TextField(blank=True, max_length=2_000)
     content_digest = models.CharField(max_length=64)
+    # The keyed seal of the signature itself: who, as what, when, on which statement
+    # and interests, over which content digest (decisions/digest.py).
+    seal = models.CharField(max_length=64, blank=True, default="", editable=False)
 
-    history = HistoricalRecords()
+    history = ChainedHistoricalRecords()
 
     class Meta:
         verbose_name = "sign-off"
@@ -179,6 +211,9 @@ class SignOff(models.Model):
                 condition=~Q(statement="") & ~Q(signer_name="") & ~Q(signer_title=""),
                 name="signoff_complete",
             ),
+            models.CheckConstraint(
+                condition=Q(seal__regex=SHA256_HEX_OR_BLANK), name="signoff_seal_hex"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -187,7 +222,11 @@ class SignOff(models.Model):
 
 class DecisionEvent(models.Model):
     """One transition of a decision. Append-only: on PostgreSQL a trigger refuses
-    UPDATE and DELETE, so the log cannot be rewritten even by the application."""
+    UPDATE and DELETE, so the log cannot be rewritten even by the application.
+
+    Two hash chains (decisions/services/events.py): each event names the seal of the
+    event before it of the same decision and of the event before it in the table,
+    and its own ``row_hash`` seals all its fields with both."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(max_length=20)
@@ -201,10 +240,19 @@ class DecisionEvent(models.Model):
     comment = models.TextField(blank=True, max_length=5_000)
     content_digest = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
+    decision_prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    table_prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["decision", "created_at", "pk"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(row_hash__regex=SHA256_HEX_OR_BLANK)
+                & Q(decision_prev_hash__regex=SHA256_HEX_OR_BLANK)
+                & Q(table_prev_hash__regex=SHA256_HEX_OR_BLANK),
+                name="decisionevent_chain_hex",
+            ),
             models.CheckConstraint(
                 condition=Q(content_digest__regex=SHA256_HEX), name="decisionevent_digest_sha256"
             ),
@@ -234,6 +282,9 @@ class PublishedDocument(models.Model):
     sha256 = models.CharField(max_length=64)
     size_bytes = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
+    # The keyed seal of the published record: the content digest, reference,
+    # approval time, every signature's seal and this PDF's SHA-256.
+    record_seal = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         constraints = [
@@ -242,6 +293,10 @@ class PublishedDocument(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(size_bytes__gt=0), name="publisheddocument_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(record_seal__regex=SHA256_HEX_OR_BLANK),
+                name="publisheddocument_record_seal_hex",
             ),
         ]
 

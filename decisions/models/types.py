@@ -1,8 +1,8 @@
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
+from core.history import ChainedHistoricalRecords
 
 
 class SignOffRole(models.TextChoices):
@@ -42,7 +42,7 @@ class DecisionType(models.Model):
         default=0, help_text="The last reference number given from this series."
     )
 
-    history = HistoricalRecords()
+    history = ChainedHistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -91,7 +91,7 @@ class SignOffWording(models.Model):
         default=False, help_text="The signer records any personal or prejudicial interest."
     )
 
-    history = HistoricalRecords()
+    history = ChainedHistoricalRecords()
 
     class Meta:
         verbose_name = "sign-off wording"

@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from itertools import groupby
 
 from django.db import models
@@ -35,12 +36,20 @@ from decisions.models import (
     SignOff,
     SignOffRole,
 )
+from decisions.selectors.integrity import (
+    Break,
+    decision_event_breaks,
+    decision_history_breaks,
+    decision_record_breaks,
+)
 from decisions.workflow import State
 
 # Bookkeeping, or said already by the heading of the change ("Paragraph 2.1").
 _HIDDEN_FIELDS = {
     "id", "updated_at", "version", "form_token", "decision", "section", "source", "created_at",
     "content_digest", "search_text", "search_vector", "kind", "position",
+    # The audit seals and chain links (decisions/selectors/integrity.py checks them).
+    "prev_hash", "row_hash", "seal", "sha256",
     # The name copied at the time is shown instead of the account.
     "confirmed_by", "signer",
 }  # fmt: skip
@@ -405,6 +414,9 @@ class IntegrityReport:
     verdict: str | None
     # When it does not: the recorded changes since the first signature (may be none).
     changed_since: list[Edit]
+    # Rows whose seal, chain or history says they were altered outside the service
+    # (decisions.selectors.integrity, the check verify_audit makes).
+    breaks: list[Break] = dataclass_field(default_factory=list)
 
     @property
     def intact(self) -> bool | None:
@@ -435,13 +447,18 @@ def decision_integrity(decision: Decision, *, include_part2: bool = False) -> In
         SignatureCheck(s, role_title(s.role, decision_type), s.content_digest == current)
         for s in decision.sign_offs.order_by("signed_at")
     ]
+    # The same checks as verify_audit, for this decision's rows: its event chain,
+    # its rows against their history, and (once approved) the seals of its record.
+    breaks = decision_event_breaks(events) + decision_history_breaks(decision)
     verdict = None
     if decision.state == State.APPROVED:
+        breaks += decision_record_breaks(decision)
         final = [e for e in events if e.to_state == State.APPROVED and e.action != "comment"]
         signed = [e.content_digest for e in final[:1]] + [
             s.sign_off.content_digest for s in signatures
         ]
-        verdict = "matches" if signed and all(d == current for d in signed) else "differs"
+        intact = signed and all(d == current for d in signed) and not breaks
+        verdict = "matches" if intact else "differs"
     changed_since = []
     if signatures and not all(s.unchanged for s in signatures):
         first = signatures[0].sign_off.signed_at
@@ -453,4 +470,5 @@ def decision_integrity(decision: Decision, *, include_part2: bool = False) -> In
         signatures=signatures,
         verdict=verdict,
         changed_since=changed_since,
+        breaks=breaks,
     )

@@ -1,11 +1,51 @@
+"""Appending to the event log, as two hash chains.
+
+Each event stores the ``row_hash`` of the event before it of the same decision
+(``decision_prev_hash``) and of the event before it in the whole table
+(``table_prev_hash``), and its own ``row_hash``: the keyed seal (core/seals.py)
+of all its fields — decision, actor, actor's name and role, action, states,
+comment, content digest, time — with both links. Changing an event breaks its
+seal; deleting one breaks the links of the next (in its decision and the table).
+
+Appends take the table chain's lock first (pg_advisory_xact_lock on PostgreSQL),
+so concurrent transactions append one after the other and the ids follow the
+chain's order.
+"""
+
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.seals import chain_lock, seal, utc_text
 from decisions.digest import decision_content_digest
 from decisions.models import Decision, DecisionEvent
+
+EVENT_CHAIN = "decisions_decisionevent"
+
+
+def event_content(event: DecisionEvent) -> dict[str, Any]:
+    return {
+        "decision": event.decision_id,
+        "actor": event.actor_id,
+        "actor_name": event.actor_name,
+        "actor_role": event.actor_role,
+        "action": event.action,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "comment": event.comment,
+        "content_digest": event.content_digest,
+        "created_at": utc_text(event.created_at),
+        "decision_prev_hash": event.decision_prev_hash,
+        "table_prev_hash": event.table_prev_hash,
+    }
+
+
+def event_seal(event: DecisionEvent) -> str:
+    return seal("event", event_content(event))
 
 
 @transaction.atomic
@@ -23,7 +63,12 @@ def event_record(
 
     Events are stamped with the time they are written, never backdated: an
     imported historical decision carries its real dates on its sign-offs."""
-    return DecisionEvent.objects.create(
+    chain_lock(EVENT_CHAIN)
+    last_in_table = DecisionEvent.objects.order_by("-pk").only("row_hash").first()
+    last_of_decision = (
+        DecisionEvent.objects.filter(decision=decision).order_by("-pk").only("row_hash").first()
+    )
+    event = DecisionEvent(
         decision=decision,
         action=action,
         from_state=from_state,
@@ -34,4 +79,9 @@ def event_record(
         comment=comment,
         content_digest=decision_content_digest(decision),
         created_at=timezone.now(),
+        decision_prev_hash=last_of_decision.row_hash if last_of_decision else "",
+        table_prev_hash=last_in_table.row_hash if last_in_table else "",
     )
+    event.row_hash = event_seal(event)
+    event.save(force_insert=True)
+    return event

@@ -16,6 +16,7 @@ from core.audit import save_audited
 from core.errors import DomainError, Messages
 from core.text import plain_text
 from decisions import policy
+from decisions.digest import decision_content_digest, record_seal
 from decisions.models import Decision, PublishedDocument
 from decisions.services.events import event_record
 from decisions.workflow import State
@@ -72,6 +73,8 @@ def decision_publish_pdf(*, decision: Decision) -> PublishedDocument:
     document = PublishedDocument(decision=full, sha256=digest, size_bytes=len(content))
     name = decision_pdf_filename(page, draft=False).replace(".pdf", f"-{digest[:12]}.pdf")
     document.file.save(name, ContentFile(content), save=False)
+    # Seals the record as published: content, approval, signatures and this PDF.
+    document.record_seal = record_seal(full, document, content_digest=decision_content_digest(full))
     document.save()
     return document
 

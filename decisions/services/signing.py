@@ -8,7 +8,7 @@ import datetime as dt
 from accounts.models import User
 from core.audit import save_audited
 from core.errors import DomainError, Messages
-from decisions.digest import decision_content_digest
+from decisions.digest import decision_content_digest, sign_off_seal
 from decisions.models import Decision, SignOff, SignOffRole
 
 INTERESTS_MAX_LENGTH = SignOff._meta.get_field("interests").max_length
@@ -47,5 +47,6 @@ def sign_off_write(
         interests=interests,
         content_digest=decision_content_digest(decision),
     )
+    sign_off.seal = sign_off_seal(sign_off)
     save_audited(sign_off, user=actor, reason=f"Signed as {role.label}")
     return sign_off

@@ -14,6 +14,7 @@ from decisions.selectors import (
     published_decision_by_slug,
     published_decisions,
 )
+from decisions.selectors.integrity import published_record_alert, served_file_alert
 from decisions.selectors.public import (
     decision_lifecycle,
     published_years,
@@ -22,6 +23,26 @@ from decisions.selectors.public import (
 from decisions.selectors.search import filter_published, search_snippet
 
 PAGE_SIZE = 20
+RECORDS_CONTACT_EMAIL = "records@example.org"
+
+
+def record_withheld(request: HttpRequest, decision) -> HttpResponse:
+    """What the public sees instead of a record that is not what was signed.
+
+    503, not 500 or 404/410: the decision exists and stays published, nothing in the
+    request is wrong and it is not a fault in the code; the record cannot be served
+    until records staff restore it. 503 says "try again later" to people and
+    crawlers (so the page is not dropped from indexes as a 404/410 would be) and is
+    not stored by shared caches."""
+    response = render(
+        request,
+        "decisions/withheld.html",
+        {"decision": decision, "contact_email": RECORDS_CONTACT_EMAIL},
+        status=503,
+    )
+    response["Cache-Control"] = "no-store"
+    response["Retry-After"] = "3600"
+    return response
 
 
 @require_safe
@@ -53,6 +74,8 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if withdrawn is not None:
             return render(request, "decisions/withdrawn.html", {"decision": withdrawn}, status=410)
         raise Http404("No published decision has that reference.")
+    if published_record_alert(decision, request=request, served="page"):
+        return record_withheld(request, decision)
     page = decision_page(decision, links=decision_public_links(decision))
     breadcrumbs = [
         {"text": "Decisions", "href": reverse("decisions:list")},
@@ -74,12 +97,22 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-def decision_pdf(request: HttpRequest, slug: str) -> FileResponse:
-    """The stored PDF, exactly as rendered at approval, with its SHA-256."""
+def decision_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The stored PDF, exactly as rendered at approval, with its SHA-256 (checked
+    against the file before it is served)."""
     decision = published_decision_by_slug(slug)
     document = getattr(decision, "published_document", None) if decision else None
     if document is None:
         raise Http404("No published PDF for that reference.")
+    if published_record_alert(decision, request=request, served="pdf") or served_file_alert(
+        decision,
+        document.file,
+        recorded=document.sha256,
+        table=document._meta.db_table,
+        request=request,
+        served="pdf",
+    ):
+        return record_withheld(request, decision)
     response = FileResponse(
         document.file.open("rb"),
         content_type="application/pdf",
@@ -93,8 +126,20 @@ def decision_pdf(request: HttpRequest, slug: str) -> FileResponse:
     return response
 
 
-def appendix_file_response(appendix, *, filename: str, public: bool) -> FileResponse:
-    """An uploaded appendix: always as a download, under a name we choose."""
+def appendix_file_response(
+    request: HttpRequest, appendix, *, decision, filename: str, public: bool
+) -> HttpResponse:
+    """An uploaded appendix: always as a download, under a name we choose; withheld
+    when the stored file is not the one whose SHA-256 was recorded (and signed)."""
+    if served_file_alert(
+        decision,
+        appendix.file,
+        recorded=appendix.sha256,
+        table=appendix._meta.db_table,
+        request=request,
+        served="appendix",
+    ):
+        return record_withheld(request, decision)
     response = FileResponse(
         appendix.file.open("rb"),
         content_type="application/pdf",
@@ -107,7 +152,7 @@ def appendix_file_response(appendix, *, filename: str, public: bool) -> FileResp
 
 
 @require_safe
-def decision_appendix(request: HttpRequest, slug: str, position: int) -> FileResponse:
+def decision_appendix(request: HttpRequest, slug: str, position: int) -> HttpResponse:
     decision = published_decision_by_slug(slug)
     appendix = (
         decision.appendices.filter(position=position, published=True).exclude(file="").first()
@@ -116,5 +161,9 @@ def decision_appendix(request: HttpRequest, slug: str, position: int) -> FileRes
     )
     if appendix is None:
         raise Http404("No published appendix file there.")
+    if published_record_alert(decision, request=request, served="appendix"):
+        return record_withheld(request, decision)
     filename = f"{decision.reference.replace(' ', '-')}-appendix-{appendix.position}.pdf"
-    return appendix_file_response(appendix, filename=filename, public=True)
+    return appendix_file_response(
+        request, appendix, decision=decision, filename=filename, public=True
+    )

@@ -208,5 +208,9 @@ def appendix_file(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         raise Http404("That appendix has no file.")
     label = decision.reference.replace(" ", "-") if decision.reference else f"draft-{decision.pk}"
     return appendix_file_response(
-        appendix, filename=f"{label}-appendix-{appendix.position}.pdf", public=False
+        request,
+        appendix,
+        decision=decision,
+        filename=f"{label}-appendix-{appendix.position}.pdf",
+        public=False,
     )
