@@ -1,14 +1,19 @@
 """Who may open every URL of the site, and who may post to it: built from the URL
 resolver, so a new URL without an expected entry in EXPECTED fails the test.
 
-Each test is one role; it asks GET and then POST (an empty body, no CSRF token: the
-point is the authorisation, not the form) of every pattern, with its parameters
+For each role in turn (one test, so the demo is loaded once) it asks GET and then POST
+(an empty body unless the entry's object gives one, no CSRF token: the point is the
+authorisation, not the form) of every pattern, with its parameters
 filled from the demo data (``demo_stages``: PCD 1406, PCD 1620, CEOD 1 and one
 decision at each workflow stage) so that the check means something: a draft for the
 drafting steps, a decision awaiting approval for "approve", a deferred decision for
 the public pages. Each request runs in a savepoint that is rolled back, so one
 allowed POST does not change what the next request sees. A POST that is refused
 must also have changed nothing in the database.
+
+The user administrator is a user in the "User administrator" group and nothing else
+(not staff): today that role has no permissions, so it is refused everywhere but the
+public pages and its own (empty) home.
 
 Outcomes: "ok" (2xx), "login" (a redirect to a sign-in page), "redirect" (any other
 redirect), "400", "403", "404", "405" (and "500", which is never expected).
@@ -45,7 +50,7 @@ USER_ADMIN_GROUP = "User administrator"
 class Expect:
     get: tuple[str, ...]
     post: tuple[str, ...]
-    on: str = ""  # which demo object fills the route's parameters (OBJECTS below)
+    on: str = ""  # which demo object fills the route's parameters (demo_objects below)
 
 
 def row(get: str, post: str, on: str = "") -> Expect:
