@@ -341,18 +341,18 @@ EXPECTED: dict[str, Expect] = {
     "drafting:commitments": row(
         "login ok ok ok ok ok 404", "login redirect 403 403 403 redirect 404", on="commitment"
     ),
-    "open_data:feed": row("ok ok ok ok ok ok ok", "405 405 405 405 405 405 405"),
-    "open_data:decisions_csv": row("ok ok ok ok ok ok ok", "405 405 405 405 405 405 405"),
-    "open_data:allocations_csv": row("ok ok ok ok ok ok ok", "405 405 405 405 405 405 405"),
-    "open_data:api_list": row("ok ok ok ok ok ok ok", "405 405 405 405 405 405 405"),
+    "open_data:feed": PUBLIC_READ_ONLY,
+    "open_data:decisions_csv": PUBLIC_READ_ONLY,
+    "open_data:allocations_csv": PUBLIC_READ_ONLY,
+    "open_data:api_list": PUBLIC_READ_ONLY,
     "open_data:api_detail": row(
         "404 404 404 404 404 404 404", "405 405 405 405 405 405 405", on="deferred_slug"
     ),
-    "open_data:openapi": row("ok ok ok ok ok ok ok", "405 405 405 405 405 405 405"),
-    "open_data:sitemap": row("ok ok ok ok ok ok ok", "405 405 405 405 405 405 405"),
-    "open_data:index": row("ok ok ok ok ok ok ok", "405 405 405 405 405 405 405"),
-    "open_data:accessibility": row("ok ok ok ok ok ok ok", "405 405 405 405 405 405 405"),
-    "decisions:list": row("ok ok ok ok ok ok ok", "405 405 405 405 405 405 405"),
+    "open_data:openapi": PUBLIC_READ_ONLY,
+    "open_data:sitemap": PUBLIC_READ_ONLY,
+    "open_data:index": PUBLIC_READ_ONLY,
+    "open_data:accessibility": PUBLIC_READ_ONLY,
+    "decisions:list": PUBLIC_READ_ONLY,
     "decisions:detail": row(
         "404 404 404 404 404 404 404", "405 405 405 405 405 405 405", on="deferred_slug"
     ),
@@ -362,8 +362,8 @@ EXPECTED: dict[str, Expect] = {
     "decisions:appendix": row(
         "404 404 404 404 404 404 404", "405 405 405 405 405 405 405", on="returned_appendix_slug"
     ),
-    "funding:financial_years": row("ok ok ok ok ok ok ok", "405 405 405 405 405 405 405"),
-    "funding:financial_years_csv": row("ok ok ok ok ok ok ok", "405 405 405 405 405 405 405"),
+    "funding:financial_years": PUBLIC_READ_ONLY,
+    "funding:financial_years_csv": PUBLIC_READ_ONLY,
     "funding:envelope": row(
         "404 404 404 404 404 404 404", "405 405 405 405 405 405 405", on="envelope_unapproved"
     ),
