@@ -675,3 +675,22 @@ def test_known_holes_are_closed(demo_stages):
     for role in sorted({role for _, role, _ in KNOWN_HOLES}):
         wrong += answers(role, patterns, objects, holes="only")[0]
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the commitments page offers its form to reviewers whom the service then refuses",
+)
+def test_the_commitments_form_is_offered_only_to_who_may_record_one(demo):
+    # A page never offers what the server would refuse (decisions/policy.py): the
+    # matrix shows a reviewer's commitment is refused (403) only once it is sent.
+    from decisions import policy
+
+    ceod = Decision.objects.by_reference("CEOD", 1).get()
+    client = Client()
+    for username in ("officer", "records", "head", "ceo", "dmpc"):
+        user = User.objects.get(username=username)
+        client.force_login(user)
+        body = client.get(f"/work/decisions/{ceod.pk}/commitments/").content.decode()
+        offered = "Record a contract or grant" in body
+        assert offered == policy.can_record_commitment(user, ceod), username
