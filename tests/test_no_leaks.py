@@ -1,25 +1,38 @@
-"""Nothing of a draft, a deferred decision or a Part 2 reaches any public surface,
-until a deferral date comes, when the deferred decision appears everywhere."""
+"""Nothing of a draft (its title, its links' descriptions), a deferred decision, a Part 2
+or an internal conversation reaches any public surface, until a deferral date comes,
+when the deferred decision appears everywhere; and nothing of them reaches the
+internal pages of an officer who may not open them (their home, the reports, the
+pages of the decision a draft links to)."""
 
 import datetime as dt
 import shutil
 import subprocess
 
 import time_machine
+from django.test import Client
 from django.utils import timezone
 
+from accounts.roles import Role
+from decisions import policy
+from decisions.models import Decision
 from decisions.services import (
     decision_import_approved,
+    decision_link_create,
     decision_public_access_set,
     part2_save,
     reference_reserve,
 )
+from funding.services import LineSpec, envelope_create
 from tests.factories import complete_draft, draft_decision
 
 MARKER = "QUOKKA7431"
 DEFERRED_MARKER = "WOMBAT5512"
 # In the internal conversation of a decision that is then approved and published.
 COMMENT_MARKER = "NUMBAT9043"
+# In the description of a draft's link to a published decision.
+LINK_MARKER = "BILBY2687"
+MARKERS = (MARKER, DEFERRED_MARKER, COMMENT_MARKER, LINK_MARKER)
+YEAR, AMOUNT = 2031, 50_000_00
 
 
 def public_urls(slugs):
@@ -32,6 +45,8 @@ def public_urls(slugs):
         f"/api/decisions/?q={DEFERRED_MARKER}",
         f"/decisions/?q={COMMENT_MARKER}",
         f"/api/decisions/?q={COMMENT_MARKER}",
+        f"/decisions/?q={LINK_MARKER}",
+        f"/api/decisions/?q={LINK_MARKER}",
         "/api/openapi.json",
         "/decisions/export/decisions.csv",
         "/decisions/export/allocations.csv",
@@ -44,14 +59,39 @@ def public_urls(slugs):
         "/decisions/no-such-decision/",
     ]
     for slug in slugs:
-        urls += [f"/decisions/{slug}/", f"/api/decisions/{slug}/", f"/decisions/{slug}/pdf/"]
+        urls += [
+            f"/decisions/{slug}/",
+            f"/api/decisions/{slug}/",
+            f"/decisions/{slug}/pdf/",
+            f"/reports/envelopes/{slug}/",
+            f"/reports/envelopes/{slug}.csv",
+        ]
+    return urls
+
+
+def internal_urls(slugs, pks):
+    """The pages of someone signed in: their home, the internal reports, and each
+    decision's internal pages (which answer 404 to whoever may not open it)."""
+    urls = [
+        "/work/",
+        "/work/reports/financial-years/",
+        "/work/reports/financial-years.csv",
+    ]
+    for slug in slugs:
+        urls += [f"/work/reports/envelopes/{slug}/", f"/work/reports/envelopes/{slug}.csv"]
+    for pk in pks:
+        urls += [
+            f"/work/decisions/{pk}/review/",
+            f"/work/decisions/{pk}/history/",
+            f"/work/decisions/{pk}/preview.pdf",
+        ]
     return urls
 
 
 def body_of(client, url, tmp_path):
     """The response's text, without the visitor's own search words echoed back."""
     status, body = _raw_body(client, url, tmp_path)
-    for marker in (MARKER, DEFERRED_MARKER, COMMENT_MARKER):
+    for marker in MARKERS:
         body = body.replace(f'value="{marker}"', 'value=""')
     return status, body
 
@@ -101,8 +141,17 @@ def _discussed_and_published(officer):
     return decision
 
 
+def assert_no_markers(client, urls, tmp_path) -> None:
+    for url in urls:
+        status, body = body_of(client, url, tmp_path)
+        assert status < 500, url
+        for marker in MARKERS:
+            assert marker not in body, (marker, url)
+        assert "PCD 7001" not in body and "PCD 7003" not in body, url
+
+
 def test_markers_appear_nowhere_public_until_the_deferral_ends(
-    client, demo, officer, records_manager, tmp_path
+    client, demo, officer, other_officer, records_manager, pcd_1620, tmp_path
 ):
     # PDFs are searched as text: without poppler this test would prove nothing about them.
     assert shutil.which("pdftotext"), (
@@ -111,6 +160,14 @@ def test_markers_appear_nowhere_public_until_the_deferral_ends(
     # A draft (numbered, as if submitted) with the marker in its title.
     draft = draft_decision(user=officer, title=f"Draft {MARKER}")
     draft = reference_reserve(user=records_manager, decision=draft, number=7001)
+    # ...which links to a published decision, saying why in words that are the draft's.
+    decision_link_create(
+        user=officer,
+        decision=draft,
+        target_reference=pcd_1620.reference,
+        kind="amends",
+        description=f"Changes the grant {LINK_MARKER}",
+    )
     # An approved decision whose Part 2 holds the marker.
     secret = complete_draft(user=officer, title="Open title with a secret Part 2")
     part2_save(
@@ -133,6 +190,12 @@ def test_markers_appear_nowhere_public_until_the_deferral_ends(
         until=timezone.localdate() + dt.timedelta(days=30),
         has_part2=False,
     )
+    # With a budget, so that it is in the reports of those who may see it.
+    envelope_create(
+        user=officer, decision=deferred, description=f"Grant {DEFERRED_MARKER}",
+        funding_source="Core", total_pence=AMOUNT,
+        lines=[LineSpec("grant", AMOUNT, allocations={YEAR: AMOUNT})],
+    )  # fmt: skip
     deferred = reference_reserve(user=records_manager, decision=deferred, number=7003)
     decision_import_approved(
         user=records_manager, decision=deferred, reference_number=7003, approved_at=timezone.now()
@@ -141,13 +204,31 @@ def test_markers_appear_nowhere_public_until_the_deferral_ends(
     discussed = _discussed_and_published(officer)
 
     slugs = ["pcd-7001", "pcd-7002", "pcd-7003", "pcd-1620", discussed.slug]
-    for url in public_urls(slugs):
-        status, body = body_of(client, url, tmp_path)
-        assert status < 500, url
-        assert COMMENT_MARKER not in body, url
-        assert MARKER not in body, url
-        assert DEFERRED_MARKER not in body, url
-        assert "PCD 7001" not in body and "PCD 7003" not in body, url
+    assert_no_markers(client, public_urls(slugs), tmp_path)
+
+    # Inside: an officer who drafted none of them may open none of them, so nothing of
+    # them is on their home, in their reports or on the decision the draft links to.
+    pks = [draft.pk, secret.pk, deferred.pk, discussed.pk, pcd_1620.pk]
+    assert not any(policy.can_see(other_officer, Decision.objects.get(pk=pk)) for pk in pks)
+    inside = Client()
+    inside.force_login(other_officer)
+    assert_no_markers(inside, internal_urls(slugs, pks), tmp_path)
+    # A Head of Service may open the decision the draft links to, not the draft.
+    head = demo[Role.HEAD_OF_SERVICE]
+    assert policy.can_see(head, pcd_1620) and not policy.can_see(head, draft)
+    inside.force_login(head)
+    for url in ("/work/", f"/work/decisions/{pcd_1620.pk}/review/"):
+        body = body_of(inside, url, tmp_path)[1]
+        assert LINK_MARKER not in body and MARKER not in body, url
+    # The same pages show the markers to people who may see them: the sweep would
+    # notice a leak.
+    inside.force_login(officer)
+    assert DEFERRED_MARKER in body_of(inside, "/work/", tmp_path)[1]
+    assert "PCD 7003" in body_of(inside, "/work/reports/financial-years/", tmp_path)[1]
+    inside.force_login(records_manager)
+    review = body_of(inside, f"/work/decisions/{pcd_1620.pk}/review/", tmp_path)[1]
+    assert LINK_MARKER in review
+
     from tests.helpers import page_text
 
     assert "Open title with a secret Part 2" in body_of(client, "/decisions/", tmp_path)[1]
@@ -174,8 +255,8 @@ def test_markers_appear_nowhere_public_until_the_deferral_ends(
             status, body = body_of(client, url, tmp_path)
             assert status == 200, url
             assert DEFERRED_MARKER in body or "pcd-7003" in body, url
-        # The Part 2 and the draft stay hidden for ever.
+        # The Part 2, the draft and its link, and the conversation stay hidden for ever.
         for url in public_urls(slugs):
             status, body = body_of(client, url, tmp_path)
-            assert MARKER not in body, url
-            assert COMMENT_MARKER not in body, url
+            for marker in (MARKER, COMMENT_MARKER, LINK_MARKER):
+                assert marker not in body, (marker, url)
