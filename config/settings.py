@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "decisions",
+    "governance",
     "funding",
     "demo",
     "opendata",
