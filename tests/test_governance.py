@@ -348,7 +348,7 @@ def test_the_audit_is_append_only(admins, newcomer):
     assert GovernanceAuditEntry.objects.get().reason == "Appointed by the Mayor"
 
 
-def test_each_step_is_security_logged(admins, newcomer, caplog):
+def test_each_step_is_security_logged(admins, newcomer, records_manager, caplog):
     asker, confirmer = admins
     caplog.set_level("INFO", logger="security")
     change = _grant(asker, newcomer)
@@ -357,6 +357,8 @@ def test_each_step_is_security_logged(admins, newcomer, caplog):
     change_request_refuse(user=confirmer, change=refused)
     with pytest.raises(DomainError):
         change_request_confirm(user=asker, change=_grant(asker, newcomer, Role.OFFICER))
+    with pytest.raises(DomainError):
+        _grant(records_manager, newcomer, Role.RECORDS_MANAGER)
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "security"]
     seen = [(line["action"], line["outcome"], line["user"]) for line in lines]
     assert seen == [
@@ -366,6 +368,7 @@ def test_each_step_is_security_logged(admins, newcomer, caplog):
         ("role_grant", "refused", confirmer.username),
         ("role_grant", "requested", asker.username),
         ("role_grant", "refused", asker.username),
+        ("role_grant", "refused", records_manager.username),
     ]
 
 

@@ -91,6 +91,27 @@ def test_a_dmpc_not_in_office_cannot_approve(officer, reviewers, client):
     assert decision.state == "awaiting_approval"
 
 
+def test_an_imported_signature_needs_the_office_holder_of_that_day(officer, reviewers):
+    """Historical signatures too: the service refuses whoever was not in office then."""
+    from decisions.services import sign_off_import
+
+    records = UserFactory(role=Role.RECORDS_MANAGER)
+    decision = cleared_decision(user=officer, reviewers=reviewers)
+    impostor = _role_only(Role.DMPC)
+    signed_at = timezone.now() - dt.timedelta(days=3)
+    with pytest.raises(DomainError) as refused:
+        sign_off_import(
+            user=records, decision=decision, role=Role.DMPC, signer=impostor,
+            signed_at=signed_at, statement="I approve.",
+        )  # fmt: skip
+    assert refused.value.template == Messages.NOT_OFFICE_HOLDER
+    sign_off = sign_off_import(
+        user=records, decision=decision, role=Role.DMPC, signer=reviewers.dmpc,
+        signed_at=signed_at, statement="I approve.",
+    )  # fmt: skip
+    assert sign_off.signer_name == OfficeHolder.objects.get(user=reviewers.dmpc).name
+
+
 def test_a_chief_executive_whose_term_ended_cannot_sign(officer, reviewers):
     ceo = reviewers.chief_executive
     holder = OfficeHolder.objects.get(user=ceo, role=Role.CHIEF_EXECUTIVE)
