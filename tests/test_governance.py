@@ -485,3 +485,27 @@ def test_rule_change_through_the_pages(client, admins):
     client.post(reverse("governance:change", args=[change.pk]), {"decision": "confirm"})
     ceod.refresh_from_db()
     assert ceod.delegation_limit_pence == 100_000_000_000
+
+
+def test_every_page_opens_for_a_user_administrator(client, demo):
+    from demo.loader import demo_user_admins
+
+    asker, confirmer = demo_user_admins()
+    change = _grant(asker, UserFactory(), Role.OFFICER)
+    holder = demo[Role.DMPC].offices_held.get()
+    client.force_login(confirmer)
+    home = page_text(client.get("/work/"))
+    assert "People and their roles" in home and "Office holders" in home
+    for name, args in [
+        ("people", []), ("person", [demo[Role.DMPC].pk]), ("requests", []),
+        ("change", [change.pk]), ("office_holders", []), ("office_holder_end", [holder.pk]),
+        ("decision_types", []), ("decision_type", ["PCD"]), ("audit", []),
+    ]:  # fmt: skip
+        response = client.get(reverse(f"governance:{name}", args=args))
+        assert response.status_code == 200, name
+    people = page_text(client.get(reverse("governance:people")))
+    assert demo[Role.DMPC].display_name in people and "User administrator" in people
+    audit = page_text(client.get(reverse("governance:audit")))
+    assert "Demo data: the office holders the demo records are signed by" in audit
+    assert client.get(reverse("governance:decision_type", args=["NOPE"])).status_code == 404
+    assert client.get(reverse("governance:change", args=[change.pk + 999])).status_code == 404
