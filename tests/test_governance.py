@@ -508,3 +508,19 @@ def test_every_page_opens_for_a_user_administrator(client, demo):
     assert "Demo data: the office holders the demo records are signed by" in audit
     assert client.get(reverse("governance:decision_type", args=["NOPE"])).status_code == 404
     assert client.get(reverse("governance:change", args=[change.pk + 999])).status_code == 404
+
+
+def test_the_first_two_user_administrators_are_made_at_the_server(db):
+    from django.core.management import CommandError, call_command
+
+    first, second, third = UserFactory(), UserFactory(), UserFactory()
+    officer = UserFactory(role=Role.OFFICER)
+    with pytest.raises(CommandError):
+        call_command("user_admin_bootstrap", officer.username)
+    call_command("user_admin_bootstrap", first.username)
+    call_command("user_admin_bootstrap", second.username)
+    assert policy.is_user_admin(first) and policy.is_user_admin(second)
+    # After that the command is no way round the two-person rule.
+    with pytest.raises(CommandError):
+        call_command("user_admin_bootstrap", third.username)
+    assert not policy.is_user_admin(User.objects.get(pk=third.pk))
