@@ -282,6 +282,12 @@ def test_a_user_administrator_cannot_also_hold_a_decision_role(admins, newcomer)
     with pytest.raises(DomainError) as refused:
         _grant(asker, officer, Role.USER_ADMIN)
     assert refused.value.template == M.ADMIN_HOLDS_DECISION_ROLE
+    # Should both ever meet in one account (outside the flow), it grants nothing.
+    both = UserFactory(role=[Role.USER_ADMIN, Role.OFFICER])
+    assert not policy.is_user_admin(both)
+    with pytest.raises(DomainError) as refused:
+        _grant(both, newcomer, Role.HEAD_OF_SERVICE)
+    assert refused.value.template == M.NOT_USER_ADMIN
     # Checked again at confirmation: the person may have gained a role since.
     change = _grant(asker, newcomer, Role.USER_ADMIN)
     newcomer.groups.add(Group.objects.get(name=Role.OFFICER.label))
