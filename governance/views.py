@@ -166,12 +166,14 @@ def _change_rows(change) -> list[dict]:
     if change.role:
         rows.append({"key": "Role or office", "value": Role(change.role).label})
     if change.decision_type_id:
-        dt_ = change.decision_type
-        rows.append({"key": "Decision type", "value": str(dt_)})
+        decision_type = change.decision_type
+        rows.append({"key": "Decision type", "value": str(decision_type)})
         for field, value in change.new_rules.items():
-            now = rule_value_text(dt_, field, getattr(dt_, field))
-            new = rule_value_text(dt_, field, value)
-            rows.append({"key": RULE_FIELDS[field], "value": f"{now} → {new}"})
+            new = rule_value_text(decision_type, field, value)
+            if change.state == "pending":
+                now = rule_value_text(decision_type, field, getattr(decision_type, field))
+                new = f"{now} → {new}"
+            rows.append({"key": RULE_FIELDS[field], "value": new})
     if change.holder_name:
         rows.append({"key": "Name and title on records",
                      "value": f"{change.holder_name}, {change.holder_title}"})  # fmt: skip
@@ -179,6 +181,9 @@ def _change_rows(change) -> list[dict]:
         rows.append({"key": "In office from", "value": f"{change.from_date:%-d %B %Y}"})
     if change.to_date:
         rows.append({"key": "In office until", "value": f"{change.to_date:%-d %B %Y}"})
+    entry = getattr(change, "audit_entry", None) if change.state == "confirmed" else None
+    if entry is not None:  # what it was, and became, when it took effect
+        rows += [{"key": "Before", "value": entry.before}, {"key": "After", "value": entry.after}]
     return rows
 
 

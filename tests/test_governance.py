@@ -348,6 +348,8 @@ def test_the_two_person_flow_through_the_pages(client, admins, newcomer):
     assert 'value="confirm"' in client.get(response.url).content.decode()
     client.post(response.url, {"decision": "confirm"})
     assert Role.DMPC.label in _roles(newcomer)
+    confirmed = page_text(client.get(response.url))
+    assert "Confirmed by" in confirmed and "Before No roles" in confirmed
     audit = page_text(client.get(reverse("governance:audit")))
     assert "Appointed" in audit and asker.display_name in audit
     assert confirmer.display_name in audit
