@@ -13,6 +13,16 @@ class Role(models.TextChoices):
     CHIEF_EXECUTIVE = "chief_executive", "Chief Executive"
     DMPC = "dmpc", "DMPC"
     RECORDS_MANAGER = "records_manager", "Records manager"
+    # Grants and removes roles and changes decision-type rules, with a second user
+    # administrator confirming each change (governance/); holds no decision role.
+    USER_ADMIN = "user_admin", "User administrator"
+
+
+# The roles that take part in decisions or keep the record: a user administrator
+# holds none of them, so nobody both grants power and uses it.
+DECISION_ROLES = (
+    Role.OFFICER, Role.HEAD_OF_SERVICE, Role.CHIEF_EXECUTIVE, Role.DMPC, Role.RECORDS_MANAGER,
+)  # fmt: skip
 
 
 _DECISION_MODELS = (
@@ -31,17 +41,19 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.HEAD_OF_SERVICE: ("decisions.review_decision", "decisions.view_part2"),
     Role.CHIEF_EXECUTIVE: ("decisions.clear_decision", "decisions.view_part2"),
     Role.DMPC: ("decisions.approve_decision", "decisions.view_part2"),
-    # The back office: sees everything, manages users and series; records
-    # commitments on the work page (the admin only shows them).
+    # The back office: sees everything (people and decision types too) but manages
+    # no people and no rules (issue 11): those go through user administrators.
+    # Records commitments on the work page (the admin only shows them).
     Role.RECORDS_MANAGER: (
         "decisions.manage_records",
         "decisions.view_part2",
         *(f"decisions.view_{model}" for model in _DECISION_MODELS),
         *(f"funding.view_{model}" for model in _FUNDING_MODELS),
-        "decisions.change_decisiontype",
         "accounts.view_user",
-        "accounts.add_user",
-        "accounts.change_user",
         "auth.view_group",
+        "governance.view_governance_audit",
     ),
+    # No decision permission at all: only the power to ask for, and confirm, changes
+    # of roles, rules and office holders.
+    Role.USER_ADMIN: ("governance.administer_people", "governance.view_governance_audit"),
 }

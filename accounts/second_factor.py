@@ -30,7 +30,7 @@ from core.security_log import security_event
 # Roles whose holders need a second factor, by group name: those who sign and approve
 # decisions (the Chief Executive, the DMPC), who manage the record (records managers),
 # and who grant roles (user administrators). Superusers need it too.
-USER_ADMINISTRATOR_GROUP = "User administrator"
+USER_ADMINISTRATOR_GROUP = Role.USER_ADMIN.label
 SECOND_FACTOR_GROUPS = frozenset(
     {
         Role.CHIEF_EXECUTIVE.label,

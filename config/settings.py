@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "decisions",
+    "governance",
     "funding",
     "demo",
     "opendata",

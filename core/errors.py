@@ -126,6 +126,11 @@ class Messages:
         "You cannot take {amount} from {year}: the line the money comes from has {available} "
         "in that year."
     )
+    # Office holders (governance/): who signs as the DMPC or the Chief Executive.
+    NOT_OFFICE_HOLDER = (
+        "You are not recorded as the {office} in office on {day}, so you cannot sign as "
+        "the {office}. A user administrator keeps the list of office holders."
+    )
 
 
 # Refusals about who is acting (HTTP 403); the others are about the state (409) or

@@ -2,6 +2,7 @@
 draft is read-only here too: approved decisions are frozen everywhere."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
 from core.admin import NoRevertAdmin, person_name, without_internal_fields
 from decisions import policy
@@ -108,9 +109,34 @@ class SignOffInline(admin.StackedInline):
         return False
 
 
+# What decides who approves, and which reference comes next: changed only through
+# governance's two-person flow, so read-only here for everyone, superusers included.
+DECISION_TYPE_RULE_FIELDS = (
+    "code",
+    "final_approver",
+    "approver_title",
+    "approver_short_title",
+    "delegation_limit_pence",
+    "last_number",
+)
+
+
 @admin.register(DecisionType)
 class DecisionTypeAdmin(NoRevertAdmin):
     list_display = ("code", "name", "final_approver", "delegation_limit_pence", "last_number")
+    readonly_fields = DECISION_TYPE_RULE_FIELDS
+
+    def has_add_permission(self, request):
+        # A new type is a new approver rule: reference data (decisions/setup) adds them.
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting to an old version would rewrite the rules (rewind last_number).
+        if request.method == "POST":
+            raise PermissionDenied(
+                "A decision type's rules change only through a user administrator."
+            )
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -7,9 +7,14 @@ anonymous or inactive user (``has_perm`` is False for both).
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
+
 from accounts.roles import Role
+from core.dates import uk_date
 from core.errors import DomainError, Messages
-from decisions.models import Decision
+from decisions.models import Decision, SignOffRole
 from decisions.workflow import (
     FINAL_STATES,
     REVIEW_STEPS,
@@ -101,6 +106,10 @@ def refusal(user, decision: Decision, action: str) -> DomainError | None:
         return DomainError(Messages.NOT_YOUR_DRAFT)
     if role != Role.OFFICER and drafter:
         return DomainError(Messages.OWN_DECISION)  # separation of duties
+    if transition.confirms == "sign_off":
+        not_in_office = office_refusal(user, role)
+        if not_in_office is not None:
+            return not_in_office
     if action in REVIEW_STEPS:
         # Someone holding several roles still takes one step: clear, sign and approve
         # are three people's judgements.
@@ -110,6 +119,18 @@ def refusal(user, decision: Decision, action: str) -> DomainError | None:
     return None
 
 
+def office_refusal(user, role: Role, day: dt.date | None = None) -> DomainError | None:
+    """A signature is given as an office holder: whoever is not recorded in that
+    office on the day (governance's list, kept by user administrators) may not sign
+    as it, whatever roles or profile they have."""
+    from governance.selectors import office_holder_on  # governance builds on decisions
+
+    day = day or timezone.localdate()
+    if office_holder_on(role=role, user=user, day=day) is not None:
+        return None
+    return DomainError(Messages.NOT_OFFICE_HOLDER, office=SignOffRole(role).label, day=uk_date(day))
+
+
 def can_take(user, decision: Decision, action: str) -> bool:
     return refusal(user, decision, action) is None
 
@@ -117,6 +138,17 @@ def can_take(user, decision: Decision, action: str) -> bool:
 def actions_for(user, decision: Decision) -> list[str]:
     """The workflow actions this user may take on the decision now, in table order."""
     return [action for action in TRANSITIONS if can_take(user, decision, action)]
+
+
+def signatures_refused_for_office(user, decision: Decision) -> list[str]:
+    """Why this user, holding the signing role, may not sign now only because they are
+    not the office holder: said on the review page rather than hiding the step."""
+    reasons = []
+    for action, transition in TRANSITIONS.items():
+        refused = refusal(user, decision, action) if transition.confirms == "sign_off" else None
+        if refused is not None and refused.template == Messages.NOT_OFFICE_HOLDER:
+            reasons.append(refused.message)
+    return reasons
 
 
 def acting_role(decision: Decision, action: str) -> Role:
@@ -214,6 +246,20 @@ class UserAbilities:
     @property
     def view_part2(self) -> bool:
         return can_view_part2(self.user)
+
+    # Roles, rules and office holders: asked of governance's policy (which builds on
+    # this module, hence the late import).
+    @property
+    def administer_people(self) -> bool:
+        from governance import policy as governance_policy
+
+        return governance_policy.is_user_admin(self.user)
+
+    @property
+    def view_governance_audit(self) -> bool:
+        from governance import policy as governance_policy
+
+        return governance_policy.can_view_audit(self.user)
 
 
 def abilities(request) -> dict[str, UserAbilities]:

@@ -41,6 +41,8 @@ from demo.second_factor import demo_second_factors_enrol
 from demo.stages import stage_decisions_load
 from funding.models import BudgetLine, ProcurementRoute
 from funding.services import budget_movement_propose, commitment_create
+from governance.models import OfficeHolder
+from governance.services import change_request_confirm, office_holder_add_request
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -70,7 +72,21 @@ DEMO_USERS = [
     DemoUser(
         Role.RECORDS_MANAGER, "records", "Rory", "Mann", "Governance Manager", "records-demo-2026"
     ),
+    # Two, because every change of roles, rules or office holders needs a second one
+    # to confirm it.
+    DemoUser(
+        Role.USER_ADMIN, "useradmin", "Uma", "Adeyemi", "IT Service Manager",
+        "useradmin-demo-2026",
+    ),
+    DemoUser(
+        Role.USER_ADMIN, "useradmin2", "Ugo", "Brennan", "Information Governance Lead",
+        "useradmin2-demo-2026",
+    ),
 ]  # fmt: skip
+
+# The demo DMPC and Chief Executive are in office since before the first demo record
+# (PCD 1406, signed in March 2023), under the names and titles the demo always showed.
+OFFICE_HOLDERS_SINCE = dt.date(2023, 1, 1)
 
 
 def demo_users_ensure() -> dict[Role, User]:
@@ -92,8 +108,33 @@ def demo_users_ensure() -> dict[Role, User]:
             user._change_reason = "Demo user created"
             user.save()
         user.groups.add(Group.objects.get(name=spec.role.label))
-        users[spec.role] = user
+        users.setdefault(spec.role, user)
     return users
+
+
+def demo_user_admins() -> list[User]:
+    names = [spec.username for spec in DEMO_USERS if spec.role == Role.USER_ADMIN]
+    return list(User.objects.filter(username__in=names).order_by("username"))
+
+
+def demo_office_holders_ensure(users: dict[Role, User]) -> None:
+    """The demo DMPC and Chief Executive recorded in office, as a user administrator
+    asks and the second confirms."""
+    asker, confirmer = demo_user_admins()
+    for role in (Role.CHIEF_EXECUTIVE, Role.DMPC):
+        user = users[role]
+        if OfficeHolder.objects.filter(role=role, user=user).exists():
+            continue
+        change = office_holder_add_request(
+            user=asker,
+            subject=user,
+            role=role,
+            name=user.display_name,
+            title=user.job_title,
+            from_date=OFFICE_HOLDERS_SINCE,
+            reason="Demo data: the office holders the demo records are signed by",
+        )
+        change_request_confirm(user=confirmer, change=change)
 
 
 def _at(day: dt.date, hour: int = 12) -> dt.datetime:
@@ -278,6 +319,7 @@ def demo_load(*, stages: bool = True) -> dict[Role, User]:
     quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     with quiet, transaction.atomic():
         users = demo_users_ensure()
+        demo_office_holders_ensure(users)
         pcd_1406_decision = Decision.objects.with_type().by_reference("PCD", 1406).first()
         if pcd_1406_decision is None:
             pcd_1406_decision = _load_pcd_1406(users)

@@ -37,6 +37,41 @@ class UserFactory(factory.django.DjangoModelFactory):
             roles = extracted if isinstance(extracted, list | tuple) else [extracted]
             for role in roles:
                 self.groups.add(Group.objects.get(name=Role(role).label))
+            # Signers sign as office holders: a test DMPC or Chief Executive is also
+            # recorded in office (by two user administrators), under their own name.
+            for role in roles:
+                if Role(role) in (Role.DMPC, Role.CHIEF_EXECUTIVE):
+                    office_holder_appoint(self, Role(role))
+
+
+OFFICE_HOLDERS_SINCE = dt.date(2000, 1, 1)
+
+
+def user_admins() -> tuple[User, User]:
+    """Two user administrators (one asks, the other confirms), made once per test."""
+    found = []
+    for username in ("useradmin-one", "useradmin-two"):
+        admin = User.objects.filter(username=username).first()
+        found.append(admin or UserFactory(username=username, role=Role.USER_ADMIN))
+    return found[0], found[1]
+
+
+def office_holder_appoint(user, role, *, name=None, title=None, since=OFFICE_HOLDERS_SINCE):
+    """Record ``user`` in the office of ``role`` through the two-person flow."""
+    from decisions.models import SignOffRole
+    from governance.services import change_request_confirm, office_holder_add_request
+
+    asker, confirmer = user_admins()
+    change = office_holder_add_request(
+        user=asker,
+        subject=user,
+        role=role,
+        name=name or user.display_name,
+        title=title or user.job_title or SignOffRole(role).label,
+        from_date=since,
+        reason="Test appointment",
+    )
+    return change_request_confirm(user=confirmer, change=change)
 
 
 @dataclass(frozen=True)

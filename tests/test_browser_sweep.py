@@ -28,7 +28,9 @@ from tests.helpers import browser_second_factor
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 WIDTHS = (1280, 390)
-PASSWORDS = {name: f"{name}-demo-2026" for name in ("officer", "head", "ceo", "dmpc", "records")}
+PASSWORDS = {
+    name: f"{name}-demo-2026" for name in ("officer", "head", "ceo", "dmpc", "records", "useradmin")
+}
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,29 @@ CASES = [
         lambda ids: f"/admin/decisions/decision/{ids['pcd_1406']}/change/",
     ),
     Case("admin-events", "records", lambda ids: "/admin/decisions/decisionevent/"),
+    # Who can grant power (issue 11 point 1): the user administrators' pages.
+    Case("governance-home", "useradmin", lambda ids: "/work/"),
+    Case("governance-people", "useradmin", lambda ids: "/work/people/"),
+    Case(
+        "governance-person", "useradmin", lambda ids: f"/work/people/{ids['dmpc_user']}/", MAIN_FORM
+    ),
+    Case("governance-requests", "useradmin", lambda ids: "/work/people/requests/"),
+    Case("governance-request", "useradmin", lambda ids: f"/work/people/requests/{ids['change']}/"),
+    Case(
+        "governance-office-holders",
+        "useradmin",
+        lambda ids: "/work/people/office-holders/",
+        MAIN_FORM,
+    ),
+    Case(
+        "governance-office-holder-end",
+        "useradmin",
+        lambda ids: f"/work/people/office-holders/{ids['holder']}/end/",
+        MAIN_FORM,
+    ),
+    Case("governance-types", "useradmin", lambda ids: "/work/people/decision-types/"),
+    Case("governance-type", "useradmin", lambda ids: "/work/people/decision-types/PCD/", MAIN_FORM),
+    Case("governance-audit", "records", lambda ids: "/work/people/audit/"),
 ]
 
 
@@ -226,7 +251,20 @@ def _decisions(users) -> dict:
     decision_link_create(user=officer, decision=draft, target_reference="PCD 1406", kind="amends")
     appendix_add(user=officer, decision=draft, title="Appendix 1: evaluation")
     approved = Decision.objects.approved()
+    from accounts.models import User
+    from governance.services import role_change_request
+
+    pending = role_change_request(
+        user=User.objects.get(username="useradmin2"),
+        subject=officer,
+        role=Role.HEAD_OF_SERVICE,
+        grant=True,
+        reason="Acting Head of Service while the post is vacant",
+    )
     return {
+        "dmpc_user": team.dmpc.pk,
+        "holder": team.dmpc.offices_held.get().pk,
+        "change": pending.pk,
         "draft": draft.pk,
         "recommendation": recommendation.pk,
         "paragraph": paragraph.pk,

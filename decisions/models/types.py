@@ -21,7 +21,8 @@ class DecisionType(models.Model):
 
     code = models.CharField(max_length=10, unique=True, help_text="Reference prefix, e.g. PCD.")
     name = models.CharField(max_length=100)
-    final_approver = models.CharField(max_length=30, choices=Role.choices)
+    # Only a signer can be a final approver (a user administrator never approves).
+    final_approver = models.CharField(max_length=30, choices=SignOffRole.choices)
     approver_title = models.CharField(
         max_length=200, help_text="e.g. Deputy Mayor for Policing and Crime"
     )
@@ -55,7 +56,8 @@ class DecisionType(models.Model):
                 name="decisiontype_delegation_limit_positive",
             ),
             models.CheckConstraint(
-                condition=Q(final_approver__in=Role.values), name="decisiontype_approver_valid"
+                condition=Q(final_approver__in=SignOffRole.values),
+                name="decisiontype_approver_valid",
             ),
         ]
 

@@ -1,15 +1,21 @@
 """Writing a signature: who signed, in what capacity, when, on which statement, and
-the digest of the content they signed."""
+the digest of the content they signed. The name and title printed come from the
+office holder in office for that role on that day (governance/), never from the
+signer's editable profile: whoever is not in the office cannot sign as it."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from accounts.models import User
 from core.audit import save_audited
+from core.dates import uk_date
 from core.errors import DomainError, Messages
 from decisions.digest import decision_content_digest, sign_off_seal
 from decisions.models import Decision, SignOff, SignOffRole
+from governance.selectors import office_holder_on
 
 INTERESTS_MAX_LENGTH = SignOff._meta.get_field("interests").max_length
 
@@ -35,12 +41,16 @@ def sign_off_write(
         raise DomainError(
             Messages.SIGN_OFF_DUPLICATE, reference=decision.reference, role=role.label
         )
+    day = timezone.localdate(signed_at)
+    holder = office_holder_on(role=role, user=signer, day=day)
+    if holder is None:
+        raise DomainError(Messages.NOT_OFFICE_HOLDER, office=role.label, day=uk_date(day))
     sign_off = SignOff(
         decision=decision,
         role=role,
         signer=signer,
-        signer_name=signer.display_name,
-        signer_title=signer.job_title or role.label,
+        signer_name=holder.name,
+        signer_title=holder.title,
         signed_at=signed_at,
         statement=statement,
         approval_line=approval_line,

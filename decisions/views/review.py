@@ -61,6 +61,7 @@ def _review_page(request, decision: Decision, *, bound: dict | None = None, stat
                 _panel(request, full, action, bound.get(action))
                 for action in policy.actions_for(request.user, full)
             ],
+            "office_refusals": policy.signatures_refused_for_office(request.user, full),
         },
         status=status,
     )
