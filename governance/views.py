@@ -71,7 +71,7 @@ def people(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     subject = get_object_or_404(User, pk=pk)
-    form = RoleChangeForm(request.POST or None)
+    form = RoleChangeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         ok, change = call_service(
             form,
@@ -117,7 +117,7 @@ def change(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.change_request(pk)
     if found is None:
         raise Http404("There is no request with that number.")
-    form = DecideForm(request.POST or None)
+    form = DecideForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         decision = request.POST.get("decision", "")
         services = {
@@ -207,7 +207,10 @@ def decision_types(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decision_type(request: HttpRequest, code: str) -> HttpResponse:
     found = get_object_or_404(DecisionType, code=code)
-    form = RuleChangeForm(request.POST or None, initial=RuleChangeForm.initial_for(found))
+    form = RuleChangeForm(
+        request.POST if request.method == "POST" else None,
+        initial=RuleChangeForm.initial_for(found),
+    )
     if request.method == "POST" and form.is_valid():
         ok, change = call_service(
             form,
@@ -241,7 +244,9 @@ def _signers():
 @user_admin_required
 @require_http_methods(["GET", "POST"])
 def office_holders(request: HttpRequest) -> HttpResponse:
-    form = OfficeHolderAddForm(request.POST or None, people=_signers())
+    form = OfficeHolderAddForm(
+        request.POST if request.method == "POST" else None, people=_signers()
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         ok, change = call_service(
@@ -268,7 +273,7 @@ def office_holders(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def office_holder_end(request: HttpRequest, pk: int) -> HttpResponse:
     holder = get_object_or_404(OfficeHolder.objects.select_related("user"), pk=pk)
-    form = OfficeHolderEndForm(request.POST or None)
+    form = OfficeHolderEndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         ok, change = call_service(
             form,
