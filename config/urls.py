@@ -6,6 +6,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="decisions:list", permanent=False)),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("work/integrity/", include("security.urls")),
     path("work/", include("decisions.urls_drafting")),
     # Open data first: its /decisions/feed/ and /decisions/export/ would otherwise be
     # taken for decision references by decisions/<slug>/.
