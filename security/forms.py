@@ -12,6 +12,14 @@ ACTION_LABELS = {
     "request_refused": "Page or action refused",
     "csrf_failure": "Form expired or not from this site",
 }
+# The codes events carry as their reason or scope, in words.
+DETAIL_LABELS = {
+    "locked_out": "locked out after too many failures",
+    "address_limit": "too many failures from this address",
+    "throttled": "too many wrong passwords",
+    "username_and_address": "this username from this address",
+    "address": "every username from this address",
+}
 OUTCOME_LABELS = {
     "success": "Succeeded",
     "failure": "Failed",
@@ -22,6 +30,10 @@ OUTCOME_LABELS = {
 
 def action_label(action: str) -> str:
     return ACTION_LABELS.get(action) or action.replace("_", " ").capitalize()
+
+
+def detail_label(code: str) -> str:
+    return DETAIL_LABELS.get(code, code)
 
 
 def outcome_label(outcome: str) -> str:

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from security.forms import SecurityLogFilterForm, action_label, outcome_label
+from security.forms import SecurityLogFilterForm, action_label, detail_label, outcome_label
 from security.policy import can_view_security_log
 from security.selectors import PAGE_LIMIT, security_event_actions, security_events_latest
 
@@ -15,7 +15,7 @@ def _row(event) -> dict:
     detail = event.detail or {}
     # What the event was about, in words: the page or form refused, or a reason.
     about = " ".join(str(detail[key]) for key in ("method", "path") if detail.get(key))
-    reasons = [str(detail[key]) for key in ("reason", "scope") if detail.get(key)]
+    reasons = [detail_label(str(detail[key])) for key in ("reason", "scope") if detail.get(key)]
     return {
         "time": event.time,
         "user": event.user,

@@ -293,6 +293,20 @@ def test_the_page_filters_by_event_and_outcome(client, records_manager, summer_e
     assert other.request_id in text and summer_event.request_id in text
 
 
+def test_reasons_are_shown_in_words(client, records_manager):
+    action = "test_" + uuid.uuid4().hex[:8]
+    SecurityEvent.objects.create(
+        time=dt.datetime.now(dt.UTC),
+        action=action,
+        outcome="refused",
+        user="someone",
+        detail={"reason": "locked_out"},
+    )
+    client.force_login(records_manager)
+    text = page_text(client.get(INTEGRITY, {"action": action}))
+    assert "locked out after too many failures" in text and "locked_out" not in text
+
+
 def test_a_filter_that_is_not_on_the_list_is_an_error_beside_it(client, records_manager):
     client.force_login(records_manager)
     response = client.get(INTEGRITY, {"outcome": "<script>"})
