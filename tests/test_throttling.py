@@ -211,6 +211,25 @@ def test_each_lock_out_of_the_same_pair_waits_twice_as_long(client, db):
         assert TOO_MANY_ATTEMPTS.format(wait=_wait(base)) in text
 
 
+def test_the_back_office_sign_in_is_locked_too_without_lengthening_the_wait(client, db):
+    user = UserFactory(role=Role.RECORDS_MANAGER, is_staff=True)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _lock_out(client, user, "203.0.113.12")
+        for _ in range(3):
+            client.post(
+                "/admin/login/",
+                {"username": user.username, "password": PASSWORD},
+                REMOTE_ADDR="203.0.113.12",
+            )
+            assert not _signed_in(client)
+    assert throttle.lockouts(user.username, "203.0.113.12") == 1
+    wait = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    with time_machine.travel(start + dt.timedelta(seconds=wait + 1), tick=False):
+        _sign_in(client, user, PASSWORD, address="203.0.113.12")
+        assert _signed_in(client)
+
+
 def test_a_longer_wait_survives_other_sign_ins_cleaning_up(db):
     # Axes deletes expired attempts whenever anyone fails; a pair on its second,
     # longer lock-out must not be freed when the first, shorter wait has passed.
