@@ -167,6 +167,13 @@ def failure_refusal(request, username: str) -> str | None:
 def lockout_recorded(request, username: str, address: str) -> dt.timedelta:
     """On axes' user_locked_out: remember the lock-out (the next one waits twice as
     long) and keep the pair's attempts until this wait is over."""
+    if getattr(request, "axes_failures_since_start", None) is None:
+        # Axes signals again for each attempt its backend refuses while the pair is
+        # locked (the back office's sign-in page): that is no new lock-out.
+        security_event(
+            "sign_in", outcome="refused", request=request, user=username, reason="locked_out"
+        )
+        return cool_off_for(username, address)
     key = _lockouts_key(username, address)
     if not cache.add(key, 1, timeout=LOCKOUT_MEMORY_SECONDS):
         cache.set(key, lockouts(username, address) + 1, timeout=LOCKOUT_MEMORY_SECONDS)
