@@ -143,11 +143,9 @@ LOGOUT_REDIRECT_URL = "/decisions/"
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
-AUTHENTICATION_BACKENDS = [
-    # Refuses a locked-out pair before any password is checked (the admin's sign-in too).
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# One backend: django-axes' lock-out check, then Django's ModelBackend (the admin's
+# sign-in is covered too; see accounts/backends.py for why not two).
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
 # django-axes with its database handler: attempts are rows in PostgreSQL, counted
 # with row locks, so every process and server shares them and concurrent guesses
 # cannot slip past the limit (the cache handler's counters are not atomic on the
