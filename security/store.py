@@ -11,6 +11,7 @@ already been written to the log stream, which is the primary record.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from typing import Any
 
@@ -36,7 +37,10 @@ def event_from_record(record: dict[str, Any]):
         ("request_id", 64),
     ):
         values[name] = values[name][:limit]
-    detail = {key: value for key, value in record.items() if key not in FIELDS}
+    # As the JSON line has it: a date or a decimal a caller passed becomes its text.
+    detail = json.loads(
+        json.dumps({k: v for k, v in record.items() if k not in FIELDS}, default=str)
+    )
     return SecurityEvent(**values, detail=detail)
 
 

@@ -180,6 +180,16 @@ def test_events_are_stored_even_when_the_refused_action_rolls_back(security_log)
     assert (stored.action, stored.outcome, stored.user) == ("role_grant", "refused", "someone")
 
 
+def test_details_are_stored_as_the_line_has_them(security_log):
+    marker = uuid.uuid4().hex
+    when = dt.date(2026, 4, 1)
+    security_event("role_grant", outcome="success", marker=marker, effective=when)
+    stored = SecurityEvent.objects.get(detail__marker=marker)
+    assert stored.detail["effective"] == "2026-04-01"
+    [line] = security_log.events("role_grant")
+    assert line["effective"] == "2026-04-01"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_events_are_stored_outside_any_transaction():
     marker = uuid.uuid4().hex
