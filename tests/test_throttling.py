@@ -312,3 +312,14 @@ def test_a_second_real_process_shares_both_counts():
     assert WRONG_LOGIN not in page_text(_sign_in(client, user, "wrong"))
     _sign_in(client, user, PASSWORD)
     assert not _signed_in(client)
+
+
+def test_a_superuser_can_see_and_lift_lock_outs_in_the_back_office(client, db):
+    user = UserFactory()
+    _lock_out(Client(), user, "203.0.113.30")
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = client.get("/admin/axes/accessattempt/")
+    assert page.status_code == 200 and user.username in page_text(page)
+    records = UserFactory(role=Role.RECORDS_MANAGER, is_staff=True)
+    client.force_login(records)
+    assert client.get("/admin/axes/accessattempt/").status_code == 403
