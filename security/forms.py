@@ -11,6 +11,13 @@ ACTION_LABELS = {
     "signing_password": "Password typed to sign",
     "request_refused": "Page or action refused",
     "csrf_failure": "Form expired or not from this site",
+    # Logged by other parts of issue 11 (second factor, governance, verify_audit).
+    "second_factor": "Second-factor code",
+    "role_grant": "Role granted",
+    "role_remove": "Role removed",
+    "rule_change": "Decision type rule changed",
+    "office_holder_change": "Office holder changed",
+    "verify_failed": "Record check found a change",
 }
 # The codes events carry as their reason or scope, in words.
 DETAIL_LABELS = {
