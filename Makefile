@@ -21,6 +21,7 @@ RUN_ENV := DEBUG=1 DATABASE_URL=$(or $(DATABASE_URL),sqlite:///$(CURDIR)/db.sqli
 
 run: system $(STAMP) $(ASSETS)
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py createcachetable
 	$(RUN_ENV) $(PY) manage.py load_demo
 	@echo "Serving on http://127.0.0.1:8000/"
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000

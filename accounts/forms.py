@@ -1,16 +1,16 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from accounts.throttle import login_blocked, login_failed, login_succeeded
+from accounts import throttle
+from accounts.throttle import TOO_MANY_ATTEMPTS, TOO_MANY_FROM_ADDRESS
 
-TOO_MANY_ATTEMPTS = "Too many failed sign-in attempts. Wait 15 minutes, then try again."
+__all__ = ["TOO_MANY_ATTEMPTS", "TOO_MANY_FROM_ADDRESS", "ThrottledAuthenticationForm"]
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": "Enter a correct username and password.",
-        "throttled": TOO_MANY_ATTEMPTS,
     }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -19,17 +19,19 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
 
-    def _address(self) -> str:
-        return self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        if login_blocked(username, self._address()):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        if not (username and self.cleaned_data.get("password")):
+            return super().clean()  # nothing to check: the boxes say what to enter
+        refusal = throttle.login_refusal(self.request, username)
+        if refusal:
+            raise forms.ValidationError(refusal, code="throttled")
         try:
-            cleaned = super().clean()
+            return super().clean()
         except forms.ValidationError:
-            login_failed(username, self._address())
+            # The failure is counted by django-axes (user_login_failed); this says
+            # whether it was the one that reached a limit.
+            refusal = throttle.failure_refusal(self.request, username)
+            if refusal:
+                raise forms.ValidationError(refusal, code="throttled") from None
             raise
-        login_succeeded(username, self._address())
-        return cleaned

@@ -54,6 +54,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "config.apps.BackOfficeAdminConfig",  # django.contrib.admin, branded
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -74,9 +75,14 @@ INSTALLED_APPS = [
     "funding",
     "demo",
     "opendata",
+    "security",
 ]
 
 MIDDLEWARE = [
+    # First: the real client address (TRUSTED_PROXIES) for everything below, then a
+    # request id for every log line and response, and a log line for every 403.
+    "core.middleware.TrustedProxyMiddleware",
+    "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,6 +101,8 @@ MIDDLEWARE = [
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks; its lock-out response keeps our sign-in page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -145,12 +153,39 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/work/"
 LOGOUT_REDIRECT_URL = "/decisions/"
-# Sign-in throttling: this many failures per username or address, per window.
+# Sign-in throttling (accounts/throttle.py, django-axes): this many failures for one
+# username from one address lock that pair for the window, doubled at each further
+# lock-out; one address may fail LOGIN_ADDRESS_FAILURE_LIMIT times a window across
+# all usernames (an office shares one address). Signing passwords: the first limit.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 # Second factor (django-otp, time-based codes): the name authenticator apps show, and
 # after a wrong code the device refuses codes for 1, 2, 4, 8 ... seconds (django-otp).
 OTP_TOTP_ISSUER = "Decision records"
+
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
+# One backend: django-axes' lock-out check, then Django's ModelBackend (the admin's
+# sign-in is covered too; see accounts/backends.py for why not two).
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
+# django-axes with its database handler: attempts are rows in PostgreSQL, counted
+# with row locks, so every process and server shares them and concurrent guesses
+# cannot slip past the limit (the cache handler's counters are not atomic on the
+# database cache).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = "accounts.throttle.cool_off"
+# Each attempt expires on its own pair's wait (waits differ from pair to pair).
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "accounts.throttle.axes_username"
+# The same address as everywhere else: REMOTE_ADDR once TrustedProxyMiddleware ran.
+AXES_CLIENT_IP_CALLABLE = "core.security_log.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
+# Sign-ins are in the security log; axes' own access log would be a second copy.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 # --- Internationalisation -------------------------------------------------------
 
@@ -179,16 +214,31 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# --- Cache (login throttling) ---------------------------------------------------
-# Local memory by default; set CACHE_URL-style backends per deployment. With several
-# processes use a shared cache (database or Redis) so the throttle is shared too.
+# --- Cache (throttling) ---------------------------------------------------------------
+# Shared by every process: the signing throttle and lock-out counts live here. The
+# database cache by default (table made by `createcachetable`, also run by migration
+# security/0003), Redis when REDIS_URL is set; CACHE_BACKEND/CACHE_LOCATION override.
 
+if os.environ.get("REDIS_URL"):
+    _cache_backend, _cache_location = (
+        "django.core.cache.backends.redis.RedisCache",
+        os.environ["REDIS_URL"],
+    )
+else:
+    _cache_backend, _cache_location = (
+        "django.core.cache.backends.db.DatabaseCache",
+        "django_cache",
+    )
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": os.environ.get("CACHE_LOCATION", "decision-records"),
+        "BACKEND": os.environ.get("CACHE_BACKEND", _cache_backend),
+        "LOCATION": os.environ.get("CACHE_LOCATION", _cache_location),
     }
 }
+
+# Addresses or networks (CIDR) of our own reverse proxies, comma-separated: only from
+# these is X-Forwarded-For (and X-Request-ID) believed. Empty: the peer is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 # --- Open data API (Django REST framework, drf-spectacular) -----------------------------
 # Public, read-only, anonymous, JSON only: no browsable API, no session or other
@@ -261,11 +311,35 @@ if not DEBUG:
 
 # --- Logging ------------------------------------------------------------------------
 
+# The security log (core/security_log.py) is its own stream: one JSON line per event,
+# nothing prefixed, not mixed into the root log (propagate off), to standard error or
+# to SECURITY_LOG_FILE; and kept in the database for the records-integrity page.
+
+_security_stream = (
+    {"class": "logging.handlers.WatchedFileHandler", "filename": os.environ["SECURITY_LOG_FILE"]}
+    if os.environ.get("SECURITY_LOG_FILE")
+    else {"class": "logging.StreamHandler"}
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json_line": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security_stream": {**_security_stream, "formatter": "json_line"},
+        "security_store": {"class": "security.store.SecurityEventStoreHandler"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint narrates every rendering step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "security": {
+            "handlers": ["security_stream", "security_store"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        # django-axes narrates each attempt; the security log says it once, in JSON.
+        "axes": {"level": "ERROR"},
+        # WeasyPrint narrates every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     # Before work/: people, roles, rules and office holders (user administrators).
     path("work/people/", include("governance.urls")),
+    path("work/integrity/", include("security.urls")),
     path("work/", include("decisions.urls_drafting")),
     # Open data first: its /decisions/feed/ and /decisions/export/ would otherwise be
     # taken for decision references by decisions/<slug>/.

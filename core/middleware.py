@@ -1,10 +1,105 @@
+import functools
+import ipaddress
+import re
 import time
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, QueryDict
+
+from core.security_log import TEXT_LIMIT, current_request, security_event
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@functools.cache
+def _networks(proxies: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def is_trusted_proxy(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+def forwarded_client(peer: str, forwarded_for: str) -> str:
+    """The client's address: the rightmost address in X-Forwarded-For that is not one
+    of our proxies, walking back from the immediate peer. Only our own proxies' word
+    is taken; whatever a client wrote further left is ignored, so it cannot pick the
+    address it is counted under."""
+    client = peer
+    for hop in reversed([part.strip() for part in forwarded_for.split(",") if part.strip()]):
+        if not is_trusted_proxy(client):
+            break
+        try:
+            client = str(ipaddress.ip_address(hop))
+        except ValueError:
+            # A proxy of ours passed on something that is not an address: the
+            # last address we can vouch for is the one that sent it.
+            break
+    return client
+
+
+class TrustedProxyMiddleware:
+    """First in the chain: REMOTE_ADDR becomes the real client's address when the
+    immediate peer is a trusted proxy (settings.TRUSTED_PROXIES), so throttling, the
+    security log and everything else see one consistent address. From any other peer
+    X-Forwarded-For is ignored."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        peer = request.META.get("REMOTE_ADDR", "")
+        request.via_trusted_proxy = is_trusted_proxy(peer)
+        if request.via_trusted_proxy:
+            forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+            request.META["REMOTE_ADDR"] = forwarded_client(peer, forwarded)
+        return self.get_response(request)
+
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# What a proxy's request id may look like (uuid, hex, nginx's $request_id): anything
+# else is replaced, so a log line cannot be forged through the header.
+REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (ours, or a trusted proxy's so its access log and ours
+    line up), echoes it in the response, and logs every refused request (403)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        if getattr(request, "via_trusted_proxy", False) and REQUEST_ID_PATTERN.fullmatch(incoming):
+            request.request_id = incoming
+        else:
+            request.request_id = uuid.uuid4().hex
+        token = current_request.set(request)
+        try:
+            response = self.get_response(request)
+            # Views that logged their own refusal (CSRF) mark the request.
+            if response.status_code == 403 and not getattr(request, "security_logged", False):
+                security_event(
+                    "request_refused",
+                    outcome="refused",
+                    request=request,
+                    method=request.method,
+                    path=request.path[:TEXT_LIMIT],
+                )
+        finally:
+            current_request.reset(token)
+        response.headers[REQUEST_ID_HEADER] = request.request_id
+        return response
+
 
 # No inline script or style anywhere: GOV.UK Frontend is loaded from our own
 # static files, so everything can come from 'self'.

@@ -108,12 +108,24 @@ class PasswordMixin:
 
     def clean_password(self) -> str:
         from accounts.throttle import signing_blocked, signing_failed, signing_succeeded
+        from core.security_log import security_event
 
         password = self.cleaned_data["password"]
+        reference = getattr(self.decision, "reference", "") or ""
         if self.user is None or signing_blocked(self.user):
+            security_event(
+                "signing_password",
+                outcome="refused",
+                user=self.user,
+                decision=reference,
+                reason="throttled",
+            )
             raise forms.ValidationError(Messages.SIGNING_THROTTLED)
         if not self.user.check_password(password):
             signing_failed(self.user)
+            security_event(
+                "signing_password", outcome="failure", user=self.user, decision=reference
+            )
             raise forms.ValidationError(Messages.PASSWORD_INCORRECT)
         signing_succeeded(self.user)
         return password

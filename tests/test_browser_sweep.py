@@ -167,6 +167,8 @@ CASES = [
     Case("governance-types", "useradmin", lambda ids: "/work/people/decision-types/"),
     Case("governance-type", "useradmin", lambda ids: "/work/people/decision-types/PCD/", MAIN_FORM),
     Case("governance-audit", "records", lambda ids: "/work/people/audit/"),
+    # The security log (issue 11): its sign-ins fill the table with real rows.
+    Case("integrity", "records", lambda ids: "/work/integrity/"),
 ]
 
 
