@@ -267,6 +267,27 @@ EXPECTED: dict[str, Expect] = {
     "admin:otp_totp_totpdevice_delete": ADMIN_REFUSED,
     "admin:otp_totp_totpdevice_change": ADMIN_REFUSED,
     "admin/otp_totp/totpdevice/<path:object_id>/": ADMIN_ON_TO_CHANGE,
+    # django-axes' records of sign-in attempts (lifting a lock-out): superusers only.
+    "admin:axes_accessattempt_changelist": ADMIN_REFUSED,
+    "admin:axes_accessattempt_add": ADMIN_REFUSED,
+    "admin:axes_accessattempt_history": ADMIN_ON_TO_CHANGE,  # no row: back to the list
+    "admin:axes_accessattempt_delete": ADMIN_REFUSED,
+    "admin:axes_accessattempt_change": ADMIN_REFUSED,
+    "admin/axes/accessattempt/<path:object_id>/": ADMIN_ON_TO_CHANGE,
+    "admin:axes_accesslog_changelist": ADMIN_REFUSED,
+    "admin:axes_accesslog_add": ADMIN_REFUSED,
+    "admin:axes_accesslog_history": ADMIN_ON_TO_CHANGE,  # no row: back to the list
+    "admin:axes_accesslog_delete": ADMIN_REFUSED,
+    "admin:axes_accesslog_change": ADMIN_REFUSED,
+    "admin/axes/accesslog/<path:object_id>/": ADMIN_ON_TO_CHANGE,
+    "admin:axes_accessfailurelog_changelist": ADMIN_REFUSED,
+    "admin:axes_accessfailurelog_add": ADMIN_REFUSED,
+    "admin:axes_accessfailurelog_history": ADMIN_ON_TO_CHANGE,  # no row: back to the list
+    "admin:axes_accessfailurelog_delete": ADMIN_REFUSED,
+    "admin:axes_accessfailurelog_change": ADMIN_REFUSED,
+    "admin/axes/accessfailurelog/<path:object_id>/": ADMIN_ON_TO_CHANGE,
+    # The security log: records managers and user administrators.
+    "security:integrity": row("login 403 403 403 403 ok ok", "login 405 405 405 405 405 405"),
     # Who can grant power (/work/people/): user administrators only; records managers
     # read the audit.
     "governance:people": row("login 403 403 403 403 403 ok", "login 403 403 403 403 403 405"),
