@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import PERMISSION_MESSAGES, DomainError, Messages
 from core.money import format_money
+from decisions import policy
 from decisions.models import Decision, LinkKind
 from decisions.views.base import (
     internal_decision,
@@ -211,6 +212,10 @@ def commitments(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for line in lines
     ]
+    # A page never offers what the server would refuse: reviewers see the lines only.
+    can_record = policy.can_record_commitment(request.user, decision)
+    if request.method == "POST" and not can_record:
+        raise PermissionDenied(DomainError(Messages.COMMITMENT_NOT_ALLOWED).message)
     form = CommitmentForm(request.POST or None, lines=choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -239,5 +244,11 @@ def commitments(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "funding/commitments.html",
-        {"decision": decision, "form": form, "report": report, "has_lines": bool(lines)},
+        {
+            "decision": decision,
+            "form": form,
+            "report": report,
+            "has_lines": bool(lines),
+            "can_record": can_record,
+        },
     )

@@ -25,7 +25,6 @@ import copy
 import re
 from dataclasses import dataclass
 
-import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
@@ -722,10 +721,6 @@ def test_every_url_answers_every_role_as_expected(demo_stages):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the commitments page offers its form to reviewers whom the service then refuses",
-)
 def test_the_commitments_form_is_offered_only_to_who_may_record_one(demo):
     # A page never offers what the server would refuse (decisions/policy.py): the
     # matrix shows a reviewer's commitment is refused (403) only once it is sent.

@@ -10,7 +10,7 @@ import pytest
 from accounts.roles import Role
 from tests.accessibility import axe_violations
 from tests.factories import UserFactory, complete_draft
-from tests.helpers import squash
+from tests.helpers import browser_second_factor, second_factor_device, squash
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,11 +25,17 @@ def officer_user(transactional_db):
 
 
 def sign_in(page, base, username="vera"):
+    from accounts.models import User
+
+    # A signer's authenticator app is set up before they sign in (as an enrolled
+    # signer's would be), so the code step asks for its code.
+    second_factor_device(User.objects.get(username=username))
     page.set_default_timeout(5000)
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    browser_second_factor(page, username)
     page.wait_for_url(f"{base}/work/")
 
 
