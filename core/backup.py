@@ -164,7 +164,7 @@ def _read_manifest(archive: tarfile.TarFile) -> dict:
     try:
         handle = archive.extractfile(MANIFEST)
     except KeyError:
-        raise BackupError("The archive has no manifest: it is not a backup of this system.") from None
+        raise BackupError("The archive has no manifest: it is not a backup of this site.") from None
     try:
         manifest = json.load(handle)
     except ValueError:
@@ -193,7 +193,7 @@ def archive_check(*, path: Path, into: Path) -> dict:
                 raise BackupError(f"The archive is incomplete: {missing[0]} is missing.")
             extra = sorted(set(present) - set(listed))
             if extra:
-                raise BackupError(f"The archive holds a file its manifest does not list: {extra[0]}")
+                raise BackupError(f"The archive holds a file not in its manifest: {extra[0]}")
             for name, member in present.items():
                 target = into.joinpath(*PurePosixPath(name).parts)
                 target.parent.mkdir(parents=True, exist_ok=True)

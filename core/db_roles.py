@@ -137,7 +137,8 @@ def app_role_grant(*, role: str, alias: str = "default") -> dict[str, list[str]]
             f"GRANT {ORDINARY_TABLE_PRIVILEGES} ON TABLES TO {q}"
         )
         cursor.execute(
-            f"ALTER DEFAULT PRIVILEGES IN SCHEMA {s} GRANT {SEQUENCE_PRIVILEGES} ON SEQUENCES TO {q}"
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA {s} "
+            f"GRANT {SEQUENCE_PRIVILEGES} ON SEQUENCES TO {q}"
         )
     return {
         APPEND_ONLY_TABLE_PRIVILEGES: append_only,
