@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.loopback import ROOT, SlowClients, get, gunicorn, nginx, timed_get  # noqa: E402
+from bench.loopback import ROOT, SlowClients, get, gunicorn, nginx, timed_get
 
 HOST = "127.0.0.1:5432"
 DATABASE = "decision_records_faults"
@@ -204,7 +204,8 @@ def main() -> None:
         started = time.monotonic()
         env = database_set_up(base_env)
         print(
-            f"Set-up (roles, migrate as owner, demo as app role): {time.monotonic() - started:.1f} s"
+            "Set-up (roles, migrate as owner, demo as app role): "
+            f"{time.monotonic() - started:.1f} s"
         )
         app_env = {k: v for k, v in env.items() if k != "MIGRATE_DATABASE_URL"}
         with gunicorn(app_env, workers=args.workers) as (direct, _):
@@ -224,7 +225,7 @@ def main() -> None:
                 print(
                     f"Load: {args.clients} clients through nginx, {args.workers} workers, "
                     f"{args.seconds:.0f} s; PostgreSQL restart "
-                    f"{'skipped' if args.no_restart else 'at %.0f s' % args.restart_at}"
+                    + ("skipped" if args.no_restart else f"at {args.restart_at:.0f} s")
                 )
                 for key, value in load.items():
                     print(
