@@ -59,7 +59,10 @@ def _pg_env(connection) -> dict[str, str]:
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    # errors="replace": a damaged dump makes pg_restore quote bytes that are not UTF-8.
+    result = subprocess.run(  # noqa: S603 (pg_dump / pg_restore with our own arguments)
+        command, env=env, capture_output=True, text=True, errors="replace", check=False
+    )
     if result.returncode:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip()[-2000:]}")
 

@@ -6,6 +6,7 @@ and every row of every table (history rows and events included). A partial,
 altered or mismatched archive is refused and changes nothing.
 """
 
+import hashlib
 import io
 import json
 import re
@@ -208,6 +209,24 @@ def test_refuses_an_altered_database_dump(small_backup, tmp_path, officer):
     dump[len(dump) // 2] ^= 0xFF
     members["database.dump"] = bytes(dump)
     _assert_refused_and_unchanged(_write(tmp_path / "x.tar", members), "database.dump does not")
+
+
+def test_a_dump_that_fails_midway_changes_nothing(small_backup, tmp_path, officer):
+    """A damaged dump whose manifest matches it (a backup that went wrong when it was
+    written) passes the checks, fails inside pg_restore, and leaves every row."""
+    _made_after_backup(officer)
+    members = _members(small_backup)
+    dump = bytearray(members["database.dump"])
+    for at in range(len(dump) * 3 // 4, len(dump), 97):  # in the table data, after the TOC
+        dump[at] ^= 0xFF
+    members["database.dump"] = bytes(dump)
+    manifest = json.loads(members["manifest.json"])
+    manifest["files"]["database.dump"] = {
+        "size": len(dump),
+        "sha256": hashlib.sha256(dump).hexdigest(),
+    }
+    members["manifest.json"] = json.dumps(manifest).encode()
+    _assert_refused_and_unchanged(_write(tmp_path / "x.tar", members), "pg_restore failed")
 
 
 def test_refuses_an_unlisted_file_or_no_manifest(small_backup, tmp_path, officer):
