@@ -64,7 +64,10 @@ def _run(command: list[str], env: dict[str, str]) -> None:
         command, env=env, capture_output=True, text=True, errors="replace", check=False
     )
     if result.returncode:
-        raise BackupError(f"{command[0]} failed: {result.stderr.strip()[-2000:]}")
+        # The first error is the cause; what follows is usually its consequences.
+        lines = result.stderr.strip().splitlines() or ["(no message)"]
+        first = next((line for line in lines if "error:" in line), lines[-1])
+        raise BackupError(f"{command[0]} failed: {first[:500]}")
 
 
 def _database_dump(connection, target: Path) -> None:

@@ -229,6 +229,20 @@ def test_a_dump_that_fails_midway_changes_nothing(small_backup, tmp_path, office
     _assert_refused_and_unchanged(_write(tmp_path / "x.tar", members), "pg_restore failed")
 
 
+def test_a_restore_that_fails_midway_changes_nothing(small_backup, officer):
+    """pg_restore drops and recreates every table; when it fails part of the way
+    (here a view someone added depends on a table it must drop), the one
+    transaction leaves every table and row as they were, and the files too."""
+    _made_after_backup(officer)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE VIEW planted_report AS SELECT id FROM decisions_decision")
+    try:
+        _assert_refused_and_unchanged(small_backup, "other objects depend on it")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP VIEW planted_report")
+
+
 def test_refuses_an_unlisted_file_or_no_manifest(small_backup, tmp_path, officer):
     _made_after_backup(officer)
     members = _members(small_backup)
