@@ -54,9 +54,9 @@ def wait_until_answers(url: str, timeout: float = 20.0) -> None:
             time.sleep(0.2)
 
 
-_INSECURE = ssl.create_default_context()
-_INSECURE.check_hostname = False
-_INSECURE.verify_mode = ssl.CERT_NONE  # our own throwaway loopback certificate
+INSECURE = ssl.create_default_context()
+INSECURE.check_hostname = False
+INSECURE.verify_mode = ssl.CERT_NONE  # our own throwaway loopback certificate
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -64,13 +64,15 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(context=_INSECURE))
+_OPENER = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(context=INSECURE))
 
 
-def get(url: str, timeout: float = 10.0, data: bytes | None = None) -> tuple[int, dict, bytes]:
+def get(
+    url: str, timeout: float = 10.0, data: bytes | None = None, headers: dict | None = None
+) -> tuple[int, dict, bytes]:
     """(status, headers, body) without following redirects; raises OSError on
     connection failures and timeouts."""
-    request = urllib.request.Request(url, data=data)  # noqa: S310 (loopback URLs we build)
+    request = urllib.request.Request(url, data=data, headers=headers or {})  # noqa: S310 (loopback)
     try:
         with _OPENER.open(request, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read()
@@ -91,9 +93,10 @@ def timed_get(url: str, timeout: float) -> tuple[float, int | str]:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int = 2, port: int | None = None):
-    """gunicorn with deploy/gunicorn.conf.py on a loopback port; yields its base URL."""
-    port = port or free_port()
+def gunicorn(env: dict[str, str], workers: int = 2, access_log: Path | None = None):
+    """gunicorn with deploy/gunicorn.conf.py on a loopback port; yields its base URL.
+    With `access_log`, each request's X-Forwarded-For, Proto and path go there."""
+    port = free_port()
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
         "-c",
@@ -105,7 +108,9 @@ def gunicorn(env: dict[str, str], workers: int = 2, port: int | None = None):
         "--log-level",
         "warning",
         "--access-logfile",
-        "/dev/null",
+        str(access_log or "/dev/null"),
+        "--access-logformat",
+        "%({x-forwarded-for}i)s|%({x-forwarded-proto}i)s|%(U)s",
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
     try:
@@ -131,6 +136,12 @@ def _site_for_loopback(*, upstream: int, http: int, https: int, static_root: Pat
     site = NGINX_SITE.read_text()
     for old, new in [
         ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream};"),
+        (
+            "    listen 80 default_server;\n    listen [::]:80 default_server;\n"
+            "    listen 443 ssl default_server;\n    listen [::]:443 ssl default_server;\n",
+            f"    listen 127.0.0.1:{http} default_server;\n"
+            f"    listen 127.0.0.1:{https} ssl default_server;\n",
+        ),
         ("    listen 80;\n    listen [::]:80;\n", f"    listen 127.0.0.1:{http};\n"),
         ("    listen 443 ssl;\n    listen [::]:443 ssl;\n", f"    listen 127.0.0.1:{https} ssl;\n"),
         ("/etc/ssl/decision-records/fullchain.pem", str(cert)),
@@ -140,12 +151,16 @@ def _site_for_loopback(*, upstream: int, http: int, https: int, static_root: Pat
         if site.count(old) != 1:
             raise AssertionError(f"deploy/nginx.conf no longer has exactly one {old!r}")
         site = site.replace(old, new)
-    return site
+    # The site's own name: clients here ask for localhost (SNI and Host).
+    if site.count("server_name decisions.example.org;") != 2:
+        raise AssertionError("deploy/nginx.conf no longer names the site in both servers")
+    return site.replace("server_name decisions.example.org;", "server_name localhost;")
 
 
 @contextlib.contextmanager
 def nginx(*, upstream: int, static_root: Path, work: Path):
-    """nginx running deploy/nginx.conf on loopback; yields (https URL, http URL)."""
+    """nginx running deploy/nginx.conf on loopback; yields (https URL, http URL), both
+    for the host name localhost (any other name is refused, as in production)."""
     work.mkdir(parents=True, exist_ok=True)
     cert, key = self_signed_certificate(work)
     http, https = free_port(), free_port()
@@ -183,7 +198,7 @@ http {{
         [binary, "-p", str(work), "-c", str(work / "nginx.conf"), "-e", str(work / "error.log")]
     )
     try:
-        base = f"https://127.0.0.1:{https}"
+        base = f"https://localhost:{https}"
         deadline = time.monotonic() + 10
         while True:
             with contextlib.suppress(OSError):
@@ -192,7 +207,7 @@ http {{
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError((work / "error.log").read_text())
             time.sleep(0.1)
-        yield base, f"http://127.0.0.1:{http}"
+        yield base, f"http://localhost:{http}"
     finally:
         _stop(process, signal.SIGQUIT)
 
@@ -216,7 +231,7 @@ class SlowClients:
         for _ in range(self.count):
             sock = socket.create_connection((host, int(port)), timeout=5)
             if scheme == "https":
-                sock = _INSECURE.wrap_socket(sock, server_hostname=host)
+                sock = INSECURE.wrap_socket(sock, server_hostname=host)
             sock.sendall(f"GET /{path} HTTP/1.1\r\nHost: {host}\r\n".encode())
             self.sockets.append(sock)
         self._thread = threading.Thread(target=self._drip, daemon=True)

@@ -8,6 +8,8 @@ Takes about 10 s. Skipped only when nginx is not installed.
 
 import os
 import re
+import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -15,7 +17,16 @@ import time
 import pytest
 from django.db import connection
 
-from bench.loopback import NGINX_SITE, SlowClients, get, gunicorn, nginx, nginx_binary, timed_get
+from bench.loopback import (
+    INSECURE,
+    NGINX_SITE,
+    SlowClients,
+    get,
+    gunicorn,
+    nginx,
+    nginx_binary,
+    timed_get,
+)
 from decisions.services.content import APPENDIX_MAX_BYTES
 
 pytestmark = [
@@ -58,7 +69,8 @@ def test_slow_clients_stall_gunicorn_alone_but_not_behind_nginx(tmp_path, record
     # STATIC_ROOT at start-up) can serve it.
     (static_root / "served-by-nginx.txt").write_text("nginx\n")
 
-    with gunicorn(env, workers=WORKERS) as (direct, _process):
+    access_log = tmp_path / "gunicorn-access.log"
+    with gunicorn(env, workers=WORKERS, access_log=access_log) as (direct, _process):
         port = int(direct.rsplit(":", 1)[1])
         deadline = time.monotonic() + 20
         while True:
@@ -78,6 +90,19 @@ def test_slow_clients_stall_gunicorn_alone_but_not_behind_nginx(tmp_path, record
             assert status == 200  # X-Forwarded-Proto: https reached Django: no redirect
             assert b"<h1" in body
             assert get(f"{http}/decisions/")[0] == 301
+            # The client's own X-Forwarded-For is replaced by the address nginx saw.
+            spoofed = {"X-Forwarded-For": "203.0.113.66", "X-Forwarded-Proto": "https"}
+            assert get(f"{https}/open-data/", headers=spoofed)[0] == 200
+            # Another host name never reaches the app (nor does a TLS handshake for it).
+            with pytest.raises(OSError):
+                get(f"{https}/decisions/", headers={"Host": "evil.example"})
+            with pytest.raises(OSError):
+                get(f"{http}/decisions/", headers={"Host": "evil.example"})
+            with (
+                pytest.raises(ssl.SSLError),
+                socket.create_connection(("127.0.0.1", int(https.rsplit(":", 1)[1]))) as raw,
+            ):
+                INSECURE.wrap_socket(raw, server_hostname="evil.example")
             assert get(f"{https}/static/served-by-nginx.txt")[2] == b"nginx\n"
             assert get(f"{https}/media/anything.pdf")[0] == 404
             too_big = b"x" * (APPENDIX_MAX_BYTES + 2 * 1024 * 1024)
@@ -95,6 +120,8 @@ def test_slow_clients_stall_gunicorn_alone_but_not_behind_nginx(tmp_path, record
                     f"{https}/decisions/", timeout=THROUGH_NGINX_BOUND * 2
                 )
 
+    forwarded = [line for line in access_log.read_text().splitlines() if "/open-data/" in line]
+    assert forwarded == ["127.0.0.1|https|/open-data/"]
     record_property("direct_with_slow_clients", f"{direct_seconds:.2f}s {direct_status}")
     record_property("through_nginx_with_slow_clients", f"{nginx_seconds:.2f}s {nginx_status}")
     print(
