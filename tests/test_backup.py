@@ -278,3 +278,33 @@ def test_backup_never_overwrites(small_backup):
     with pytest.raises(CommandError, match="already exists"):
         call_command("backup", small_backup, stdout=_quiet())
     assert small_backup.read_bytes() == before
+
+
+def test_sqlite_database_copy_and_load(tmp_path):
+    """`make run`'s SQLite database is copied with SQLite's online backup API and
+    loaded back the same way (the archive around it is the one tested above)."""
+    import sqlite3
+
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    from core.backup import _database_dump, _database_load
+
+    path = tmp_path / "site.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE record (id INTEGER PRIMARY KEY, title TEXT)")
+        db.executemany("INSERT INTO record (title) VALUES (?)", [("PCD 1406",), ("PCD 1620",)])
+    db.close()
+    site = DatabaseWrapper(
+        {**connection.settings_dict, "ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}
+    )
+    try:
+        _database_dump(site, tmp_path / "copy.sqlite3")
+        with site.cursor() as cursor:
+            cursor.execute("DELETE FROM record")
+            cursor.execute("INSERT INTO record (title) VALUES ('written after the backup')")
+        _database_load(site, tmp_path / "copy.sqlite3")
+        with site.cursor() as cursor:
+            cursor.execute("SELECT id, title FROM record ORDER BY id")
+            assert cursor.fetchall() == [(1, "PCD 1406"), (2, "PCD 1620")]
+    finally:
+        site.close()
