@@ -186,6 +186,9 @@ def main() -> None:
     parser.add_argument("--restart-at", type=float, default=6, help="restart after this long")
     parser.add_argument("--clients", type=int, default=6, help="concurrent load clients")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument(
+        "--conn-max-age", default="0", help="CONN_MAX_AGE for gunicorn (0: a connection a request)"
+    )
     parser.add_argument("--no-restart", action="store_true", help="skip the PostgreSQL restart")
     args = parser.parse_args()
 
@@ -208,6 +211,7 @@ def main() -> None:
             f"{time.monotonic() - started:.1f} s"
         )
         app_env = {k: v for k, v in env.items() if k != "MIGRATE_DATABASE_URL"}
+        app_env["CONN_MAX_AGE"] = args.conn_max_age
         with gunicorn(app_env, workers=args.workers) as (direct, _):
             port = int(direct.rsplit(":", 1)[1])
             with nginx(upstream=port, static_root=work / "static", work=work / "nginx") as (
@@ -224,6 +228,7 @@ def main() -> None:
                 )
                 print(
                     f"Load: {args.clients} clients through nginx, {args.workers} workers, "
+                    f"CONN_MAX_AGE={args.conn_max_age}, "
                     f"{args.seconds:.0f} s; PostgreSQL restart "
                     + ("skipped" if args.no_restart else f"at {args.restart_at:.0f} s")
                 )
