@@ -308,3 +308,12 @@ def test_sqlite_database_copy_and_load(tmp_path):
             assert cursor.fetchall() == [(1, "PCD 1406"), (2, "PCD 1620")]
     finally:
         site.close()
+
+
+def test_restore_asks_first(small_backup, officer, monkeypatch):
+    _made_after_backup(officer)
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+    before = _rows()
+    with pytest.raises(CommandError, match="cancelled"):
+        call_command("restore", small_backup, stdout=_quiet())
+    assert _rows() == before
