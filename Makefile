@@ -17,7 +17,7 @@ TEST_ENV := DATABASE_URL=$(or $(DATABASE_URL),$(TEST_DATABASE_URL)) \
 	SECURE_SSL_REDIRECT=0
 RUN_ENV := DEBUG=1 DATABASE_URL=$(or $(DATABASE_URL),sqlite:///$(CURDIR)/db.sqlite3)
 
-.PHONY: run test lint format system install assets migrate demo clean
+.PHONY: run test lint format system install assets migrate demo clean db-roles
 
 run: system $(STAMP) $(ASSETS)
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
@@ -34,6 +34,11 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	DEBUG=1 DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
+
+# The owner and application roles on the local PostgreSQL, proved (README "Database roles").
+db-roles: $(STAMP)
+	./scripts/postgres-up.sh
+	./scripts/db-roles.sh
 
 format: $(STAMP)
 	$(PY) -m ruff check --fix .

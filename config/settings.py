@@ -134,9 +134,31 @@ DATABASES = {
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # With persistent connections (CONN_MAX_AGE > 0), check one before reusing
+        # it, so a database restart costs no request an error.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# On PostgreSQL the application connects (DATABASE_URL) as a role that does not own
+# the tables; MIGRATE_DATABASE_URL names the owner of the same database. The owner's
+# commands (migrate, db_app_role, backup, restore) switch the default connection to
+# it for their own run (core/db_roles.py), so every query they make — migrations'
+# own Python code and post-migrate set-up included — runs as the owner, and the web
+# processes never hold the owner's credentials in use.
+OWNER_DATABASE = (
+    dj_database_url.parse(os.environ["MIGRATE_DATABASE_URL"])
+    if os.environ.get("MIGRATE_DATABASE_URL")
+    else None
+)
+
+# Tables the application role may only read and add to (SELECT, INSERT): no UPDATE,
+# DELETE or TRUNCATE (`manage.py db_app_role`). An app adding an append-only table
+# adds its name here; tests/test_db_roles.py checks every entry.
+APPEND_ONLY_TABLES = [
+    "decisions_decisionevent",
+]
 
 # --- Authentication -----------------------------------------------------------
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, only those missing:
 # libpq for psycopg, fonts for the PDF, poppler for PDF checks in tests, Chromium
-# for browser tests.
+# for browser tests, nginx as the buffering proxy in front of gunicorn (deploy/nginx.conf,
+# tests/test_nginx.py).
 set -euo pipefail
-packages=(libpq5 fonts-liberation2 fonts-dejavu-core poppler-utils chromium)
+packages=(libpq5 fonts-liberation2 fonts-dejavu-core poppler-utils chromium nginx)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
