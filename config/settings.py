@@ -158,6 +158,8 @@ OWNER_DATABASE = (
 # adds its name here; tests/test_db_roles.py checks every entry.
 APPEND_ONLY_TABLES = [
     "decisions_decisionevent",
+    "governance_governanceauditentry",
+    "security_securityevent",
 ]
 
 # --- Authentication -----------------------------------------------------------

@@ -120,6 +120,9 @@ def test_round_trip_keeps_every_page_file_row_and_event(settings, tmp_path, offi
     assert rows["decisions.DecisionEvent"] and rows["decisions.HistoricalDecision"]
     assert any(name.endswith(".pdf") for name in media) and APPENDIX in media.values()
 
+    # Every chain, seal and stored file verifies before, and again after (it raises
+    # CommandError, exit status 1, on any break).
+    call_command("verify_audit", stdout=_quiet())
     archive = tmp_path / "backups" / "site.tar"
     archive.parent.mkdir()
     call_command("backup", archive, stdout=_quiet())
@@ -130,12 +133,11 @@ def test_round_trip_keeps_every_page_file_row_and_event(settings, tmp_path, offi
     assert _media() == media
     assert _rows() == rows
     assert _public_surface() == pages
+    call_command("verify_audit", stdout=_quiet())
     # The append-only trigger came back with the tables.
     event = DecisionEvent.objects.first()
     with pytest.raises(Exception, match="append-only"):
         DecisionEvent.objects.filter(pk=event.pk).update(comment="forged")
-    # TODO-for-merge: call_command("verify_audit") here once it is on main (it
-    # raises SystemExit/CommandError on any broken chain, digest or stored file).
 
 
 @pytest.fixture
