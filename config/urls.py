@@ -16,3 +16,5 @@ urlpatterns = [
     path("decisions/", include("decisions.urls")),
     path("", include("funding.urls")),
 ]
+
+handler500 = "core.views.server_error"

@@ -1,5 +1,9 @@
-from django.http import HttpRequest, HttpResponse
+import sys
+
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 
 from core.security_log import TEXT_LIMIT, security_event
 
@@ -17,3 +21,19 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     )
     request.security_logged = True
     return render(request, "403_csrf.html", status=403)
+
+
+# While the database restarts or fails over, requests fail with these: that is the
+# service being briefly unavailable (503, try again shortly), not a fault in the code.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: called inside Django's exception handling, so the exception being
+    handled says which page to show. Rendered without the request (like Django's own
+    500 view): the database, sessions and the signed-in user may all be unreachable."""
+    if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -263,5 +264,7 @@ class UserAbilities:
 
 
 def abilities(request) -> dict[str, UserAbilities]:
-    """Context processor: ``can`` in every template."""
-    return {"can": UserAbilities(request.user)}
+    """Context processor: ``can`` in every template. Error pages raised before
+    authentication ran (a disallowed Host header) have no ``request.user``: they are
+    rendered as for an anonymous visitor."""
+    return {"can": UserAbilities(getattr(request, "user", None) or AnonymousUser())}

@@ -60,3 +60,44 @@ def test_the_public_page_not_found_shows_no_work_area(client):
     for link in WORK_LINKS:
         assert link not in text
     assert 'href="/work/"' not in response.content.decode()
+
+
+def test_a_disallowed_host_is_a_400_page_not_a_500(client, settings):
+    # Django refuses the Host header before authentication runs: the page has no
+    # signed-in user to show, and must still render.
+    settings.ALLOWED_HOSTS = ["decisions.example.org"]
+    response = client.get("/decisions/", HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    assert b"Sorry, there is a problem with that request" in response.content
+
+
+def test_a_database_outage_is_a_503_page_to_try_again(db, monkeypatch):
+    # While PostgreSQL restarts, queries fail with OperationalError: the visitor is
+    # told to try again shortly (503, Retry-After), not that the service is broken.
+    from django.db.utils import OperationalError
+    from django.test import Client
+
+    from decisions.views import public
+
+    def unavailable(*args, **kwargs):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(public, "published_years", unavailable)
+    response = Client(raise_request_exception=False).get("/decisions/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert b"Sorry, the service is unavailable" in response.content
+
+
+def test_any_other_fault_is_still_the_500_page(db, monkeypatch):
+    from django.test import Client
+
+    from decisions.views import public
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(public, "published_years", broken)
+    response = Client(raise_request_exception=False).get("/decisions/")
+    assert response.status_code == 500
+    assert b"Sorry, there is a problem with the service" in response.content
