@@ -45,10 +45,14 @@ def test_passwords_are_hashed_with_argon2(db):
 
 
 def test_wrong_password_is_a_clear_error_that_keeps_the_username(client, officer):
-    response = client.post("/accounts/login/", {"username": officer.username, "password": "nope"})
+    typed = "My-Secret-Typo-1"
+    response = client.post("/accounts/login/", {"username": officer.username, "password": typed})
     assert response.status_code == 200
     assert "Enter a correct username and password." in page_text(response)
     assert f'value="{officer.username}"' in response.content.decode()
+    # The password typed is never sent back in the page (it would sit in the HTML, the
+    # browser's cache and anything that logs responses).
+    assert typed not in response.content.decode()
 
 
 def test_sign_in_is_throttled_after_repeated_failures(client, officer):

@@ -45,12 +45,13 @@ def test_sign_off_page_shows_everything_the_dmpc_signs(client, people, awaiting)
 
 def test_approving_needs_the_password_again(client, people, awaiting):
     client.force_login(people["dmpc"])
-    data = {"has_interests": "no", "password": "wrong", "comment": ""}
+    data = {"has_interests": "no", "password": "wrong-Secret-42", "comment": ""}
     response = client.post(
         url("act", awaiting, action="approve"), signing_data(people["dmpc"], data)
     )
     assert response.status_code == 200
     assert "The password is not correct." in page_text(response)
+    assert "wrong-Secret-42" not in response.content.decode()  # never sent back
     awaiting.refresh_from_db()
     assert awaiting.state == "awaiting_approval"
     response = client.post(
