@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # request id for every log line and response, and a log line for every 403.
     "core.middleware.TrustedProxyMiddleware",
     "core.middleware.RequestIdMiddleware",
+    # Security log rows that had to wait for a transaction to end (SQLite).
+    "security.store.FlushDeferredEventsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

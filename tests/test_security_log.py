@@ -343,3 +343,27 @@ def test_the_page_shows_the_latest_events_only(client, records_manager):
     shown = re.findall(r"request-(\d{4})", html)
     newest_first = [f"{n:04d}" for n in range(PAGE_LIMIT + 4, 4, -1)]
     assert shown == newest_first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_where_a_second_connection_cannot_write_events_wait_for_the_transaction(monkeypatch):
+    # SQLite (make run) has one writer: the event waits until the transaction ends,
+    # is written when it commits, and at the end of the request when it rolled back.
+    from security import store
+
+    monkeypatch.setattr(store, "second_connection_possible", lambda connection: False)
+    committed, rolled_back = uuid.uuid4().hex, uuid.uuid4().hex
+    with transaction.atomic():
+        security_event("role_grant", outcome="requested", user="someone", marker=committed)
+        assert not SecurityEvent.objects.filter(detail__marker=committed).exists()
+    assert SecurityEvent.objects.filter(detail__marker=committed).count() == 1
+
+    def view(request):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            security_event("role_grant", outcome="refused", user="someone", marker=rolled_back)
+            raise RuntimeError("the refused action is rolled back")
+        assert not SecurityEvent.objects.filter(detail__marker=rolled_back).exists()
+        return "response"
+
+    assert store.FlushDeferredEventsMiddleware(view)(request=None) == "response"
+    assert SecurityEvent.objects.filter(detail__marker=rolled_back).count() == 1
