@@ -40,16 +40,14 @@ SECOND_FACTOR_GROUPS = frozenset(
     }
 )
 
-CODE_REQUIRED = "Enter the 6-digit code from your authenticator app"
-CODE_FORMAT = "Enter the code as 6 digits, like 123456"
+CODE_REQUIRED = "Enter the 6-digit code from your authenticator app."
+CODE_FORMAT = "Enter the code as 6 digits, like 123456."
 CODE_WRONG = (
     "The code is not right. Check you are using the code for Decision records in your "
-    "authenticator app, and enter the code it shows now"
+    "authenticator app, and enter the code it shows now."
 )
-CODE_THROTTLED = (
-    "Too many wrong codes. Wait {wait}, then enter the code your authenticator app shows"
-)
-NO_DEVICE = "Set up your authenticator app before you sign"
+CODE_THROTTLED = "Wait {wait} before trying another code."
+NO_DEVICE = "Set up your authenticator app before you sign."
 
 # What people may type: the digits, perhaps grouped with spaces or a hyphen as apps
 # show them ("123 456").
@@ -161,7 +159,7 @@ def second_factor_enrolment_start(*, user) -> TOTPDevice:
     key. The same key is shown until it is confirmed, so reloading the page does not
     invalidate what was already typed into the app."""
     if confirmed_device(user) is not None:
-        raise SecondFactorError("Your authenticator app is already set up")
+        raise SecondFactorError("Your authenticator app is already set up.")
     device = (
         TOTPDevice.objects.devices_for_user(user, confirmed=False)
         .select_for_update()
@@ -220,6 +218,28 @@ def second_factor_device_set(*, user, key: str, acting_user=None) -> TOTPDevice:
         set_by=acting_user.get_username() if acting_user is not None else "command",
     )
     return device
+
+
+def has_device(user) -> bool:
+    """Whether ``user`` has an authenticator app set up, or being set up."""
+    return TOTPDevice.objects.devices_for_user(user, confirmed=None).exists()
+
+
+def second_factor_reset(*, user, acting_user=None, request: HttpRequest | None = None) -> int:
+    """Delete ``user``'s authenticator apps (they lost their phone): at their next
+    sign-in they set one up again. Called inside the caller's transaction (governance's
+    confirmed reset request) or on its own. Returns how many devices were deleted."""
+    with transaction.atomic():
+        deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    security_event(
+        "second_factor",
+        outcome="success",
+        request=request,
+        user=acting_user,
+        purpose="reset",
+        subject=user.get_username(),
+    )
+    return deleted
 
 
 # --- The gate -------------------------------------------------------------------

@@ -34,12 +34,12 @@ LOCKOUT_MEMORY_SECONDS = 24 * 60 * 60
 MAX_COOL_OFF_SECONDS = 24 * 60 * 60
 
 TOO_MANY_ATTEMPTS = (
-    "Too many failed sign-in attempts. Wait {wait}, then try again. If you have "
-    "forgotten your password, ask the governance team to reset it."
+    "Too many failed sign-in attempts. Wait {wait}, then try again: the wait ends by "
+    "itself. If you have forgotten your password, ask a user administrator to reset it."
 )
 TOO_MANY_FROM_ADDRESS = (
     "Too many failed sign-in attempts from your network. Wait {wait}, then try again. "
-    "If this keeps happening, tell the governance team."
+    "The wait ends by itself. If this keeps happening, tell a user administrator."
 )
 
 

@@ -10,13 +10,14 @@ from core.errors import DomainError, Messages
 PENCE_PER_POUND = 100
 MAX_PENCE = 1_000_000_000_000 * PENCE_PER_POUND  # a trillion pounds: far past any budget
 
-_SUFFIXES = {"": 1, "m": 1_000_000}
+_SUFFIXES = {"": 1, "k": 1_000, "m": 1_000_000}
 # The forms DESIGN.md names: `1800000`, `1,800,000`, `£1,800,000`, `£1.8m` (and pence,
-# `£1,800,000.50`). Anything else is an error, not a guess.
+# `£1,800,000.50`), and `£750k` as people write thousands. Anything else is an error,
+# not a guess.
 _MONEY = re.compile(
     r"""^(?P<sign>-)?\s*£?\s*(?P<sign2>-)?
         (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)
-        \s*(?P<suffix>m)?$""",
+        \s*(?P<suffix>[km])?$""",
     re.VERBOSE | re.IGNORECASE,
 )
 

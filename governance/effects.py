@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.second_factor import second_factor_reset
 from core.audit import save_audited
 from decisions.models import DecisionType, SignOffRole
 from governance.models import ChangeKind, ChangeRequest, GovernanceAuditEntry, OfficeHolder
@@ -16,6 +17,7 @@ from governance.validation import (
     office_holder_add_check,
     office_holder_end_check,
     role_check,
+    second_factor_reset_check,
 )
 
 
@@ -101,12 +103,24 @@ def _office_end_apply(change: ChangeRequest, confirmer: User) -> tuple[str, str,
     return f"{holder.get_role_display()}: {_person(holder.user)}", before, after
 
 
+def _second_factor_reset_apply(change: ChangeRequest, confirmer: User) -> tuple[str, str, str]:
+    subject = User.objects.select_for_update().get(pk=change.subject_id)
+    second_factor_reset_check(subject=subject)
+    second_factor_reset(user=subject, acting_user=confirmer)
+    return (
+        _person(subject),
+        "Authenticator app set up",
+        "No authenticator app: they set it up again when they next sign in",
+    )
+
+
 APPLY = {
     ChangeKind.ROLE_GRANT: _role_apply,
     ChangeKind.ROLE_REMOVE: _role_apply,
     ChangeKind.RULE_CHANGE: _rules_apply,
     ChangeKind.OFFICE_HOLDER_ADD: _office_add_apply,
     ChangeKind.OFFICE_HOLDER_END: _office_end_apply,
+    ChangeKind.SECOND_FACTOR_RESET: _second_factor_reset_apply,
 }
 
 

@@ -25,7 +25,7 @@ def _reason(label: str = "Why is this change needed?", *, required: bool = True)
             f"Up to {REASON_MAX_LENGTH:,} characters. The reason is kept in the audit of "
             "changes with your name."
             if required
-            else f"Optional, up to {REASON_MAX_LENGTH:,} characters."
+            else f"Up to {REASON_MAX_LENGTH:,} characters."
         ),
         error_messages={
             "required": "Enter why this change is needed.",
@@ -47,6 +47,13 @@ class RoleChangeForm(forms.Form):
         error_messages={"required": "Choose a role.", "invalid_choice": "Choose a role."},
     )
     reason = _reason()
+
+
+class SecondFactorResetForm(forms.Form):
+    """Its own prefix: it shares the person page with RoleChangeForm."""
+
+    prefix = "reset"
+    reason = _reason("Why does their authenticator app need resetting?")
 
 
 class RuleChangeForm(forms.Form):

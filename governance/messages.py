@@ -4,13 +4,14 @@ holders is refused (DomainError templates, as in core.errors.Messages)."""
 
 class GovernanceMessages:
     NOT_USER_ADMIN = "Only a user administrator can ask for or confirm this change."
+    NOT_USER_ADMIN_PAGE = "Only user administrators can see this page."
     NOT_ALLOWED_TO_VIEW = "Only user administrators and records managers can read this page."
     REASON_REQUIRED = "Enter why this change is needed."
     REASON_TOO_LONG = "The reason must be {limit} characters or fewer."
     NOTE_TOO_LONG = "The note must be {limit} characters or fewer."
     ABOUT_YOURSELF = (
-        "You cannot ask for a change to your own roles or offices: another user "
-        "administrator must ask for it."
+        "You cannot ask for a change to your own roles, offices or authenticator app: "
+        "another user administrator must ask for it."
     )
     ROLE_INVALID = "Choose a role."
     ROLE_ALREADY_HELD = "{person} already has the role {role}."
@@ -54,3 +55,7 @@ class GovernanceMessages:
     HOLDER_OVERLAP = "{person} is already recorded as {office} for part of that time."
     HOLDER_DATES = "The end date must be on or after the start date ({start})."
     HOLDER_ALREADY_ENDED = "This term already ended on {day}."
+    NO_AUTHENTICATOR_APP = (
+        "{person} has no authenticator app set up, so there is nothing to reset. They will "
+        "set one up when they next sign in."
+    )

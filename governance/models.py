@@ -64,6 +64,7 @@ class ChangeKind(models.TextChoices):
     RULE_CHANGE = "rule_change", "Change a decision type's rules"
     OFFICE_HOLDER_ADD = "office_holder_add", "Add an office holder"
     OFFICE_HOLDER_END = "office_holder_end", "End an office holder's term"
+    SECOND_FACTOR_RESET = "second_factor_reset", "Reset an authenticator app"
 
 
 class ChangeState(models.TextChoices):
@@ -178,6 +179,11 @@ class ChangeRequest(models.Model):
                 condition=~Q(kind="office_holder_end")
                 | Q(office_holder__isnull=False, to_date__isnull=False),
                 name="changerequest_office_holder_end_complete",
+            ),
+            # Whose app is to be reset: someone, never the requester (above).
+            models.CheckConstraint(
+                condition=~Q(kind="second_factor_reset") | Q(subject__isnull=False),
+                name="changerequest_second_factor_reset_complete",
             ),
         ]
 

@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.roles import Role
 from decisions.models import DecisionType
 from governance.models import ChangeRequest, GovernanceAuditEntry, OfficeHolder
+from governance.policy import is_user_admin
 
 
 def office_holder_on(*, role: str, user: User, day: dt.date) -> OfficeHolder | None:
@@ -67,6 +68,18 @@ def closed_requests(limit: int = 50) -> QuerySet[ChangeRequest]:
     """Decided or expired requests, latest first."""
     expired = Q(state="pending", expires_at__lte=timezone.now())
     return _with_people(ChangeRequest.objects.filter(~Q(state="pending") | expired))[:limit]
+
+
+def requests_to_confirm(user: User) -> QuerySet[ChangeRequest]:
+    """What this user administrator may confirm now: waiting requests someone else
+    asked for, about someone else (governance.policy.decide_refusal's rules)."""
+    if not is_user_admin(user):
+        return ChangeRequest.objects.none()
+    return (
+        pending_requests()
+        .exclude(requested_by=user)
+        .filter(Q(subject__isnull=True) | ~Q(subject=user))
+    )
 
 
 def change_request(pk: int) -> ChangeRequest | None:

@@ -26,7 +26,12 @@ from governance.models import (
     OfficeHolder,
 )
 from governance.rules import rules_check
-from governance.validation import office_holder_add_check, office_holder_end_check, role_check
+from governance.validation import (
+    office_holder_add_check,
+    office_holder_end_check,
+    role_check,
+    second_factor_reset_check,
+)
 
 # The security log's action for each kind of change.
 SECURITY_ACTIONS = {
@@ -35,6 +40,7 @@ SECURITY_ACTIONS = {
     ChangeKind.RULE_CHANGE: "rule_change",
     ChangeKind.OFFICE_HOLDER_ADD: "office_holder_change",
     ChangeKind.OFFICE_HOLDER_END: "office_holder_change",
+    ChangeKind.SECOND_FACTOR_RESET: "second_factor_reset",
 }
 
 
@@ -190,6 +196,26 @@ def office_holder_end_request(
         role=office_holder.role,
         office_holder=office_holder,
         to_date=to_date,
+    )
+
+
+@transaction.atomic
+def second_factor_reset_request(
+    *, user: User, subject: User, reason: str, http_request: HttpRequest | None = None
+) -> ChangeRequest:
+    """Ask for ``subject``'s authenticator app to be reset (they lost their phone):
+    once confirmed, their app is deleted and they set one up at their next sign-in."""
+    kind = ChangeKind.SECOND_FACTOR_RESET
+    _allowed_to_request(user=user, kind=kind, subject=subject, http_request=http_request)
+    reason = _reason_clean(reason)
+    second_factor_reset_check(subject=subject)
+    waiting = ChangeRequest.objects.filter(
+        state="pending", expires_at__gt=timezone.now(), kind=kind, subject=subject
+    ).first()
+    if waiting is not None:
+        raise DomainError(M.ALREADY_PENDING, pk=waiting.pk)
+    return _request_create(
+        user=user, kind=kind, reason=reason, http_request=http_request, subject=subject
     )
 
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from accounts.roles import DECISION_ROLES, Role
+from accounts.second_factor import has_device
 from core.errors import DomainError
 from decisions.models import SignOffRole
 from governance.messages import GovernanceMessages as M
@@ -106,3 +107,9 @@ def office_holder_end_check(*, office_holder: OfficeHolder, to_date: dt.date) ->
         raise DomainError(
             M.HOLDER_DATES, field="to_date", start=f"{office_holder.from_date:%-d %B %Y}"
         )
+
+
+def second_factor_reset_check(*, subject: User) -> None:
+    """A reset needs an app to reset: one set up, or half set up."""
+    if not has_device(subject):
+        raise DomainError(M.NO_AUTHENTICATOR_APP, person=subject.display_name)

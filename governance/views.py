@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.second_factor import has_device
 from decisions.models import DecisionType
 from decisions.views.base import call_service
 from governance import policy, selectors
@@ -25,6 +26,7 @@ from governance.forms import (
     OfficeHolderEndForm,
     RoleChangeForm,
     RuleChangeForm,
+    SecondFactorResetForm,
 )
 from governance.messages import GovernanceMessages as M
 from governance.models import REQUEST_LIFETIME, OfficeHolder
@@ -37,6 +39,7 @@ from governance.services import (
     office_holder_end_request,
     role_change_request,
     rule_change_request,
+    second_factor_reset_request,
 )
 
 LIFETIME_DAYS = REQUEST_LIFETIME.days
@@ -50,6 +53,10 @@ def user_admin_required(view):
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not policy.is_user_admin(request.user):
+            if request.method in ("GET", "HEAD"):
+                # A page, not an action: say so, and point to what they may read.
+                context = {"can_view_audit": policy.can_view_audit(request.user)}
+                return render(request, "governance/403.html", context, status=403)
             raise PermissionDenied(M.NOT_USER_ADMIN)
         return view(request, *args, **kwargs)
 
@@ -67,23 +74,36 @@ def people(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/people.html", {"people": selectors.people()})
 
 
+def _role_change(request: HttpRequest, subject: User, form: RoleChangeForm):
+    return role_change_request(
+        user=request.user,
+        subject=subject,
+        role=form.cleaned_data["role"],
+        grant=form.cleaned_data["change"] == "grant",
+        reason=form.cleaned_data["reason"],
+        http_request=request,
+    )
+
+
+def _app_reset(request: HttpRequest, subject: User, form: SecondFactorResetForm):
+    return second_factor_reset_request(
+        user=request.user, subject=subject, reason=form.cleaned_data["reason"], http_request=request
+    )
+
+
 @user_admin_required
 @require_http_methods(["GET", "POST"])
 def person(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's roles and offices; ask to change a role, or to reset their
+    authenticator app (two forms: the button pressed says which was sent)."""
     subject = get_object_or_404(User, pk=pk)
-    form = RoleChangeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        ok, change = call_service(
-            form,
-            lambda: role_change_request(
-                user=request.user,
-                subject=subject,
-                role=form.cleaned_data["role"],
-                grant=form.cleaned_data["change"] == "grant",
-                reason=form.cleaned_data["reason"],
-                http_request=request,
-            ),
-        )
+    posted = request.POST if request.method == "POST" else None
+    resetting = posted is not None and posted.get("ask") == "reset"
+    form = RoleChangeForm(None if resetting else posted)
+    reset_form = SecondFactorResetForm(posted if resetting else None)
+    sent, service = (reset_form, _app_reset) if resetting else (form, _role_change)
+    if posted is not None and sent.is_valid():
+        ok, change = call_service(sent, lambda: service(request, subject, sent))
         if ok:
             return _requested(request, change)
     context = {
@@ -92,6 +112,8 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         "offices": subject.offices_held.order_by("-from_date"),
         "pending": selectors.pending_for_person(subject),
         "form": form,
+        "reset_form": reset_form,
+        "has_app": has_device(subject),
         "is_self": subject.pk == request.user.pk,
         "lifetime_days": LIFETIME_DAYS,
     }

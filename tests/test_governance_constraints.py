@@ -70,6 +70,9 @@ CONSTRAINT_CASES = {
     "changerequest_rule_change_complete": lambda w: _request_row(w, kind="rule_change"),
     "changerequest_office_holder_add_complete": lambda w: _request_row(w, kind="office_holder_add"),
     "changerequest_office_holder_end_complete": lambda w: _request_row(w, kind="office_holder_end"),
+    "changerequest_second_factor_reset_complete": lambda w: _request_row(
+        w, kind="second_factor_reset", subject=None, role=""
+    ),
     "governanceaudit_confirmed_after_request": lambda w: _audit_row(
         w, confirmed_at=timezone.now() - dt.timedelta(days=1)
     ),
@@ -99,3 +102,4 @@ def test_every_governance_constraint_has_a_case(world):
     assert declared == set(CONSTRAINT_CASES)
     # and the good rows of each table are accepted
     assert _request_row(world).pk and _audit_row(world).pk and _holder_row(world).pk
+    assert _request_row(world, kind="second_factor_reset", role="").pk

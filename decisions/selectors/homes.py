@@ -39,6 +39,9 @@ class HomeLists:
     waiting: HomeGroup | None = None
     done_by_me: HomeGroup | None = None
     records_groups: list[HomeGroup] = field(default_factory=list)
+    # User administrators: the change requests this one may confirm (others asked).
+    changes_to_confirm: list = field(default_factory=list)
+    security_log: bool = False
 
     @property
     def has_officer_decisions(self) -> bool:
@@ -318,4 +321,19 @@ def decisions_for_home(user: User) -> HomeLists:
         waiting=waiting_group,
         done_by_me=done_group,
         records_groups=records_groups(user),
+        changes_to_confirm=_changes_to_confirm(user),
+        security_log=_can_view_security_log(user),
     )
+
+
+# Governance and the security log build on decisions, hence the late imports.
+def _changes_to_confirm(user: User) -> list:
+    from governance.selectors import requests_to_confirm
+
+    return list(requests_to_confirm(user))
+
+
+def _can_view_security_log(user: User) -> bool:
+    from security.policy import can_view_security_log
+
+    return can_view_security_log(user)
