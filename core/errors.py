@@ -92,7 +92,7 @@ class Messages:
     SIGNING_THROTTLED = "Too many wrong passwords. Wait 15 minutes, then try again."
     SIGN_OFF_DUPLICATE = "{reference} already has a {role} sign-off."
     # Money and financial years
-    MONEY_INVALID = "Enter an amount in pounds, like 1800000, 1,800,000, £1,800,000 or £1.8m."
+    MONEY_INVALID = "Enter an amount in pounds, like 1800000, £1,800,000, £1.8m or £750k."
     MONEY_NEGATIVE = "Enter an amount of £0 or more."
     MONEY_NOT_POSITIVE = "Enter an amount above £0."
     MONEY_TOO_LARGE = "Enter an amount below £1,000,000,000,000."
