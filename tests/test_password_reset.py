@@ -251,7 +251,7 @@ def test_requests_are_throttled_per_client_address(db):
     assert _ask(Client(), people[-1].email, address="10.9.9.10").status_code == 302
 
 
-def test_the_reset_pages_open_for_someone_half_signed_in_needing_a_code(db):
+def test_a_second_factor_holder_resets_while_signed_out_and_still_gives_a_code(db):
     """A second-factor holder: the reset pages are for people signed out, and
     after a reset the code is still asked for at sign-in."""
     holder = UserFactory(role=Role.DMPC)
