@@ -21,6 +21,7 @@ import math
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt, AccessAttemptExpiration
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max, Sum
@@ -33,13 +34,21 @@ from core.security_log import client_address, security_event
 LOCKOUT_MEMORY_SECONDS = 24 * 60 * 60
 MAX_COOL_OFF_SECONDS = 24 * 60 * 60
 
+# The password-reset page (accounts:password_reset; a test checks they agree): the
+# messages are built when this module loads, before the URLs can be reversed.
+RESET_PATH = "/accounts/password-reset/"
 TOO_MANY_ATTEMPTS = (
     "Too many failed sign-in attempts. Wait {wait}, then try again: the wait ends by "
-    "itself. If you have forgotten your password, ask a user administrator to reset it."
+    "itself. If you have forgotten your password, reset it at "
+    + RESET_PATH
+    + " (‘Forgotten your password?’ on the sign-in page). If that does not work, ask a "
+    "user administrator."
 )
 TOO_MANY_FROM_ADDRESS = (
     "Too many failed sign-in attempts from your network. Wait {wait}, then try again. "
-    "The wait ends by itself. If this keeps happening, tell a user administrator."
+    "The wait ends by itself. If you have forgotten your password, reset it at "
+    + RESET_PATH
+    + ". If this keeps happening, tell a user administrator."
 )
 
 
@@ -204,8 +213,8 @@ def _signing_key(user) -> str:
     return f"sign-fail:{user.pk}"
 
 
-def _count(key: str) -> None:
-    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+def _count(key: str, window: int | None = None) -> None:
+    window = window or settings.LOGIN_FAILURE_WINDOW_SECONDS
     if not cache.add(key, 1, timeout=window):
         try:
             cache.incr(key)
@@ -224,3 +233,53 @@ def signing_failed(user) -> None:
 
 def signing_succeeded(user) -> None:
     cache.delete(_signing_key(user))
+
+
+# Password reset: each request may send an email, so requests are counted per
+# address asked about (nobody's inbox is flooded) and per client address (one client
+# cannot walk through a list of addresses), in the shared cache like the signing
+# throttle. The same limits apply whether or not the address belongs to anyone, so
+# a refusal says nothing about who has an account.
+RESET_WINDOW_SECONDS = 60 * 60
+RESET_LIMIT_PER_EMAIL = 3
+RESET_LIMIT_PER_ADDRESS = 10
+TOO_MANY_RESETS = (
+    "Too many requests to reset a password. Wait {wait}, then try again. Use the "
+    "newest email you were sent: its link works once."
+)
+
+
+def _reset_keys(email: str, address: str) -> list[tuple[str, int]]:
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    return [
+        (f"pw-reset-email:{digest}", RESET_LIMIT_PER_EMAIL),
+        (f"pw-reset-address:{address}", RESET_LIMIT_PER_ADDRESS),
+    ]
+
+
+def reset_refusal(request, email: str) -> str | None:
+    """Before sending a reset email: the message refusing it, or None (and then this
+    request is counted)."""
+    keys = _reset_keys(email, client_address(request))
+    if any((cache.get(key) or 0) >= limit for key, limit in keys):
+        security_event(
+            "password_reset",
+            outcome="refused",
+            request=request,
+            user=email[:150],
+            reason="too_many_requests",
+        )
+        return TOO_MANY_RESETS.format(wait=_words(dt.timedelta(seconds=RESET_WINDOW_SECONDS)))
+    for key, _limit in keys:
+        _count(key, RESET_WINDOW_SECONDS)
+    return None
+
+
+def reset_completed(request, user) -> None:
+    """A new password set through an emailed link: the point of the path is that a
+    locked-out person gets back in, so lift every sign-in lock-out of the username
+    (django-axes keeps one per username and address) and the signing throttle."""
+    username = normalise_username(user.get_username())
+    axes_reset(username=username)
+    login_succeeded(username, client_address(request))
+    signing_succeeded(user)

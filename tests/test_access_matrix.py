@@ -30,6 +30,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from accounts.roles import Role
@@ -314,6 +315,14 @@ EXPECTED: dict[str, Expect] = {
         "ok redirect redirect redirect redirect redirect redirect",
         "ok redirect redirect redirect redirect redirect redirect",
     ),
+    # Password reset: open to everyone (the form, its "sent" and "done" pages); a made-up
+    # link shows the "link does not work" page to everyone, and posting to it sets nothing.
+    "accounts:password_reset": row("ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok"),
+    "accounts:password_reset_done": row("ok ok ok ok ok ok ok", "405 405 405 405 405 405 405"),
+    "accounts:password_reset_confirm": row(
+        "ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok", on="reset_link"
+    ),
+    "accounts:password_reset_complete": row("ok ok ok ok ok ok ok", "405 405 405 405 405 405 405"),
     "accounts:logout": row(
         "405 405 405 405 405 405 405",
         "redirect redirect redirect redirect redirect redirect redirect",
@@ -512,6 +521,7 @@ def demo_objects(officer: User) -> dict[str, dict[str, object]]:
     )
     return {
         "person": {"pk": officer.pk},
+        "reset_link": {"uidb64": urlsafe_base64_encode(str(officer.pk).encode()), "token": "x-y"},
         "change_request": {"pk": change_request.pk},
         "office_holder": {"pk": OfficeHolder.objects.filter(to_date__isnull=True).first().pk},
         "decision_type": {"code": "PCD"},
