@@ -62,6 +62,12 @@ def _draft_step(name: str, rest: str, *, form: str | None = MAIN_FORM) -> Case:
 
 CASES = [
     Case("login", None, lambda ids: "/accounts/login/", form=MAIN_FORM),
+    # Forgotten password: the request form (and its errors), what it says next, and a
+    # link that does not work (made up: the real one is only in the email).
+    Case("password-reset", None, lambda ids: "/accounts/password-reset/", form=MAIN_FORM),
+    Case("password-reset-sent", None, lambda ids: "/accounts/password-reset/sent/"),
+    Case("password-reset-bad-link", None, lambda ids: "/accounts/password-reset/MQ/made-up/"),
+    Case("password-reset-done", None, lambda ids: "/accounts/password-reset/done/"),
     Case("home-officer", "officer", lambda ids: "/work/"),
     Case("home-head", "head", lambda ids: "/work/"),
     Case("home-records", "records", lambda ids: "/work/"),
