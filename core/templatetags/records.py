@@ -35,3 +35,12 @@ def get_amount(amounts: dict, key: int) -> int | None:
 @register.filter
 def sum_pence(values) -> int:
     return sum(value or 0 for value in values)
+
+
+@register.filter
+def elided_pages(page_obj) -> list[int | None]:
+    """The page numbers a pagination bar shows: first and last, the current page and
+    one either side, None where pages are left out (GOV.UK's ellipsis). Django builds
+    it without walking every page, so a list of 5,000 pages costs what one of 5 does."""
+    pages = page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)
+    return [None if page == page_obj.paginator.ELLIPSIS else page for page in pages]
