@@ -263,8 +263,12 @@ def with_value(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
 
 
 def decisions_spending_in(queryset: QuerySet[Decision], year: int) -> QuerySet[Decision]:
-    """Decisions with an allocation in this financial year (start year)."""
-    return queryset.filter(budget_lines_set__allocations__financial_year=year).distinct()
+    """Decisions with an allocation in this financial year (start year).
+
+    EXISTS, not a join with DISTINCT: each decision is tested once, in the list's
+    order, so a page stops at its 20th match instead of sorting every match first."""
+    spends = Allocation.objects.filter(line__set_by=OuterRef("pk"), financial_year=year)
+    return queryset.filter(Exists(spends))
 
 
 def movements_exceeding_source(decision: Decision) -> list[BudgetMovement]:

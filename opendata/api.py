@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage
 from django.db.models import QuerySet
 from drf_spectacular.renderers import OpenApiJsonRenderer2
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -25,6 +25,8 @@ from rest_framework.views import exception_handler
 
 from decisions.models import Decision
 from decisions.selectors.integrity import published_record_alert
+from decisions.selectors.paging import DecisionPaginator
+from decisions.selectors.search import SEARCH_LIMIT
 from opendata.selectors import api_decision, api_decisions
 from opendata.serializers import (
     SLUG_PATTERN,
@@ -35,6 +37,9 @@ from opendata.serializers import (
 )
 
 API_PAGE_SIZE = 20
+# As on the list page: a search, and the filters computed from each decision's budget,
+# count (and page through) their first SEARCH_LIMIT matches only.
+LIMITED_BY = ("financial_year", "min_value", "max_value")
 NOT_FOUND = "No published decision has this reference."
 WITHHELD = (
     "This decision cannot be shown at the moment: our stored copy is not exactly what "
@@ -83,7 +88,11 @@ class DecisionPagination(BasePagination):
 
     def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list:
         self.request = request
-        paginator = Paginator(queryset, self.page_size)
+        filters = view.filters
+        limited = any(filters.get(name) is not None for name in LIMITED_BY) or filters.get("q")
+        paginator = DecisionPaginator(
+            queryset, self.page_size, limit=SEARCH_LIMIT if limited else None
+        )
         try:
             self.page = paginator.page(view.filters["page"])
         except EmptyPage as error:
@@ -115,7 +124,14 @@ class DecisionPagination(BasePagination):
             "type": "object",
             "required": ["count", "next", "previous", "results"],
             "properties": {
-                "count": {"type": "integer", "minimum": 0, "description": "Matches in all pages."},
+                "count": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": (
+                        "Matches in all pages; with `q`, `financial_year`, `min_value` or "
+                        "`max_value`, at most 1,000 (the first 1,000 matches)."
+                    ),
+                },
                 "next": {**link, "description": "The next page."},
                 "previous": {**link, "description": "The previous page."},
                 "results": schema,

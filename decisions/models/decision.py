@@ -97,6 +97,17 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-approved_at", "-created_at"]
+        indexes = [
+            # The public list's order, over the rows that can be published: the first
+            # page reads 20 entries, the last page and the count read this index only
+            # (the deferral, which depends on today's date, and the type are in it).
+            models.Index(
+                fields=["-approved_at", "-id"],
+                name="decision_published_order",
+                condition=Q(state=State.APPROVED, publication_withdrawn_at__isnull=True),
+                include=["deferred", "deferred_until", "decision_type"],
+            ),
+        ]
         permissions = [
             ("draft_decision", "Can draft decisions"),
             ("review_decision", "Can review decisions as Head of Service"),

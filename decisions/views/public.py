@@ -1,6 +1,5 @@
 """Public pages: published Part 1 records only, through the published selectors."""
 
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,12 +14,13 @@ from decisions.selectors import (
     published_decisions,
 )
 from decisions.selectors.integrity import published_record_alert, served_file_alert
+from decisions.selectors.paging import DecisionPaginator
 from decisions.selectors.public import (
     decision_lifecycle,
     published_years,
     withdrawn_decision_by_slug,
 )
-from decisions.selectors.search import filter_published, search_snippet
+from decisions.selectors.search import count_limit, filter_published, with_snippets
 
 PAGE_SIZE = 20
 RECORDS_CONTACT_EMAIL = "records@example.org"
@@ -52,11 +52,13 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         form.is_valid()  # errors are shown; valid filters still apply
     filters = form.filters()
     results = filter_published(published_decisions(), filters)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DecisionPaginator(results, PAGE_SIZE, limit=count_limit(filters)).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     rows = [
-        {"decision": d, "snippet": search_snippet(d, filters.q) if filters.q else ""} for d in page
+        {"decision": d, "snippet": d.search_snippet} for d in with_snippets(list(page), filters.q)
     ]
     return render(
         request,
