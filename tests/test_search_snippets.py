@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from decisions.selectors import published_decisions
-from decisions.selectors.search import Filters, filter_published, search_snippet
+from decisions.selectors.search import Filters, filter_published, search_snippet, with_snippets
 from tests.factories import approved_decision, draft_decision
 
 BEFORE = " ".join(f"before{number}" for number in range(80))
@@ -21,10 +21,11 @@ def published(officer):
 
 
 def test_the_headline_comes_from_postgresql(published):
-    (found,) = filter_published(published_decisions(), Filters(q="bridge lighting"))
-    # ts_headline's own output, matched on stems ("bridges", "lighting").
-    assert "\x02bridges\x03" in found.search_headline
-    assert "\x02lighting\x03" in found.search_headline
+    found = list(filter_published(published_decisions(), Filters(q="bridge lighting")))
+    (found,) = with_snippets(found, "bridge lighting")
+    # ts_headline's own output, matched on stems ("bridges", "lighting"), marked.
+    assert "<mark>bridges</mark>" in found.search_snippet
+    assert "<mark>lighting</mark>" in found.search_snippet
 
 
 def test_the_list_shows_an_escaped_extract_with_the_matches_marked(client, published):
