@@ -144,8 +144,11 @@ class _Totals:
         return self._assemble()
 
     def _per_decision(self) -> QuerySet:
-        return self.allocations.values("financial_year", decision=F("line__set_by")).annotate(
-            total=Sum("amount_pence")
+        # No ordering: Allocation's default one (by line) would split the groups by line.
+        return (
+            self.allocations.values("financial_year", decision=F("line__set_by"))
+            .annotate(total=Sum("amount_pence"))
+            .order_by()
         )
 
     def _largest_by_year(self) -> QuerySet:
