@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -82,6 +83,25 @@ def can_see(user, decision: Decision) -> bool:
     if is_officer(user) and is_drafter(user, decision):
         return True
     return decision.state in reviewer_states(user)
+
+
+def visible_q(user) -> Q:
+    """`can_see` as a filter on decisions, for lists and reports that cover thousands
+    of them: the same three rules (tests/test_policy_visible_q.py checks that the two
+    agree over every role and state). Keep them together: a rule changed in one
+    must be changed in the other."""
+    if is_records_manager(user):
+        return Q()
+    seen = Q(pk__in=[])  # nothing, unless a rule below allows
+    if is_officer(user) and user.is_authenticated:
+        shared = Decision.shared_with.through.objects.filter(
+            decision_id=OuterRef("pk"), user_id=user.pk
+        )
+        seen |= Q(drafted_by_id=user.pk) | Q(Exists(shared))
+    states = reviewer_states(user)
+    if states:
+        seen |= Q(state__in=sorted(states))
+    return seen
 
 
 def can_edit(user, decision: Decision) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import chain
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,11 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from core.csv_export import csv_response
+from core.csv_export import csv_response, csv_streaming_response
+from core.financial_years import format_financial_year
 from core.money import pounds
 from decisions import policy
 from decisions.selectors import approved_decisions_visible_to, published_decisions
 from funding.reports import envelope_for_decision, envelope_report, financial_year_report
+from funding.year_report import TOP_PER_YEAR, financial_year_amounts
 
 CHART_WIDTH, BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 640, 28, 12, 90
 
@@ -61,21 +64,28 @@ def financial_years(request, *, visible: QuerySet, internal: bool) -> HttpRespon
     return render(
         request,
         "funding/financial_years.html",
-        {"report": report, "chart": _chart(report), "internal": internal},
+        {
+            "report": report,
+            "chart": _chart(report),
+            "internal": internal,
+            "top_per_year": TOP_PER_YEAR,
+        },
     )
 
 
 @require_safe
 def financial_years_csv(request, *, visible: QuerySet, internal: bool) -> HttpResponse:
+    """Every decision's amount in each year (streamed: a row per decision and year),
+    then each year's total."""
     report = financial_year_report(visible)
-    rows = [
-        [row.label, decision.reference, pounds(row.by_decision[decision.pk])]
-        for row in report.rows
-        for decision in report.decisions
-        if decision.pk in row.by_decision
-    ]
-    rows += [[row.label, "Total", pounds(row.total_pence)] for row in report.rows]
-    return csv_response(
+    rows = chain(
+        (
+            [format_financial_year(year), reference, pounds(pence)]
+            for year, reference, pence in financial_year_amounts(visible)
+        ),
+        ([row.label, "Total", pounds(row.total_pence)] for row in report.rows),
+    )
+    return csv_streaming_response(
         "allocations-by-financial-year.csv", ["financial_year", "decision", "amount_gbp"], rows
     )
 

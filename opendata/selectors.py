@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, DateField, F, Q, QuerySet, When
+from django.db.models.functions import Greatest, TruncDate
 from django.utils import timezone
 
 from decisions.models import Decision
 from decisions.selectors import published_decision_by_slug, published_decisions
 from decisions.selectors.search import Filters, filter_published
-from funding.models import BudgetLine
+from funding.models import Allocation
 from funding.selectors import decision_value_pence, with_value
 
 
@@ -49,11 +50,62 @@ def api_decision(slug: str) -> Decision | None:
     return decision
 
 
-def published_with_lines() -> QuerySet[Decision]:
-    """Published decisions with the lines they set and their allocations (3 queries)."""
-    lines = BudgetLine.objects.order_by("envelope_id", "position").prefetch_related("allocations")
-    return published_decisions().prefetch_related(Prefetch("budget_lines_set", queryset=lines))
+def published_on_expression() -> Case:
+    """`Decision.published_on` in SQL: the later of the day approved (in the site's
+    time zone) and, for a deferred decision, the deferral date."""
+    approved_on = TruncDate("approved_at", tzinfo=timezone.get_current_timezone())
+    return Case(
+        When(
+            Q(deferred=True, deferred_until__isnull=False),
+            then=Greatest(approved_on, F("deferred_until")),
+        ),
+        default=approved_on,
+        output_field=DateField(),
+    )
 
 
-def published_with_value() -> QuerySet[Decision]:
-    return with_value(published_decisions())
+# The open data CSVs: plain value rows, read from a server-side cursor as they are
+# written out, so neither the decisions nor their ~40 KB search columns are ever
+# held in memory all at once (issue 12: 100,000 decisions ran out of memory).
+
+
+def decisions_csv_rows() -> QuerySet:
+    """(code, number, title, approved_at, published_on, value_pence) of every published
+    decision, newest signed first: one query."""
+    return (
+        with_value(published_decisions())
+        .annotate(published_on=published_on_expression())
+        .values_list(
+            "decision_type__code",
+            "reference_number",
+            "title",
+            "approved_at",
+            "published_on",
+            "value_pence",
+        )
+    )
+
+
+def allocations_csv_rows() -> QuerySet:
+    """(code, number, route, financial_year, amount_pence) of every allocation of a line
+    set by a published decision: decisions newest signed first, then their lines in
+    envelope order, then financial years. One query."""
+    return (
+        Allocation.objects.filter(line__set_by__in=published_decisions().values("pk"))
+        .order_by(
+            # As published_decisions() orders them.
+            "-line__set_by__approved_at",
+            "-line__set_by_id",
+            "line__envelope_id",
+            "line__position",
+            "line_id",
+            "financial_year",
+        )
+        .values_list(
+            "line__set_by__decision_type__code",
+            "line__set_by__reference_number",
+            "line__route",
+            "financial_year",
+            "amount_pence",
+        )
+    )

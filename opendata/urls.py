@@ -4,7 +4,7 @@ Include it before `decisions/` in config/urls.py: `decisions/<slug>/` would othe
 answer /decisions/feed/ (with a 404, as "feed" is no decision's reference).
 """
 
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import path
 from django.views.decorators.http import require_safe
 
@@ -12,6 +12,7 @@ from opendata import api, views
 from opendata.sitemaps import SITEMAPS
 
 app_name = "open_data"
+XML = "application/xml; charset=utf-8"
 urlpatterns = [
     path("decisions/feed/", require_safe(views.PublishedDecisionsFeed()), name="feed"),
     path("decisions/export/decisions.csv", views.decisions_csv, name="decisions_csv"),
@@ -24,11 +25,23 @@ urlpatterns = [
         name="api_detail",
     ),
     path("api/openapi.json", require_safe(api.OpenApiDocument.as_view()), name="openapi"),
+    # The entry point for crawlers: an index of the section files below, each at
+    # most 50,000 URLs a file (?p=2 and on, as the index lists them).
     path(
         "sitemap.xml",
-        require_safe(sitemap),
-        {"sitemaps": SITEMAPS, "content_type": "application/xml; charset=utf-8"},
+        require_safe(sitemaps_views.index),
+        {
+            "sitemaps": SITEMAPS,
+            "content_type": XML,
+            "sitemap_url_name": "open_data:sitemap_section",
+        },
         name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        require_safe(sitemaps_views.sitemap),
+        {"sitemaps": SITEMAPS, "content_type": XML, "template_name": "open_data/sitemap.xml"},
+        name="sitemap_section",
     ),
     path("open-data/", views.open_data_index, name="index"),
     path("accessibility/", views.accessibility, name="accessibility"),

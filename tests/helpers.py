@@ -4,7 +4,10 @@ import re
 
 def page_text(response_or_html) -> str:
     """The visible text of a page, tags removed and whitespace collapsed."""
-    content = getattr(response_or_html, "content", response_or_html)
+    if getattr(response_or_html, "streaming", False):  # a streamed download (CSV)
+        content = b"".join(response_or_html.streaming_content)
+    else:
+        content = getattr(response_or_html, "content", response_or_html)
     if isinstance(content, bytes):
         content = content.decode()
     content = re.sub(r"<(script|style)\b.*?</\1>", " ", content, flags=re.S)

@@ -418,6 +418,9 @@ EXPECTED: dict[str, Expect] = {
     ),
     "open_data:openapi": PUBLIC_READ_ONLY,
     "open_data:sitemap": PUBLIC_READ_ONLY,
+    "open_data:sitemap_section": row(
+        "ok ok ok ok ok ok ok", "405 405 405 405 405 405 405", on="sitemap_section"
+    ),
     "open_data:index": PUBLIC_READ_ONLY,
     "open_data:accessibility": PUBLIC_READ_ONLY,
     "decisions:list": PUBLIC_READ_ONLY,
@@ -556,6 +559,7 @@ def demo_objects(officer: User) -> dict[str, dict[str, object]]:
         # deferred decision has no budget).
         "envelope_published": {"slug": "pcd-1406"},
         "envelope_unapproved": {"slug": stage("awaiting_approval").slug},
+        "sitemap_section": {"section": "decisions"},
     }
 
 

@@ -46,9 +46,13 @@ def _quiet():
 
 
 def _public_urls(client: Client) -> list[str]:
-    sitemap = client.get("/sitemap.xml").content.decode()
-    locations = re.findall(r"<loc>(.*?)</loc>", sitemap)
-    from_sitemap = [re.sub(r"^https?://[^/]+", "", loc) for loc in locations]
+    # The sitemap is an index of files (each listed too), which list the pages.
+    index = client.get("/sitemap.xml").content.decode()
+    files = [re.sub(r"^https?://[^/]+", "", loc) for loc in re.findall(r"<loc>(.*?)</loc>", index)]
+    from_sitemap = list(files)
+    for file in files:
+        locations = re.findall(r"<loc>(.*?)</loc>", client.get(file).content.decode())
+        from_sitemap += [re.sub(r"^https?://[^/]+", "", loc) for loc in locations]
     documents = []
     for decision in Decision.objects.published():
         page = client.get(f"/decisions/{decision.slug}/").content.decode()

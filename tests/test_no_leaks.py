@@ -51,6 +51,7 @@ def public_urls(slugs):
         "/decisions/export/decisions.csv",
         "/decisions/export/allocations.csv",
         "/sitemap.xml",
+        "/sitemap-decisions.xml",
         "/reports/financial-years/",
         "/reports/financial-years.csv",
         "/reports/envelopes/pcd-1406/",
@@ -250,7 +251,7 @@ def test_markers_appear_nowhere_public_until_the_deferral_ends(
             "/api/decisions/",
             "/api/decisions/pcd-7003/",
             "/decisions/export/decisions.csv",
-            "/sitemap.xml",
+            "/sitemap-decisions.xml",
         ):
             status, body = body_of(client, url, tmp_path)
             assert status == 200, url

@@ -63,8 +63,14 @@ def xml(response):
     return ET.fromstring(response.content)  # noqa: S314 - our own response, in a test
 
 
+def response_text(response) -> str:
+    # The open data CSVs are streamed (tests/test_reports_scale.py checks that).
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8")
+
+
 def csv_rows(response):
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    return list(csv.reader(io.StringIO(response_text(response))))
 
 
 # --- Responses against the served OpenAPI document, with jsonschema -------------------
@@ -519,15 +525,30 @@ def test_decisions_csv_defuses_a_formula_in_a_title(client, officer):
 
 
 def test_sitemap_lists_the_public_pages(client, demo):
+    """/sitemap.xml is an index of the section files; they list every public page."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/xml; charset=utf-8"
-    urls = xml(response).findall(f"{SITEMAP}url")
+    index = xml(response)
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    files = [each.findtext(f"{SITEMAP}loc") for each in index.findall(f"{SITEMAP}sitemap")]
+    assert files == [
+        f"{BASE}/sitemap-list.xml",
+        f"{BASE}/sitemap-decisions.xml",
+        f"{BASE}/sitemap-pages.xml",
+    ]
+    urls = []
+    for file in files:
+        section = client.get(file.removeprefix(BASE))
+        assert section.status_code == 200
+        assert section["Content-Type"] == "application/xml; charset=utf-8"
+        urls += xml(section).findall(f"{SITEMAP}url")
+    # Decisions in the order they were added (new ones at the end of the last file).
     assert [u.findtext(f"{SITEMAP}loc") for u in urls] == [
         f"{BASE}/decisions/",
-        f"{BASE}/decisions/ceod-1/",
-        f"{BASE}/decisions/pcd-1620/",
         f"{BASE}/decisions/pcd-1406/",
+        f"{BASE}/decisions/pcd-1620/",
+        f"{BASE}/decisions/ceod-1/",
         f"{BASE}/open-data/",
         f"{BASE}/accessibility/",
     ]
@@ -568,6 +589,7 @@ ENDPOINTS = [
     "/decisions/export/decisions.csv",
     "/decisions/export/allocations.csv",
     "/sitemap.xml",
+    "/sitemap-decisions.xml",
     "/open-data/",
     "/accessibility/",
 ]
@@ -600,9 +622,9 @@ def test_unpublished_decisions_and_part2_appear_nowhere(client, officer, records
     approve(officer, secret, 5003)
 
     for url in [*ENDPOINTS, f"/api/decisions/?q={marker}", "/api/decisions/pcd-5003/"]:
-        body = client.get(url).content.decode()
-        assert marker not in body, url
-        assert "pcd-5001" not in body and "pcd-5002" not in body, url
+        text = response_text(client.get(url))
+        assert marker not in text, url
+        assert "pcd-5001" not in text and "pcd-5002" not in text, url
     assert client.get("/api/decisions/pcd-5001/").status_code == 404
     assert client.get("/api/decisions/pcd-5002/").status_code == 404
     assert client.get(f"/api/decisions/?q={marker}").json()["count"] == 0

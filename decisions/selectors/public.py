@@ -58,11 +58,11 @@ def published_decisions() -> QuerySet[Decision]:
 def approved_decisions_visible_to(user) -> QuerySet[Decision]:
     """Approved decisions this user may read: every published one, and the others
     (deferred, publication withdrawn) only if the policy lets them open it, so an
-    internal report never names a decision whose page would be a 404 for them."""
-    published_ids = set(Decision.objects.published().values_list("pk", flat=True))
-    hidden = Decision.objects.approved().exclude(pk__in=published_ids).select_related("drafted_by")
-    seen = [d.pk for d in hidden if policy.can_see(user, d)]
-    return Decision.objects.approved().filter(pk__in=published_ids | set(seen))
+    internal report never names a decision whose page would be a 404 for them.
+
+    One queryset (the policy's rule as a filter), never a list of ids: reports use
+    it as a subquery, whatever the number of decisions."""
+    return Decision.objects.published() | Decision.objects.approved().filter(policy.visible_q(user))
 
 
 def full_decision(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
