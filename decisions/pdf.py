@@ -116,9 +116,9 @@ def html_to_pdf(html: str) -> bytes:
     )
 
 
-def render_decision_pdf(page: DecisionPage, *, draft: bool) -> bytes:
-    """The decision as a PDF; `draft` adds the DRAFT watermark on every page."""
-    html = render_to_string(
+def decision_pdf_html(page: DecisionPage, *, draft: bool) -> str:
+    """The HTML the PDF is rendered from: the same HTML always gives the same bytes."""
+    return render_to_string(
         "decisions/pdf/decision.html",
         {
             "page": page,
@@ -127,7 +127,11 @@ def render_decision_pdf(page: DecisionPage, *, draft: bool) -> bytes:
             "title": decision_pdf_title(page),
         },
     )
-    return html_to_pdf(html)
+
+
+def render_decision_pdf(page: DecisionPage, *, draft: bool) -> bytes:
+    """The decision as a PDF; `draft` adds the DRAFT watermark on every page."""
+    return html_to_pdf(decision_pdf_html(page, draft=draft))
 
 
 def decision_pdf_filename(page: DecisionPage, *, draft: bool) -> str:
