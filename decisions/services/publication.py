@@ -100,6 +100,8 @@ def prefetched_sign_offs_set(decision: Decision, sign_offs: list[SignOff]) -> No
     queryset = SignOff.objects.filter(decision=decision)
     queryset._result_cache = sign_offs
     queryset._prefetch_done = True
+    if not hasattr(decision, "_prefetched_objects_cache"):
+        decision._prefetched_objects_cache = {}
     decision._prefetched_objects_cache["sign_offs"] = queryset
 
 
