@@ -76,6 +76,12 @@ class Messages:
     INTERESTS_TOO_LONG = "The interests to record must be 2,000 characters or fewer."
     REJECT_REASON_REQUIRED = "Enter the reason for rejecting this decision."
     WITHDRAW_REASON_REQUIRED = "Enter the reason for withdrawing this draft."
+    # The approval renders the PDF before it locks the decision; the content it
+    # then signs must be what that PDF shows.
+    APPROVAL_CONTENT_CHANGED = (
+        "{reference} changed while you were approving it, so it has not been approved. "
+        "Read it again, then approve it if you still want to."
+    )
     # The conversation on a decision
     CONVERSATION_COMMENT_REQUIRED = "Enter your comment."
     CONVERSATION_NOT_ALLOWED = (

@@ -8,13 +8,16 @@ and must never make the server fetch a URL or read a local file.
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from pydyf import PDF as PydyfPDF
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from decisions.selectors import DecisionPage
@@ -22,6 +25,7 @@ from decisions.selectors import DecisionPage
 logger = logging.getLogger(__name__)
 
 PDF_STATIC_DIR = Path(settings.BASE_DIR) / "static"
+PDF_STYLESHEET = PDF_STATIC_DIR / "pdf" / "decision.css"
 
 
 class StaticOnlyURLFetcher(URLFetcher):
@@ -50,19 +54,71 @@ def decision_pdf_title(page: DecisionPage) -> str:
     return f"{decision.decision_type.name} – {label}: {decision.title}"
 
 
+class _Renderer(threading.local):
+    """What every render shares: the stylesheet, parsed once (again only when the
+    file changes), and a font configuration, whose Pango font map keeps the fonts
+    it has loaded. Per thread: Pango's font map is not safe to use from two
+    threads at once. The PDF bytes are the same as with fresh ones each time.
+    """
+
+    font_config: FontConfiguration | None = None
+    stylesheet: CSS | None = None
+    stylesheet_version: int | None = None
+
+    def stylesheets(self) -> list[CSS]:
+        version = PDF_STYLESHEET.stat().st_mtime_ns
+        if self.font_config is None:
+            self.font_config = FontConfiguration()
+        if self.stylesheet is None or self.stylesheet_version != version:
+            self.stylesheet = CSS(
+                filename=str(PDF_STYLESHEET),
+                url_fetcher=StaticOnlyURLFetcher(),
+                font_config=self.font_config,
+            )
+            self.stylesheet_version = version
+        return [self.stylesheet]
+
+
+def _page_references(pdf: PydyfPDF) -> tuple[bytes, ...]:
+    """pydyf's `PDF.page_references`, built once per page count.
+
+    pydyf builds the tuple of every page's reference each time it is read, and
+    WeasyPrint's PDF/UA tagging reads it once per tagged element: time that grew
+    with pages × elements, the part of a long decision's render that made each of
+    its pages cost more than a short one's. Pages are only ever appended to
+    `Kids`, so a tuple kept for the same count is the same tuple."""
+    kids = pdf.pages["Kids"]
+    cached = pdf.__dict__.get("_page_references_cache")
+    if cached is None or cached[0] != len(kids):
+        references = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
+        cached = pdf.__dict__["_page_references_cache"] = (len(kids), references)
+    return cached[1]
+
+
+# Only over the property this was written against (pydyf for WeasyPrint 70).
+if isinstance(PydyfPDF.__dict__.get("page_references"), property):
+    PydyfPDF.page_references = property(_page_references)
+
+_renderer = _Renderer()
+
+
 def html_to_pdf(html: str) -> bytes:
-    """PDF/UA-1 bytes from the decision HTML, fetching only our own static files."""
+    """PDF/UA-1 bytes from the decision HTML, styled by static/pdf/decision.css and
+    fetching only our own static files."""
+    stylesheets = _renderer.stylesheets()
     document = HTML(
         string=html,
         base_url=PDF_STATIC_DIR.resolve().as_uri() + "/",
         url_fetcher=StaticOnlyURLFetcher(),
     )
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    return document.write_pdf(
+        pdf_variant="pdf/ua-1", stylesheets=stylesheets, font_config=_renderer.font_config
+    )
 
 
-def render_decision_pdf(page: DecisionPage, *, draft: bool) -> bytes:
-    """The decision as a PDF; `draft` adds the DRAFT watermark on every page."""
-    html = render_to_string(
+def decision_pdf_html(page: DecisionPage, *, draft: bool) -> str:
+    """The HTML the PDF is rendered from: the same HTML always gives the same bytes."""
+    return render_to_string(
         "decisions/pdf/decision.html",
         {
             "page": page,
@@ -71,7 +127,11 @@ def render_decision_pdf(page: DecisionPage, *, draft: bool) -> bytes:
             "title": decision_pdf_title(page),
         },
     )
-    return html_to_pdf(html)
+
+
+def render_decision_pdf(page: DecisionPage, *, draft: bool) -> bytes:
+    """The decision as a PDF; `draft` adds the DRAFT watermark on every page."""
+    return html_to_pdf(decision_pdf_html(page, draft=draft))
 
 
 def decision_pdf_filename(page: DecisionPage, *, draft: bool) -> str:

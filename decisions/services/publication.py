@@ -3,7 +3,10 @@ records manager taking a published record down again."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import logging
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchVector
 from django.core.files.base import ContentFile
@@ -17,9 +20,11 @@ from core.errors import DomainError, Messages
 from core.text import plain_text
 from decisions import policy
 from decisions.digest import decision_content_digest, record_seal
-from decisions.models import Decision, DecisionSearch, PublishedDocument
+from decisions.models import Decision, DecisionSearch, PublishedDocument, SignOff
 from decisions.services.events import event_record
 from decisions.workflow import State
+
+logger = logging.getLogger(__name__)
 
 WITHDRAW_PUBLICATION_ACTION = "withdraw_publication"
 REASON_MAX_LENGTH = 2_000
@@ -52,31 +57,101 @@ def decision_search_index(*, decision: Decision) -> DecisionSearch:
     return index
 
 
-def decision_publish_pdf(*, decision: Decision) -> PublishedDocument:
-    """Render the decision's PDF once and store it with its SHA-256; never again."""
-    from decisions.pdf import decision_pdf_filename, render_decision_pdf
+@dataclass(frozen=True)
+class ApprovalPdf:
+    """The PDF an approval will publish, rendered before the decision row is locked:
+    the HTML it was rendered from, and the digest of the content it shows."""
+
+    content_digest: str
+    html: str
+    content: bytes
+
+
+def approval_pdf_render(
+    *, decision: Decision, sign_off: SignOff, approved_at: dt.datetime
+) -> ApprovalPdf:
+    """Render, holding no lock, the PDF of `decision` as it will be once approved at
+    `approved_at` with `sign_off` (built, not saved) added to its signatures.
+
+    `decision` is read with `full_decision`; nothing is written."""
+    from decisions import pdf
+    from decisions.selectors import decision_page, decision_public_links
+
+    content_digest = decision_content_digest(decision)
+    decision.state = State.APPROVED
+    decision.approved_at = approved_at
+    prefetched_sign_offs_set(
+        decision, [s for s in decision.sign_offs.all() if s.role != sign_off.role] + [sign_off]
+    )
+    page = decision_page(decision, links=decision_public_links(decision))
+    html = pdf.decision_pdf_html(page, draft=False)
+    return ApprovalPdf(content_digest=content_digest, html=html, content=pdf.html_to_pdf(html))
+
+
+def prefetched_sign_offs_set(decision: Decision, sign_offs: list[SignOff]) -> None:
+    """Stand `sign_offs` in for the prefetched ones, stored as Django's own prefetch
+    stores them, so the page's signature blocks read them without a query."""
+    queryset = SignOff.objects.filter(decision=decision)
+    queryset._result_cache = sign_offs
+    queryset._prefetch_done = True
+    if not hasattr(decision, "_prefetched_objects_cache"):
+        decision._prefetched_objects_cache = {}
+    decision._prefetched_objects_cache["sign_offs"] = queryset
+
+
+def decision_publish_pdf(
+    *, decision: Decision, rendered: ApprovalPdf | None = None, content_digest: str = ""
+) -> PublishedDocument:
+    """Store the decision's PDF once with its SHA-256; never again.
+
+    `rendered`: the PDF the approval rendered before it took its locks. It is stored
+    only if it was rendered from exactly the HTML the record as now stored gives
+    (the same HTML gives the same bytes); otherwise, such as an office holder's
+    title corrected in between, the PDF is rendered again here. `content_digest`:
+    the digest of the content as approved, if the caller has just computed it (the
+    approval's event has), else computed here."""
+    from decisions import pdf
     from decisions.selectors import decision_page, decision_public_links, full_decision
 
     existing = PublishedDocument.objects.filter(decision=decision).first()
     if existing is not None:
         return existing
-    full = full_decision(Decision.objects.filter(pk=decision.pk)).get()
+    # The approval passes the decision it has locked and written, content and
+    # signatures prefetched; any other caller's is read again.
+    prefetched = getattr(decision, "_prefetched_objects_cache", {})
+    if "sections" in prefetched and "sign_offs" in prefetched:
+        full = decision
+    else:
+        full = full_decision(Decision.objects.filter(pk=decision.pk)).get()
     page = decision_page(full, links=decision_public_links(full))
-    content = render_decision_pdf(page, draft=False)
+    html = pdf.decision_pdf_html(page, draft=False)
+    if rendered is not None and rendered.html == html:
+        content = rendered.content
+    else:
+        if rendered is not None:
+            logger.warning(
+                "Decision %s changed after its PDF was rendered: rendered again", full.pk
+            )
+        content = pdf.html_to_pdf(html)
     digest = hashlib.sha256(content).hexdigest()
     document = PublishedDocument(decision=full, sha256=digest, size_bytes=len(content))
-    name = decision_pdf_filename(page, draft=False).replace(".pdf", f"-{digest[:12]}.pdf")
+    name = pdf.decision_pdf_filename(page, draft=False).replace(".pdf", f"-{digest[:12]}.pdf")
     document.file.save(name, ContentFile(content), save=False)
     # Seals the record as published: content, approval, signatures and this PDF.
-    document.record_seal = record_seal(full, document, content_digest=decision_content_digest(full))
+    document.record_seal = record_seal(
+        full, document, content_digest=content_digest or decision_content_digest(full)
+    )
     document.save()
     return document
 
 
-def decision_on_approval(*, decision: Decision) -> None:
-    """Everything approval makes final: the search index and the published PDF."""
+def decision_on_approval(
+    *, decision: Decision, rendered: ApprovalPdf | None = None, content_digest: str = ""
+) -> None:
+    """Everything approval makes final: the search index and the published PDF
+    (`rendered`, `content_digest`: see decision_publish_pdf)."""
     decision_search_index(decision=decision)
-    decision_publish_pdf(decision=decision)
+    decision_publish_pdf(decision=decision, rendered=rendered, content_digest=content_digest)
 
 
 @transaction.atomic

@@ -20,6 +20,46 @@ from governance.selectors import office_holder_on
 INTERESTS_MAX_LENGTH = SignOff._meta.get_field("interests").max_length
 
 
+def _interests(interests: str) -> str:
+    interests = (interests or "").strip()
+    # Interests are published with the signature: the limit holds for every caller.
+    if len(interests) > INTERESTS_MAX_LENGTH:
+        raise DomainError(Messages.INTERESTS_TOO_LONG, field="interests")
+    return interests
+
+
+def sign_off_build(
+    *,
+    decision: Decision,
+    role: str,
+    signer: User,
+    signed_at: dt.datetime,
+    statement: str,
+    approval_line: str = "",
+    interests: str = "",
+) -> SignOff:
+    """The signature as it will be stored, not saved yet and without its digest and
+    seal: the name and title of the office holder of the signing day. The approval
+    renders its PDF from this before it locks anything (workflow.decision_approve)."""
+    role = SignOffRole(role)
+    interests = _interests(interests)
+    day = timezone.localdate(signed_at)
+    holder = office_holder_on(role=role, user=signer, day=day)
+    if holder is None:
+        raise DomainError(Messages.NOT_OFFICE_HOLDER, office=role.label, day=uk_date(day))
+    return SignOff(
+        decision=decision,
+        role=role,
+        signer=signer,
+        signer_name=holder.name,
+        signer_title=holder.title,
+        signed_at=signed_at,
+        statement=statement,
+        approval_line=approval_line,
+        interests=interests,
+    )
+
+
 def sign_off_write(
     *,
     actor: User,
@@ -33,30 +73,21 @@ def sign_off_write(
 ) -> SignOff:
     """Called inside the caller's transaction, with the decision row locked."""
     role = SignOffRole(role)
-    interests = (interests or "").strip()
-    # Interests are published with the signature: the limit holds for every caller.
-    if len(interests) > INTERESTS_MAX_LENGTH:
-        raise DomainError(Messages.INTERESTS_TOO_LONG, field="interests")
+    interests = _interests(interests)
     if SignOff.objects.filter(decision=decision, role=role).exists():
         raise DomainError(
             Messages.SIGN_OFF_DUPLICATE, reference=decision.reference, role=role.label
         )
-    day = timezone.localdate(signed_at)
-    holder = office_holder_on(role=role, user=signer, day=day)
-    if holder is None:
-        raise DomainError(Messages.NOT_OFFICE_HOLDER, office=role.label, day=uk_date(day))
-    sign_off = SignOff(
+    sign_off = sign_off_build(
         decision=decision,
         role=role,
         signer=signer,
-        signer_name=holder.name,
-        signer_title=holder.title,
         signed_at=signed_at,
         statement=statement,
         approval_line=approval_line,
         interests=interests,
-        content_digest=decision_content_digest(decision),
     )
+    sign_off.content_digest = decision_content_digest(decision)
     sign_off.seal = sign_off_seal(sign_off)
     save_audited(sign_off, user=actor, reason=f"Signed as {role.label}")
     return sign_off

@@ -4,6 +4,8 @@ change (with history) and one event carrying the content digest."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,44 +14,72 @@ from accounts.roles import Role
 from core.audit import delete_audited, save_audited
 from core.errors import DomainError, Messages
 from core.money import format_money
+from core.seals import chain_lock
 from decisions import extensions, policy
-from decisions.models import Decision, DecisionEvent, DecisionType, SignOffWording
+from decisions.models import Decision, DecisionEvent, DecisionType, SignOff, SignOffWording
 from decisions.notifications import notify_transition
+from decisions.selectors import full_decision
 from decisions.selectors.drafting import submission_problems
 from decisions.services.events import event_record
 from decisions.services.imports import reference_reserve
-from decisions.services.publication import decision_on_approval
-from decisions.services.signing import sign_off_write
+from decisions.services.publication import (
+    ApprovalPdf,
+    approval_pdf_render,
+    decision_on_approval,
+    prefetched_sign_offs_set,
+)
+from decisions.services.signing import sign_off_build, sign_off_write
 from decisions.workflow import TRANSITIONS, Transition
 
 COMMENT_MAX_LENGTH = DecisionEvent._meta.get_field("comment").max_length
 
 
-def _begin(*, action: str, user: User, decision: Decision, comment: str) -> tuple:
-    """Lock the row and check, with the policy, that this user may take this action now."""
-    transition: Transition = TRANSITIONS[action]
-    locked = Decision.objects.select_for_update().with_type().get(pk=decision.pk)
-    refused = policy.refusal(user, locked, action)
-    if refused is not None:
-        raise refused
-    role = policy.acting_role(locked, action)
+def _comment(transition: Transition, comment: str) -> str:
     comment = (comment or "").strip()
     if transition.comment_required and not comment:
         raise DomainError(Messages.COMMENT_REQUIRED, field="comment")
     # The form says so too; the service is what holds for every caller.
     if len(comment) > COMMENT_MAX_LENGTH:
         raise DomainError(Messages.COMMENT_TOO_LONG, field="comment")
-    return transition, locked, role, comment
+    return comment
+
+
+def _begin(
+    *, action: str, user: User, decision: Decision, comment: str, full: bool = False
+) -> tuple:
+    """Lock the row and check, with the policy, that this user may take this action now.
+
+    `full`: with its content prefetched (after the lock, in a few queries), so that
+    the digests computed under the lock read no more of it."""
+    transition: Transition = TRANSITIONS[action]
+    queryset = Decision.objects.select_for_update()
+    queryset = full_decision(queryset) if full else queryset.with_type()
+    locked = queryset.get(pk=decision.pk)
+    refused = policy.refusal(user, locked, action)
+    if refused is not None:
+        raise refused
+    role = policy.acting_role(locked, action)
+    return transition, locked, role, _comment(transition, comment)
 
 
 def _finish(
     *, transition: Transition, decision: Decision, user: User, role: Role, comment: str
 ) -> Decision:
+    _transition_record(
+        transition=transition, decision=decision, user=user, role=role, comment=comment
+    )
+    return decision
+
+
+def _transition_record(
+    *, transition: Transition, decision: Decision, user: User, role: Role, comment: str
+) -> DecisionEvent:
+    """The new state, with its history row, its event and the emails it sends."""
     source = decision.state
     decision.state = transition.target
     reason = f"{transition.label_for(decision)}: {source} → {decision.state}"
     save_audited(decision, user=user, reason=reason)
-    event_record(
+    event = event_record(
         decision=decision,
         user=user,
         action=transition.action,
@@ -59,18 +89,33 @@ def _finish(
         comment=comment,
     )
     notify_transition(decision=decision, action=transition.action, actor=user, comment=comment)
-    return decision
+    return event
 
 
-def _sign(*, decision: Decision, user: User, role: Role, interests: str = "") -> None:
+def _wording(decision: Decision, role: Role) -> SignOffWording:
+    # The type's few wordings: prefetched by full_decision, else one query.
+    for wording in decision.decision_type.wordings.all():
+        if wording.role == role:
+            return wording
+    raise SignOffWording.DoesNotExist(f"No wording for {role} on {decision.decision_type}")
+
+
+def _sign(
+    *,
+    decision: Decision,
+    user: User,
+    role: Role,
+    interests: str = "",
+    at: dt.datetime | None = None,
+) -> SignOff:
     """The actor signs in their role, on the wording stored for this type and role."""
-    wording = SignOffWording.objects.get(decision_type=decision.decision_type, role=role)
-    sign_off_write(
+    wording = _wording(decision, role)
+    return sign_off_write(
         actor=user,
         decision=decision,
         role=role,
         signer=user,
-        signed_at=timezone.now(),
+        signed_at=at or timezone.now(),
         statement=wording.statement,
         approval_line=wording.approval_line,
         interests=interests if wording.records_interests else "",
@@ -138,18 +183,73 @@ def decision_sign(*, user: User, decision: Decision, comment: str = "") -> Decis
 def decision_approve(
     *, user: User, decision: Decision, interests: str = "", comment: str = ""
 ) -> Decision:
-    """The final approver signs: the content is frozen and any budget moves happen."""
+    """The final approver signs: the content is frozen and any budget moves happen.
+
+    The PDF is rendered before the decision row is locked (issue 12, choice (a)).
+    Awaiting the final approver, the content can no longer change, so the PDF is
+    rendered first, holding no lock, from the decision as it is with the signature
+    about to be given: the office holder's name and title on the day, and the time
+    fixed now as both the signing and the approval time. Only then are the row and
+    the event chain locked, for the short part: the signature, budget moves, event,
+    search entry and the stored PDF, in one transaction. Under the lock the content
+    the approver signs must have the digest of the content the PDF was rendered
+    from (else nothing is approved, with APPROVAL_CONTENT_CHANGED), and the PDF is
+    stored only if the record as now stored gives the same HTML (else it is
+    rendered again, under the lock: correct, if slow, and rare).
+
+    Not (b), rendering after commit: for a while the decision would be approved
+    without its PDF, so its public page would have to be hidden until the PDF
+    exists, and a failed render would leave an approved decision with none. Here an
+    approval still never publishes a page without its PDF: both commit together or
+    neither does. Two approvals of one decision take turns before rendering (a lock
+    of that decision's approval only), so the second finds it approved and is
+    refused without rendering.
+    """
+    transition = TRANSITIONS["approve"]
+    comment = _comment(transition, comment)
+    chain_lock(f"approval of decision {decision.pk}")
+    at = timezone.now()
+    rendered = _approval_render(user=user, decision=decision, interests=interests, at=at)
     transition, locked, role, comment = _begin(
-        action="approve", user=user, decision=decision, comment=comment
+        action="approve", user=user, decision=decision, comment=comment, full=True
     )
-    now = timezone.now()
-    _sign(decision=locked, user=user, role=role, interests=interests)
-    extensions.on_approval(user=user, decision=locked, at=now)
-    locked.approved_at = now
-    locked = _finish(transition=transition, decision=locked, user=user, role=role, comment=comment)
+    sign_off = _sign(decision=locked, user=user, role=role, interests=interests, at=at)
+    if sign_off.content_digest != rendered.content_digest:
+        raise DomainError(Messages.APPROVAL_CONTENT_CHANGED, reference=locked.reference)
+    # The record as now written, for the published PDF and its seal without reading
+    # the decision again.
+    prefetched_sign_offs_set(locked, [*locked.sign_offs.all(), sign_off])
+    extensions.on_approval(user=user, decision=locked, at=at)
+    locked.approved_at = at
+    event = _transition_record(
+        transition=transition, decision=locked, user=user, role=role, comment=comment
+    )
     # In the same transaction: no approval without its search entry and its PDF.
-    decision_on_approval(decision=locked)
+    decision_on_approval(decision=locked, rendered=rendered, content_digest=event.content_digest)
     return locked
+
+
+def _approval_render(
+    *, user: User, decision: Decision, interests: str, at: dt.datetime
+) -> ApprovalPdf:
+    """The PDF this approval will publish, rendered from an unlocked read. A step
+    the policy refuses now is refused before rendering (and again under the lock)."""
+    current = full_decision(Decision.objects.filter(pk=decision.pk)).get()
+    refused = policy.refusal(user, current, "approve")
+    if refused is not None:
+        raise refused
+    role = policy.acting_role(current, "approve")
+    wording = _wording(current, role)
+    sign_off = sign_off_build(
+        decision=current,
+        role=role,
+        signer=user,
+        signed_at=at,
+        statement=wording.statement,
+        approval_line=wording.approval_line,
+        interests=interests if wording.records_interests else "",
+    )
+    return approval_pdf_render(decision=current, sign_off=sign_off, approved_at=at)
 
 
 @transaction.atomic
