@@ -117,13 +117,20 @@ def count_all(pages: list[Page], objects: dict, clients: dict, *, warm: bool) ->
 
 
 @contextlib.contextmanager
-def environment() -> Iterator[None]:
+def environment() -> Iterator[pytest.MonkeyPatch]:
     """What tests/conftest.py's function-scoped fixtures give each test, for a module:
-    plain static files, fast hashing, media in a temporary folder, one small real PDF
-    for every approval (documents are not what is counted here)."""
+    plain static files, fast hashing, media in a temporary folder, each distinct PDF
+    rendered once (the demo's are real: its snapshot serves later tests)."""
     from decisions import pdf
+    from tests.conftest import _PDF_CACHE
 
-    placeholder = pdf.html_to_pdf("<html lang='en'><body><p>Decision</p></body></html>")
+    real = pdf.html_to_pdf
+
+    def render_once(html: str) -> bytes:
+        if html not in _PDF_CACHE:
+            _PDF_CACHE[html] = real(html)
+        return _PDF_CACHE[html]
+
     with (
         tempfile.TemporaryDirectory() as media,
         override_settings(
@@ -138,8 +145,17 @@ def environment() -> Iterator[None]:
         ),
         pytest.MonkeyPatch.context() as patch,
     ):
-        patch.setattr(pdf, "html_to_pdf", lambda html: placeholder)
-        yield
+        patch.setattr(pdf, "html_to_pdf", render_once)
+        yield patch
+
+
+def one_pdf_for_all(patch: pytest.MonkeyPatch) -> None:
+    """Every approval from now on stores the same small, real PDF (as the fixture of
+    that name in tests/conftest.py): documents are not what is counted here."""
+    from decisions import pdf
+
+    placeholder = pdf.html_to_pdf("<html lang='en'><body><p>Decision</p></body></html>")
+    patch.setattr(pdf, "html_to_pdf", lambda html: placeholder)
 
 
 Counts = dict[str, tuple[list[str], list[str]]]
@@ -164,8 +180,9 @@ def counts(django_db_setup, django_db_blocker) -> Counts:
     many of the modules run."""
     if not _measured:
         pages = all_pages(collected_only=True)
-        with django_db_blocker.unblock(), environment(), transaction.atomic():
+        with django_db_blocker.unblock(), environment() as patch, transaction.atomic():
             users = demo_users()
+            one_pdf_for_all(patch)
             users_grow(users, 3)
             clients = {role: client_for(role) for role in {page.role for page in pages}}
             small = count_all(pages, dataset(users, size=1, tag="small"), clients, warm=True)
