@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -23,13 +25,17 @@ from funding.forms import CommitmentForm, MovementForm, RemoveMovementForm
 from funding.forms_budget import BudgetForm, budget_initial
 from funding.models import BudgetEnvelope, BudgetLine, BudgetMovement
 from funding.reports import envelope_report
-from funding.selectors import budget_version, line_uncommitted_pence
+from funding.selectors import budget_version
 from funding.services import (
     budget_movement_propose,
     budget_movement_remove,
     commitment_create,
     envelope_set,
 )
+
+# What each line listed has committed against it, read with the lines (a query per
+# line otherwise): the headroom the forms show is its amount less this.
+COMMITTED = {"committed_pence": Coalesce(Sum("commitments__max_value_pence"), 0)}
 
 
 def _sources(decision) -> list[tuple[BudgetLine, str]]:
@@ -39,6 +45,7 @@ def _sources(decision) -> list[tuple[BudgetLine, str]]:
         BudgetLine.objects.active()
         .filter(envelope__decision__in=list(amended), envelope__decision__state=State.APPROVED)
         .select_related("envelope__decision__decision_type")
+        .annotate(**COMMITTED)
         .order_by("envelope__decision_id", "position")
     )
     return [
@@ -46,7 +53,7 @@ def _sources(decision) -> list[tuple[BudgetLine, str]]:
             line,
             f"{line.envelope.decision.reference}: {line.get_route_display()} – "
             f"{format_money(line.amount_pence)} "
-            f"({format_money(max(line_uncommitted_pence(line), 0))} not yet committed)",
+            f"({format_money(max(line.amount_pence - line.committed_pence, 0))} not yet committed)",
         )
         for line in lines
     ]
@@ -201,14 +208,14 @@ def commitments(request: HttpRequest, pk: int) -> HttpResponse:
         BudgetLine.objects.active()
         .filter(set_by=decision)
         .select_related("envelope__decision__decision_type")
-        .prefetch_related("commitments")
+        .annotate(**COMMITTED)
         .order_by("envelope_id", "position")
     )
     choices = [
         (
             line,
             f"{line.get_route_display()} – {format_money(line.amount_pence)} "
-            f"({format_money(line_uncommitted_pence(line))} headroom)",
+            f"({format_money(line.amount_pence - line.committed_pence)} headroom)",
         )
         for line in lines
     ]

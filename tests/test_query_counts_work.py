@@ -1,0 +1,61 @@
+"""Every page of the work area reads as many queries on a larger dataset as on a small
+one (tests/test_query_counts_setup.py builds both): each role's home, the drafting
+steps, preview, review, history, conversation and the internal reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_query_counts_setup import Page, assert_same_count, counts, params
+
+STEPS = (
+    "overview", "summary", "recommendations", "recommendations_lead_in", "links",
+    "appendices", "public_access", "part2", "declarations", "sharing", "preview",
+    "preview_pdf", "budget", "history",
+)  # fmt: skip
+
+PAGES = [
+    *[Page("drafting:home", role=role) for role in ("officer", "head", "ceo", "dmpc")],
+    Page("drafting:create", role="officer"),
+    *[Page(f"drafting:{step}", role="officer", on="draft") for step in STEPS],
+    Page("drafting:recommendation", role="officer", on="draft_recommendation"),
+    Page("drafting:section", role="officer", on="draft_section"),
+    Page("drafting:paragraph", role="officer", on="draft_paragraph"),
+    Page("drafting:appendix_file", role="officer", on="draft_appendix"),
+    Page("drafting:review", role="head", on="submitted", label="to clear"),
+    Page("drafting:comment", role="officer", on="submitted"),
+    Page("drafting:comment", role="head", on="submitted"),
+    *[
+        Page("drafting:review", role=role, on="awaiting_approval")
+        for role in ("officer", "head", "ceo", "dmpc", "records")
+    ],
+    Page("drafting:confirm", role="dmpc", on="reject"),
+    # (The history page costs about a second a request here: one role each.)
+    Page("drafting:history", role="dmpc", on="published", label="published"),
+    Page("drafting:history", role="head", on="amending", label="amending"),
+    Page("drafting:history", role="officer", on="deferred", label="deferred"),
+    Page("drafting:review", role="officer", on="published", label="published"),
+    Page("drafting:commitments", role="officer", on="published"),
+    Page("funding:internal_financial_years", role="officer"),
+    Page("funding:internal_financial_years_csv", role="officer"),
+    Page("funding:internal_envelope", role="officer", on="published_slug"),
+    Page("funding:internal_envelope_csv", role="officer", on="published_slug"),
+]
+
+# Pages whose count grows today because of code this helper may not change (the lead
+# removes the mark once it is fixed; strict, so it fails loudly then).
+_POLICY = (
+    "N+1 in decisions/policy.py: selectors/homes._waiting asks policy.can_take of each "
+    "candidate, and refusal() reads shared_with, the user's review events and (signers) "
+    "the office holder once per decision; policy.py is outside this helper's files"
+)
+XFAILS: dict[str, str] = {f"drafting:home@{role}": _POLICY for role in ("head", "ceo", "dmpc")}
+
+# Marked so that pytest-django creates the test database (the counts fixture uses it).
+pytestmark = pytest.mark.django_db
+__all__ = ["counts"]  # the shared fixture
+
+
+@pytest.mark.parametrize("page", params(PAGES, XFAILS))
+def test_work_page_reads_a_fixed_number_of_queries(counts, page):
+    assert_same_count(counts, page)
