@@ -34,12 +34,21 @@ _CHUNK = 64 * 1024
 
 
 def published_pdf_by_slug(slug: str) -> PublishedDocument | None:
-    """The published decision's stored PDF, with its decision and type: one query."""
-    return (
-        PublishedDocument.objects.select_related("decision__decision_type")
-        .filter(decision__in=Decision.objects.published().by_slug(slug))
+    """The published decision's stored PDF, with its decision and type: one query,
+    of the columns the download needs (never the decision's search columns)."""
+    decision = (
+        Decision.objects.published()
+        .by_slug(slug)
+        .select_related("decision_type", "published_document")
+        .only(
+            "reference_number",
+            "approved_at",
+            "decision_type__code",
+            *(f"published_document__{name}" for name in ("file", "sha256", "record_seal")),
+        )
         .first()
     )
+    return getattr(decision, "published_document", None) if decision else None
 
 
 class _Memory:
