@@ -109,7 +109,8 @@ def main() -> None:
             for d, s in zip(results[name], results[f"{name}-static"], strict=True)
         )
         print(
-            f"{name}: {dynamic:.0f} req/s vs static {copy:.0f} req/s: {dynamic / copy:.3f}x  (rounds {rounds})"
+            f"{name}: {dynamic:.0f} req/s vs static {copy:.0f} req/s: "
+            f"{dynamic / copy:.3f}x  (rounds {rounds})"
         )
 
 
