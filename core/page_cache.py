@@ -58,9 +58,11 @@ TTL = 300
 # What a shared cache (a CDN, a proxy) may keep: as long as our own entry, half the
 # PDF's 600 s, so a withdrawn page leaves every cache within five minutes.
 MAX_AGE = 300
-# Generations outlive any entry that refers to them; one that expires or is evicted
-# only makes the next request a miss.
-GENERATION_TTL = 24 * 60 * 60
+# As long as an entry: a generation that expires or is evicted only makes the next
+# request a miss (tokens are random, so an old entry never matches a new one), and
+# the database cache then holds about two rows per page visited in the last TTL,
+# not one per page ever visited.
+GENERATION_TTL = TTL
 EVERY_PAGE = "generation:*"
 CACHED_VIEWS = frozenset({"decisions:detail"})
 # A visitor with pending messages (cookie storage) must get the page that shows them.
