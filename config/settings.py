@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "security.store.FlushDeferredEventsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Published decision pages for visitors without a session, from the shared cache,
+    # before the session and everything after it (core/page_cache.py).
+    "core.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,7 +138,11 @@ DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # Persistent connections in production: a new PostgreSQL connection per
+        # request costs more than a cached page. A minute, so connections a database
+        # failover or restart left behind are renewed soon; 0 with DEBUG (runserver
+        # starts a thread, so a connection, per request anyway).
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0" if DEBUG else "60")),
         # With persistent connections (CONN_MAX_AGE > 0), check one before reusing
         # it, so a database restart costs no request an error.
         conn_health_checks=True,
@@ -259,8 +266,19 @@ CACHES = {
     "default": {
         "BACKEND": os.environ.get("CACHE_BACKEND", _cache_backend),
         "LOCATION": os.environ.get("CACHE_LOCATION", _cache_location),
-    }
+    },
+    # Rendered public pages (core/page_cache.py), apart from the counts above so that
+    # making room for pages never evicts a throttle count: in Redis under its own key
+    # prefix, else in its own table (made by migration security/0004).
+    "pages": {"BACKEND": _cache_backend, "LOCATION": _cache_location, "KEY_PREFIX": "pages"},
 }
+if not os.environ.get("REDIS_URL"):
+    # The database cache keeps this many pages (tens of KB each), then drops a third;
+    # Redis evicts by its own maxmemory policy.
+    CACHES["pages"]["LOCATION"] = "django_page_cache"
+    CACHES["pages"]["OPTIONS"] = {
+        "MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_MAX_ENTRIES", "5000"))
+    }
 
 # Addresses or networks (CIDR) of our own reverse proxies, comma-separated: only from
 # these is X-Forwarded-For (and X-Request-ID) believed. Empty: the peer is the client.

@@ -30,6 +30,8 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.db import connections
 
+from core.page_cache import pages_invalidate_all
+
 FORMAT = "decision-records-backup"
 VERSION = 1
 MANIFEST = "manifest.json"
@@ -241,4 +243,7 @@ def archive_restore(*, path: Path, alias: str = "default") -> dict:
         if media_root.exists():
             os.replace(media_root, previous)
         os.replace(restored_media, media_root)
+    # Cached pages (Redis, or the backup's own copy of the cache table) are not the
+    # restored records'.
+    pages_invalidate_all()
     return manifest

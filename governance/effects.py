@@ -9,6 +9,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.second_factor import second_factor_reset
 from core.audit import save_audited
+from core.page_cache import pages_invalidate_all
 from decisions.models import DecisionType, SignOffRole
 from governance.models import ChangeKind, ChangeRequest, GovernanceAuditEntry, OfficeHolder
 from governance.rules import rules_check, rules_of, rules_text
@@ -64,6 +65,8 @@ def _rules_apply(change: ChangeRequest, confirmer: User) -> tuple[str, str, str]
     save_audited(
         decision_type, user=confirmer, reason=f"Change request {change.pk}: {change.reason}"
     )
+    # Published pages print the type's name and approver's title: drop them all.
+    pages_invalidate_all()
     return str(decision_type), before, rules_text(decision_type, changes)
 
 

@@ -82,6 +82,21 @@ def _force_login_passes_second_factor(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _no_cached_pages(request):
+    """Every test starts with no cached page and no remembered file check. Inside a
+    test's transaction the cache tables roll back by themselves; tests that commit
+    (live servers) leave them behind, since flushing the database skips them."""
+    from decisions.selectors.published_files import verified_forget
+
+    verified_forget()
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        from django.core.cache import caches
+
+        request.getfixturevalue("transactional_db")
+        caches["pages"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

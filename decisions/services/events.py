@@ -23,6 +23,7 @@ from accounts.models import User
 from core.seals import chain_lock, seal, utc_text
 from decisions.digest import decision_content_digest
 from decisions.models import Decision, DecisionEvent
+from decisions.services.pages import decision_pages_invalidate
 
 EVENT_CHAIN = "decisions_decisionevent"
 
@@ -84,4 +85,6 @@ def event_record(
     )
     event.row_hash = event_seal(event)
     event.save(force_insert=True)
+    # Every change a public page could show writes an event: drop the cached pages.
+    decision_pages_invalidate(decisions=[decision])
     return event

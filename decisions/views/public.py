@@ -5,6 +5,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from core.file_response import static_file_response
+from core.page_cache import cacheable_page
 from decisions import extensions
 from decisions.forms_public import DecisionFilterForm
 from decisions.selectors import (
@@ -19,6 +21,15 @@ from decisions.selectors.public import (
     decision_lifecycle,
     published_years,
     withdrawn_decision_by_slug,
+)
+from decisions.selectors.published_files import (
+    file_identity,
+    file_verified,
+    file_verified_remember,
+    opened_file_sha256,
+    published_pdf_by_slug,
+    record_verified,
+    record_verified_remember,
 )
 from decisions.selectors.search import count_limit, filter_published, with_snippets
 
@@ -83,7 +94,7 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {"text": "Decisions", "href": reverse("decisions:list")},
         {"text": decision.reference},
     ]
-    return render(
+    response = render(
         request,
         "decisions/detail.html",
         {
@@ -96,34 +107,59 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
             **extensions.public_page_parts(decision),
         },
     )
+    # The same for every visitor without a session: kept by core/page_cache.py until
+    # an event of this decision or a linked one (decisions/services/pages.py).
+    return cacheable_page(request, response)
 
 
 @require_safe
 def decision_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    """The stored PDF, exactly as rendered at approval, with its SHA-256 (checked
-    against the file before it is served)."""
-    decision = published_decision_by_slug(slug)
-    document = getattr(decision, "published_document", None) if decision else None
+    """The stored PDF, exactly as rendered at approval, with its SHA-256: one query,
+    then served as a static file is, once the file and the record are known intact
+    (decisions/selectors/published_files.py says what is remembered and how long)."""
+    document = published_pdf_by_slug(slug)
     if document is None:
         raise Http404("No published PDF for that reference.")
-    if published_record_alert(decision, request=request, served="pdf") or served_file_alert(
-        decision,
-        document.file,
-        recorded=document.sha256,
-        table=document._meta.db_table,
-        request=request,
-        served="pdf",
-    ):
-        return record_withheld(request, decision)
-    response = FileResponse(
-        document.file.open("rb"),
+    decision = document.decision
+    if not record_verified(document):
+        full = published_decision_by_slug(slug)
+        if full is None:  # withdrawn since the query above
+            raise Http404("No published PDF for that reference.")
+        if published_record_alert(full, request=request, served="pdf"):
+            return record_withheld(request, full)
+        record_verified_remember(document)
+    try:
+        opened = open(document.file.path, "rb")  # noqa: SIM115 (closed with the response)
+    except OSError:
+        opened = None
+    identity = file_identity(opened) if opened else None
+    if opened is None or not file_verified(identity, document.sha256):
+        intact = opened is not None and opened_file_sha256(opened) == document.sha256
+        if not intact:
+            if opened:
+                opened.close()
+            # Names the break (missing, or not the recorded file) in the security log.
+            served_file_alert(
+                decision,
+                document.file,
+                recorded=document.sha256,
+                table=document._meta.db_table,
+                request=request,
+                served="pdf",
+            )
+            return record_withheld(request, decision)
+        file_verified_remember(identity, document.sha256)
+    response = static_file_response(
+        request,
+        opened,
+        size=identity[3],
+        etag=document.sha256,
+        modified=identity[4] / 1e9,
         content_type="application/pdf",
-        as_attachment=False,
         filename=f"{decision.reference.replace(' ', '-')}.pdf",
+        # Short: a withdrawn record's PDF must leave shared caches soon.
+        cache_control="public, max-age=600",
     )
-    # Short: a withdrawn record's PDF must leave shared caches soon.
-    response["Cache-Control"] = "public, max-age=600"
-    response["ETag"] = f'"{document.sha256}"'
     response["X-Checksum-SHA256"] = document.sha256
     return response
 

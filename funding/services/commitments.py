@@ -12,6 +12,7 @@ from core.errors import DomainError, Messages
 from decisions import policy
 from decisions.models import Decision
 from decisions.services.drafting import text_checked
+from decisions.services.pages import decision_pages_invalidate
 from decisions.workflow import State
 from funding.models import BudgetLine, Commitment, CommitmentKind
 from funding.services.validation import checked_amount, checked_route
@@ -35,7 +36,7 @@ def commitment_create(
     Who may: ``policy.can_record_commitment``. Over-commitment is allowed (reality
     sometimes is) and shown as a warning with the figures on every report.
     """
-    line = BudgetLine.objects.select_related("set_by").get(pk=line.pk)
+    line = BudgetLine.objects.select_related("set_by", "envelope__decision").get(pk=line.pk)
     decision = line.set_by
     if not policy.can_record_commitment(user, decision):
         raise DomainError(Messages.COMMITMENT_NOT_ALLOWED)
@@ -56,4 +57,6 @@ def commitment_create(
         authorised_by=authorised_by,
     )
     save_audited(commitment, user=user, reason=f"Commitment to {commitment.counterparty}")
+    # The envelope's public page shows what is committed (no event says so).
+    decision_pages_invalidate(decisions=[decision, line.envelope.decision])
     return commitment
