@@ -249,7 +249,7 @@ def decision_write(rng: random.Random, batch: Batch, index: int, count: int) -> 
         Decision, decision_type_id=type_info.id, reference_number=None, title=title,
         executive_summary=f"{words.summary(rng, title)} {GENERATED_MARK}", state=State.DRAFT,
         drafted_by_id=context.officer.id, created_at=created, updated_at=created,
-        version=1, search_text="", search_vector=None,
+        version=1,
     )  # fmt: skip
     plan = Plan(
         index, type_info, decision, Content(type_info.code, title, decision["executive_summary"])

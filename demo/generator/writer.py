@@ -13,14 +13,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, models
 
-from decisions.models import Decision, DecisionEvent
+from decisions.models import Decision, DecisionEvent, DecisionSearch
 from decisions.services.publication import SEARCH_CONFIG
 from demo.generator.batch import Batch
 from demo.generator.content import HistorySealer, events_chain
 
 _CHUNK = 1 << 20
 _SEALERS: dict[type[models.Model], HistorySealer] = {}
-STAGING = "generator_decision"
 SEARCH_STAGING = "generator_search"
 
 
@@ -73,13 +72,8 @@ def copy_model(model: type[models.Model], rows: list[dict[str, Any]], table: str
 
 
 def staging_create() -> None:
-    """Session tables for one run: decisions and their search parts before the
-    insert that joins them."""
+    """A session table for one run: the search parts of the batch's approved decisions."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f'CREATE TEMP TABLE IF NOT EXISTS "{STAGING}" '
-            f'(LIKE "{Decision._meta.db_table}" INCLUDING DEFAULTS) ON COMMIT DROP'
-        )
         cursor.execute(
             f'CREATE TEMP TABLE IF NOT EXISTS "{SEARCH_STAGING}" '
             "(decision_id bigint PRIMARY KEY, title text, summary text, body text) ON COMMIT DROP"
@@ -88,30 +82,23 @@ def staging_create() -> None:
 
 def decisions_with_search_insert(batch: Batch) -> None:
     """The decisions, and for approved ones the search index as
-    ``decision_search_index`` stores it: ``search_text`` is title, summary and body
-    on three lines; ``search_vector`` weighs them A, B and C in the English
+    ``decision_search_index`` stores it (a DecisionSearch row): ``text`` is title,
+    summary and body on three lines; ``vector`` weighs them A, B and C in the English
     configuration, concatenated in that order (what Django's SearchVector + builds).
     The one place that knows where the search index lives."""
-    copy_model(Decision, batch.live.get(Decision, []), STAGING)
+    copy_model(Decision, batch.live.get(Decision, []))
     copy_rows(SEARCH_STAGING, ["decision_id", "title", "summary", "body"], batch.search)
-    fields = [f for f in Decision._meta.concrete_fields
-              if f.attname not in ("search_text", "search_vector")]  # fmt: skip
-    columns = ", ".join(f'"{f.column}"' for f in fields)
-    selected = ", ".join(f'd."{f.column}"' for f in fields)
     vector = " || ".join(
-        f"setweight(to_tsvector('{SEARCH_CONFIG}'::regconfig, COALESCE(s.{part}, '')), '{w}')"
+        f"setweight(to_tsvector('{SEARCH_CONFIG}'::regconfig, COALESCE({part}, '')), '{w}')"
         for part, w in (("title", "A"), ("summary", "B"), ("body", "C"))
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f'INSERT INTO "{Decision._meta.db_table}" ({columns}, "search_text", "search_vector") '  # noqa: S608 (model tables and columns)
-            f"SELECT {selected}, "
-            "COALESCE(s.title || E'\\n' || s.summary || E'\\n' || s.body, ''), "
-            f"CASE WHEN s.decision_id IS NULL THEN NULL ELSE {vector} END "
-            f'FROM "{STAGING}" d LEFT JOIN "{SEARCH_STAGING}" s ON s.decision_id = d.id '
-            "ORDER BY d.id"
+            f'INSERT INTO "{DecisionSearch._meta.db_table}" ("decision_id", "text", "vector") '  # noqa: S608 (a model's table)
+            f"SELECT decision_id, title || E'\\n' || summary || E'\\n' || body, {vector} "
+            f'FROM "{SEARCH_STAGING}" ORDER BY decision_id'
         )
-        cursor.execute(f'TRUNCATE "{STAGING}", "{SEARCH_STAGING}"')
+        cursor.execute(f'TRUNCATE "{SEARCH_STAGING}"')
 
 
 def _sealer(history_model: type[models.Model]) -> HistorySealer:
