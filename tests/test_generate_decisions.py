@@ -31,6 +31,13 @@ def _generated():
     return Decision.objects.filter(executive_summary__endswith=GENERATED_MARK).with_type()
 
 
+@pytest.fixture(autouse=True)
+def _small_batches(monkeypatch):
+    # Several batches even for a few decisions: the chains and the search index sent
+    # for one batch while the next is planned must carry on across batches.
+    monkeypatch.setattr("demo.generator.run.BATCH", 16)
+
+
 @pytest.fixture
 def generated(demo):
     last = dict(DecisionType.objects.values_list("code", "last_number"))

@@ -62,6 +62,8 @@ class Context:
     approved: list[tuple[int, str]] = field(default_factory=list)
     # How many more approved decisions get a PDF rendered by the real service.
     render_left: int = 0
+    # A search index insert sent and not yet collected (demo/generator/writer.py).
+    search_pending: bool = False
 
     def take_id(self, table: str) -> int:
         value = self.next_ids[table]

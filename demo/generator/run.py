@@ -25,7 +25,12 @@ from decisions.services.publication import decision_publish_pdf
 from demo.generator.batch import Batch
 from demo.generator.context import GeneratorError, context_load
 from demo.generator.plan import GENERATED_MARK, decision_write
-from demo.generator.writer import batch_write, sequences_reset, staging_create
+from demo.generator.writer import (
+    batch_write,
+    search_index_wait,
+    sequences_reset,
+    staging_create,
+)
 from funding.models import Allocation, BudgetEnvelope, BudgetLine
 
 # Parents before children (the order rows are copied in).
@@ -80,6 +85,7 @@ def decisions_generate(
         done = min(count, done + BATCH)
         phases = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in laps.items())
         progress(f"{done} decisions written ({time.monotonic() - started:.0f} s: {phases})")
+    search_index_wait(context)
     for type_info in context.types.values():
         DecisionType.objects.filter(pk=type_info.id).update(last_number=type_info.last_number)
     sequences_reset([*MODELS, DecisionType])

@@ -11,9 +11,10 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, models
+from django.db import DatabaseError, connection, models
+from psycopg.pq import ExecStatus
 
-from decisions.models import Decision, DecisionEvent, DecisionSearch
+from decisions.models import DecisionEvent, DecisionSearch
 from decisions.services.publication import SEARCH_CONFIG
 from demo.generator.batch import Batch
 from demo.generator.content import HistorySealer, events_chain
@@ -80,25 +81,41 @@ def staging_create() -> None:
         )
 
 
-def decisions_with_search_insert(batch: Batch) -> None:
-    """The decisions, and for approved ones the search index as
-    ``decision_search_index`` stores it (a DecisionSearch row): ``text`` is title,
-    summary and body on three lines; ``vector`` weighs them A, B and C in the English
-    configuration, concatenated in that order (what Django's SearchVector + builds).
-    The one place that knows where the search index lives."""
-    copy_model(Decision, batch.live.get(Decision, []))
+def search_index_send(batch: Batch) -> None:
+    """For approved decisions, the search index as ``decision_search_index`` stores it
+    (a DecisionSearch row): ``text`` is title, summary and body on three lines;
+    ``vector`` weighs them A, B and C in the English configuration, concatenated in
+    that order (what Django's SearchVector + builds). The one place that knows where
+    the search index lives.
+
+    Sent without waiting: PostgreSQL computes the vectors while the next batch is
+    planned; ``search_index_wait`` collects the result before the connection is used
+    again."""
     copy_rows(SEARCH_STAGING, ["decision_id", "title", "summary", "body"], batch.search)
     vector = " || ".join(
         f"setweight(to_tsvector('{SEARCH_CONFIG}'::regconfig, COALESCE({part}, '')), '{w}')"
         for part, w in (("title", "A"), ("summary", "B"), ("body", "C"))
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO "{DecisionSearch._meta.db_table}" ("decision_id", "text", "vector") '  # noqa: S608 (a model's table)
-            f"SELECT decision_id, title || E'\\n' || summary || E'\\n' || body, {vector} "
-            f'FROM "{SEARCH_STAGING}" ORDER BY decision_id'
-        )
-        cursor.execute(f'TRUNCATE "{SEARCH_STAGING}"')
+    sql = (
+        f'INSERT INTO "{DecisionSearch._meta.db_table}" ("decision_id", "text", "vector") '  # noqa: S608 (a model's table)
+        f"SELECT decision_id, title || E'\\n' || summary || E'\\n' || body, {vector} "
+        f'FROM "{SEARCH_STAGING}" ORDER BY decision_id; TRUNCATE "{SEARCH_STAGING}"'
+    )
+    connection.connection.pgconn.send_query(sql.encode())
+    batch.context.search_pending = True
+
+
+def search_index_wait(context) -> None:
+    """Collect the results of ``search_index_send``, raising its error if any."""
+    if not context.search_pending:
+        return
+    context.search_pending = False
+    pgconn, failed = connection.connection.pgconn, None
+    while (result := pgconn.get_result()) is not None:
+        if result.status not in (ExecStatus.COMMAND_OK, ExecStatus.TUPLES_OK):
+            failed = failed or result.error_message.decode(errors="replace")
+    if failed:
+        raise DatabaseError(f"Writing the search index failed: {failed}")
 
 
 def _sealer(history_model: type[models.Model]) -> HistorySealer:
@@ -133,11 +150,10 @@ def batch_write(batch: Batch, order: list[type[models.Model]]) -> dict[str, floa
     clock.lap("seal")
     files_store(batch)
     clock.lap("files")
-    decisions_with_search_insert(batch)
-    clock.lap("decisions")
+    search_index_wait(context)  # the previous batch's
+    clock.lap("search")
     for model in order:
-        if model is not Decision and batch.live.get(model):
-            copy_model(model, batch.live[model])
+        copy_model(model, batch.live.get(model, []))
     clock.lap("rows")
     event_fields = list(DecisionEvent._meta.concrete_fields)
     copy_rows(
@@ -149,6 +165,8 @@ def batch_write(batch: Batch, order: list[type[models.Model]]) -> dict[str, floa
     for history_model, rows in batch.history.items():
         copy_model(history_model, rows)
     clock.lap("history")
+    search_index_send(batch)
+    clock.lap("search")
     return clock.laps
 
 
