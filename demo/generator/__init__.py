@@ -1,0 +1,1 @@
+"""Generated decisions for benchmarks: ``manage.py generate_decisions``."""

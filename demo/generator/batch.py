@@ -1,0 +1,97 @@
+"""Rows waiting to be written, and how each kind of row is added: a live row with
+the history row its service writes, an event, a decision's search text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+from decisions.models import DecisionEvent
+from demo.generator.context import Context
+
+
+@dataclass
+class Batch:
+    context: Context
+    live: dict[type[models.Model], list[dict[str, Any]]] = field(default_factory=dict)
+    history: dict[type[models.Model], list[dict[str, Any]]] = field(default_factory=dict)
+    events: list[DecisionEvent] = field(default_factory=list)
+    # (decision id, title, summary, body): the three weighted parts of the search index.
+    search: list[tuple[int, str, str, str]] = field(default_factory=list)
+    # (PublishedDocument row, file name, PDF bytes) to store.
+    files: list[tuple[dict[str, Any], str, bytes]] = field(default_factory=list)
+    # Decisions whose PDF the real service renders once everything is written.
+    render: list[int] = field(default_factory=list)
+    # Series moved on: DecisionType id -> last number.
+    series: dict[int, int] = field(default_factory=dict)
+
+    def new(self, model: type[models.Model], **values: Any) -> dict[str, Any]:
+        """A live row with the next id of its table (not yet recorded in history)."""
+        row = {"id": self.context.take_id(model._meta.db_table), **values}
+        for model_field in _fields(model):
+            if model_field.attname not in row:
+                row[model_field.attname] = model_field.get_default()
+        self.live.setdefault(model, []).append(row)
+        return row
+
+    def record(
+        self,
+        model: type[models.Model],
+        row: dict[str, Any],
+        *,
+        kind: str,
+        reason: str,
+        user: int | None,
+        at: dt.datetime,
+    ) -> None:
+        """The history row ``save_audited`` writes: the row's fields as they are now."""
+        history_model = model.history.model
+        table = history_model._meta.db_table
+        entry = {
+            field.attname: row.get(field.attname)
+            for field in model._meta.concrete_fields
+            if field.attname in _tracked(history_model)
+        }
+        entry.update(
+            history_id=self.context.take_id(table),
+            history_date=at,
+            history_change_reason=reason,
+            history_type=kind,
+            history_user_id=user,
+        )
+        self.history.setdefault(history_model, []).append(entry)
+
+    def add(
+        self,
+        model: type[models.Model],
+        *,
+        reason: str,
+        user: int | None,
+        at: dt.datetime,
+        **values: Any,
+    ) -> dict[str, Any]:
+        """A new row saved through ``save_audited``: the row and its "+" history row."""
+        row = self.new(model, **values)
+        self.record(model, row, kind="+", reason=reason, user=user, at=at)
+        return row
+
+
+_FIELDS: dict[type[models.Model], list[models.Field]] = {}
+
+
+def _fields(model: type[models.Model]) -> list[models.Field]:
+    if model not in _FIELDS:
+        _FIELDS[model] = list(model._meta.concrete_fields)
+    return _FIELDS[model]
+
+
+_TRACKED: dict[type[models.Model], frozenset[str]] = {}
+
+
+def _tracked(history_model: type[models.Model]) -> frozenset[str]:
+    if history_model not in _TRACKED:
+        _TRACKED[history_model] = frozenset(f.attname for f in history_model._meta.concrete_fields)
+    return _TRACKED[history_model]
