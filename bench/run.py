@@ -80,8 +80,13 @@ def _command() -> str:
 
 def main() -> None:
     started = time.monotonic()
+
+    def step(text: str) -> None:
+        print(f"[{time.monotonic() - started:4.0f} s] {text}", flush=True)
+
     began = datetime.now(UTC)
     machine = _machine()
+    step("Set-up: wrk, PostgreSQL, the bench database, static files")
     options = setup.Options.from_environment()
     rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
     seconds = int(os.environ.get("BENCH_SECONDS", "5"))
@@ -102,7 +107,7 @@ def main() -> None:
     from bench import run_load as load
     from bench import run_sections as sections
 
-    print("Choosing the URLs' values and saving the static copies", flush=True)
+    step("Choosing the URLs' values and saving the static copies")
     static_urls = setup.baselines_saved(options, inprocess.static_copies())
     data = inprocess.data_params()
     published = inprocess.published_count()
@@ -115,17 +120,17 @@ def main() -> None:
     with load.gunicorn_on(options.port, env) as process:
         memory = sections.Memory(process.pid)
         memory.sample()
-        print("Throughput, interleaved with the static copies", flush=True)
+        step("Throughput, interleaved with the static copies")
         results.append(
             sections.throughput(options.port, static_urls, rounds=rounds, seconds=seconds)
         )
-        print("Latency of searches, lists, filters, the API and budget pages", flush=True)
+        step("Latency of searches, lists, filters, the API and budget pages")
         results += sections.latencies(options.port, data, memory)
-        print("Sitemap, exports and the financial-year report", flush=True)
+        step("Sitemap, exports and the financial-year report")
         results.append(sections.sitemap(options.port, memory))
         results.append(sections.exports(options.port, memory))
         results[-1].figures.append(sections.memory_figure(memory))
-    print("PDF rendering and approval, in process", flush=True)
+    step("PDF rendering and approval, in process")
     pdf = inprocess.pdf_renders()
     approval = inprocess.approval(env["DATABASE_URL"])
     results.append(sections.pdf_section(pdf, approval))
@@ -164,7 +169,8 @@ def main() -> None:
         "Latency figures are sequential GET requests from one Python http.client client "
         "(keep-alive asked for; gunicorn's sync workers close the connection after every "
         "response, so each request opens a new one, as wrk's do): one warm-up request, then "
-        "up to 40 requests or about 6 s (at least 3, at most 20 s); p50 / p95 nearest rank.",
+        "up to 40 requests or about 6 s with at least 3, but stopping at 15 s (warm-up "
+        "included) once one is measured; p50 / p95 nearest rank (n says how many).",
         "The approval approves one decision awaiting approval in the bench database: each "
         "run uses one up (BENCH_FRESH=1 rebuilds).",
         "Shared or busy machines make every figure noisy: compare the ratios, which were "

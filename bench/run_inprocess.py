@@ -257,6 +257,11 @@ def approval(dsn: str) -> ApprovalFigures | str:
             watch.stop.set()
             watch.join(5)
             continue  # e.g. not in office that day: the next pair
+        except Exception as error:  # reported in RESULTS.md, not hidden
+            watch.stop.set()
+            watch.join(5)
+            first_line = str(error).splitlines()[0] if str(error) else ""
+            return f"approval of {decision.reference} failed: {type(error).__name__}: {first_line}"
         total = time.perf_counter() - started
         # The page never shows without its PDF: wait for it if it is made after commit.
         deadline = time.monotonic() + 120

@@ -88,33 +88,28 @@ def _request(connection: http.client.HTTPConnection, path: str) -> tuple[int, by
     return response.status, body, (time.perf_counter() - started) * 1000
 
 
-def sequential(
-    port: int,
-    path: str,
-    *,
-    budget: float = 6.0,
-    cap: float = 20.0,
-    least: int = 3,
-    most: int = 40,
-    keep_body: bool = False,
-) -> Sampled:
+def sequential(port: int, path: str, *, budget: float = 6.0, cap: float = 15.0,
+               least: int = 3, most: int = 40, keep_body: bool = False) -> Sampled:  # fmt: skip
     """One warm-up request, then sequential requests on one keep-alive client until
-    `most` are done, or `budget` seconds and at least `least` requests, or `cap` seconds."""
+    `most` are done, or `budget` seconds and at least `least` requests, or `cap`
+    seconds in all (warm-up included) and at least one: slow pages stay bounded."""
     connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+    started = time.monotonic()
     try:
         try:
             status, body, _ = _request(connection, path)
-        except OSError as error:
+        except (OSError, http.client.HTTPException) as error:
             return Sampled(type(error).__name__)
         result = Sampled(status, len(body), body=body if keep_body else b"")
-        if status != 200:
-            return result
-        started = time.monotonic()
-        while len(result.samples_ms) < most:
-            elapsed = time.monotonic() - started
-            if elapsed > cap or (elapsed > budget and len(result.samples_ms) >= least):
+        while status == 200 and len(result.samples_ms) < most:
+            elapsed, done = time.monotonic() - started, len(result.samples_ms)
+            if done and (elapsed > cap or (elapsed > budget and done >= least)):
                 break
-            status, body, ms = _request(connection, path)
+            try:
+                status, body, ms = _request(connection, path)
+            except (OSError, http.client.HTTPException) as error:
+                result.status = type(error).__name__
+                break
             if status != 200:
                 result.status = status
                 break
@@ -142,7 +137,7 @@ def once(port: int, path: str, master: int) -> tuple[Sampled, float]:
     try:
         status, body, ms = _request(connection, path)
         result = Sampled(status, len(body), [ms], body)
-    except OSError as error:
+    except (OSError, http.client.HTTPException) as error:
         result = Sampled(type(error).__name__)
     finally:
         connection.close()

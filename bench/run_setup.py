@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+import psycopg.sql
 
 from bench.loopback import ROOT
 
@@ -162,11 +163,45 @@ def database_ready(options: Options, env: dict[str, str]) -> str:
             ],
             data_env,
         )
+    moved = sequences_past_highest_ids(env)
+    if moved:
+        print(f"  sequences behind their tables' ids, moved on: {', '.join(moved)}", flush=True)
     with psycopg.connect(env["DATABASE_URL"], autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
     marker = options.marker.replace("'", "''")
     _admin(f"COMMENT ON DATABASE {name} IS '{marker}'")
     return f"built in {time.monotonic() - started:.0f} s"
+
+
+def sequences_past_highest_ids(env: dict[str, str]) -> list[str]:
+    """Move every id sequence past the highest id in its table, as a restore does after
+    a bulk load: rows written with explicit ids (COPY) leave a sequence behind, and the
+    approval measured later would collide with them. Returns the sequences moved."""
+    moved = []
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as connection:
+        owned = connection.execute(
+            "SELECT n.nspname, t.relname, a.attname FROM pg_class s"
+            " JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i')"
+            " JOIN pg_class t ON t.oid = d.refobjid"
+            " JOIN pg_namespace n ON n.oid = t.relnamespace"
+            " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid"
+            " WHERE s.relkind = 'S' AND n.nspname = 'public'"
+        ).fetchall()
+        for schema, table, column in owned:
+            query = psycopg.sql.SQL(
+                "SELECT setval(pg_get_serial_sequence({name}, {column}), m) FROM"
+                " (SELECT max({col}) AS m FROM {table}) AS highest, "
+                " pg_sequences WHERE schemaname || '.' || sequencename ="
+                " pg_get_serial_sequence({name}, {column}) AND m > coalesce(last_value, 0)"
+            ).format(
+                name=psycopg.sql.Literal(f"{schema}.{table}"),
+                column=psycopg.sql.Literal(column),
+                col=psycopg.sql.Identifier(column),
+                table=psycopg.sql.Identifier(schema, table),
+            )
+            if connection.execute(query).fetchall():
+                moved.append(f"{table}.{column}")
+    return moved
 
 
 def redis_flushed(options: Options) -> None:
