@@ -48,13 +48,9 @@ class Batch:
         at: dt.datetime,
     ) -> None:
         """The history row ``save_audited`` writes: the row's fields as they are now."""
-        history_model = model.history.model
+        history_model = history_model_of(model)
         table = history_model._meta.db_table
-        entry = {
-            field.attname: row.get(field.attname)
-            for field in model._meta.concrete_fields
-            if field.attname in _tracked(history_model)
-        }
+        entry = {name: row.get(name) for name in _tracked(model, history_model)}
         entry.update(
             history_id=self.context.take_id(table),
             history_date=at,
@@ -79,6 +75,16 @@ class Batch:
         return row
 
 
+_HISTORY: dict[type[models.Model], type[models.Model]] = {}
+
+
+def history_model_of(model: type[models.Model]) -> type[models.Model]:
+    """``model.history.model``, looked up once (the descriptor builds a manager)."""
+    if model not in _HISTORY:
+        _HISTORY[model] = model.history.model
+    return _HISTORY[model]
+
+
 _FIELDS: dict[type[models.Model], list[models.Field]] = {}
 
 
@@ -88,10 +94,12 @@ def _fields(model: type[models.Model]) -> list[models.Field]:
     return _FIELDS[model]
 
 
-_TRACKED: dict[type[models.Model], frozenset[str]] = {}
+_TRACKED: dict[type[models.Model], list[str]] = {}
 
 
-def _tracked(history_model: type[models.Model]) -> frozenset[str]:
-    if history_model not in _TRACKED:
-        _TRACKED[history_model] = frozenset(f.attname for f in history_model._meta.concrete_fields)
-    return _TRACKED[history_model]
+def _tracked(model: type[models.Model], history_model: type[models.Model]) -> list[str]:
+    """The model's fields its history rows copy (not those history excludes)."""
+    if model not in _TRACKED:
+        copied = {f.attname for f in history_model._meta.concrete_fields}
+        _TRACKED[model] = [f.attname for f in _fields(model) if f.attname in copied]
+    return _TRACKED[model]

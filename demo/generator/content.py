@@ -10,6 +10,7 @@ proves each value equals what the services compute from the stored rows.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,6 +116,21 @@ def events_chain(events: list[DecisionEvent], *, table_prev: str) -> str:
     return table_prev
 
 
+_AS_IS = (str, int, bool)  # what field_value returns unchanged for their own fields
+
+
+def _sealed_value(model_field: models.Field, value: Any) -> Any:
+    """``core.seals.field_value`` without its conversions where the value already
+    has its field's type (the generator writes each field's own type)."""
+    if value is None or type(value) in _AS_IS:
+        return value
+    if type(value) is dt.datetime:
+        return utc_text(value)
+    if type(value) is dt.date:
+        return value.isoformat()
+    return field_value(model_field, value)
+
+
 class HistorySealer:
     """Seals history rows as ``ChainedHistory.save`` does, one table at a time."""
 
@@ -127,8 +143,9 @@ class HistorySealer:
         ]
 
     def chain(self, rows: list[dict[str, Any]], *, prev: str) -> str:
+        names = [(f.attname, f) for f in self.fields]
         for row in rows:
-            values = {f.attname: field_value(f, row.get(f.attname)) for f in self.fields}
+            values = {name: _sealed_value(f, row.get(name)) for name, f in names}
             row["prev_hash"] = prev
             row["row_hash"] = prev = seal(self.purpose, {"fields": values, "prev": prev})
         return prev

@@ -67,15 +67,19 @@ def decisions_generate(
     rng = random.Random(seed)  # noqa: S311 (seeded sample data, not secrets)
     staging_create()
     rendered: list[int] = []
-    done = 0
+    done, laps = 0, {"plan": 0.0}
     while done < count:
         batch = Batch(context)
+        planning = time.monotonic()
         for index in range(done, min(count, done + BATCH)):
             decision_write(rng, batch, index, count)
-        batch_write(batch, MODELS)
+        laps["plan"] += time.monotonic() - planning
+        for name, seconds in batch_write(batch, MODELS).items():
+            laps[name] = laps.get(name, 0.0) + seconds
         rendered += batch.render
         done = min(count, done + BATCH)
-        progress(f"{done} decisions written ({time.monotonic() - started:.0f} s)")
+        phases = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in laps.items())
+        progress(f"{done} decisions written ({time.monotonic() - started:.0f} s: {phases})")
     for type_info in context.types.values():
         DecisionType.objects.filter(pk=type_info.id).update(last_number=type_info.last_number)
     sequences_reset([*MODELS, DecisionType])
