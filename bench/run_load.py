@@ -18,6 +18,7 @@ HOST = "127.0.0.1"
 WORKERS = 2
 CONNECTIONS = 4
 REQUEST_TIMEOUT = 120.0
+WARM_UP_PATH = "/api/decisions/"
 
 
 @contextlib.contextmanager
@@ -122,6 +123,10 @@ def sequential(port: int, path: str, *, budget: float = 6.0, cap: float = 15.0,
 def once(port: int, path: str, master: int) -> tuple[Sampled, float]:
     """One request, with the largest growth of any worker's RSS (MB) while it ran,
     sampled every 20 ms: what serving it costs in memory."""
+    # A cheap request or two for each worker first: one just replaced by max_requests
+    # would otherwise count loading the URLconf and templates as this response's cost.
+    with contextlib.suppress(OSError, http.client.HTTPException):
+        sequential(port, WARM_UP_PATH, budget=0, most=WORKERS * 2)
     before = workers_rss(master)
     peak: dict[int, float] = dict(before)
     done = threading.Event()
