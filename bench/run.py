@@ -75,7 +75,9 @@ def _machine() -> str:
 
 def _command() -> str:
     overrides = [f"{name}={os.environ[name]}" for name in OVERRIDES if name in os.environ]
-    return "`" + " ".join([*overrides, "make bench"]) + "`"
+    # MAKELEVEL is set when make started us.
+    command = "make bench" if os.environ.get("MAKELEVEL") else ".venv/bin/python bench/run.py"
+    return "`" + " ".join([*overrides, command]) + "`"
 
 
 def main() -> None:
