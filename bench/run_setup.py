@@ -160,6 +160,8 @@ def database_ready(options: Options, env: dict[str, str]) -> str:
                 str(options.count),
                 "--seed",
                 str(options.seed),
+                "-v",
+                "2",  # its progress, a line per batch: the build takes minutes
             ],
             data_env,
         )
