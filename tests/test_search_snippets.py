@@ -40,7 +40,9 @@ def test_the_list_shows_an_escaped_extract_with_the_matches_marked(client, publi
 
 def test_the_snippet_never_lets_markup_or_stray_markers_through():
     headline = "\x02\x02a\x03 < b\x02 x\x03\x03"  # as PostgreSQL would never send it
-    decision = SimpleNamespace(search_text="a < b x", search_headline=headline)
+    decision = SimpleNamespace(
+        search_start="a < b x", search_end="a < b x", search_headline=headline
+    )
     assert search_snippet(decision, "a") == "<mark>a</mark> &lt; b<mark> x</mark>"
 
 

@@ -5,8 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import decisions.models.decision
 import decisions.models.records
+import decisions.models.search
 
 
 def create_search_index(apps, schema_editor):
@@ -69,9 +69,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="decision",
             name="search_vector",
-            field=decisions.models.decision.SearchVectorColumn(
-                blank=True, editable=False, null=True
-            ),
+            field=decisions.models.search.SearchVectorColumn(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name="historicaldecision",

@@ -22,6 +22,7 @@ from decisions.models.records import (
     PublishedDocument,
     SignOff,
 )
+from decisions.models.search import DecisionSearch, SearchVectorColumn
 from decisions.models.types import DecisionType, SignOffRole, SignOffWording
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "DecisionEvent",
     "DecisionLink",
     "DecisionQuerySet",
+    "DecisionSearch",
     "DecisionType",
     "DeclarationKind",
     "LeadIn",
@@ -43,6 +45,7 @@ __all__ = [
     "Part2",
     "PublishedDocument",
     "Recommendation",
+    "SearchVectorColumn",
     "Section",
     "SectionKind",
     "SignOff",

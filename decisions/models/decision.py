@@ -3,7 +3,6 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,14 +15,6 @@ from decisions.workflow import UNNUMBERED_STATES, State
 TITLE_MAX_LENGTH = 300
 SUMMARY_MAX_LENGTH = 10_000
 TEXT_MAX_LENGTH = 20_000
-
-
-class SearchVectorColumn(SearchVectorField):
-    """A tsvector on PostgreSQL; plain text elsewhere (SQLite runs `make run`), where
-    search falls back to matching `search_text`."""
-
-    def db_type(self, connection) -> str:
-        return "tsvector" if connection.vendor == "postgresql" else "text"
 
 
 class DecisionQuerySet(models.QuerySet):
@@ -99,14 +90,10 @@ class Decision(models.Model):
     # A records manager may take a published record down again, saying why.
     publication_withdrawn_at = models.DateTimeField(null=True, blank=True)
     publication_withdrawal_reason = models.TextField(blank=True, max_length=2_000)
-    # Derived at approval for keyword search: Part 1 as plain text, and its vector.
-    search_text = models.TextField(blank=True, editable=False)
-    search_vector = SearchVectorColumn(null=True, blank=True, editable=False)
+    # Keyword search: Part 1 as text and as a vector, in DecisionSearch (search_index).
 
     objects = DecisionQuerySet.as_manager()
-    history = ChainedHistoricalRecords(
-        excluded_fields=["updated_at", "search_text", "search_vector"]
-    )
+    history = ChainedHistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-approved_at", "-created_at"]

@@ -47,7 +47,7 @@ from decisions.workflow import State
 # Bookkeeping, or said already by the heading of the change ("Paragraph 2.1").
 _HIDDEN_FIELDS = {
     "id", "updated_at", "version", "form_token", "decision", "section", "source", "created_at",
-    "content_digest", "search_text", "search_vector", "kind", "position",
+    "content_digest", "kind", "position",
     # The audit seals and chain links (decisions/selectors/integrity.py checks them).
     "prev_hash", "row_hash", "seal", "sha256",
     # The name copied at the time is shown instead of the account.

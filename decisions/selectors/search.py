@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, QuerySet
+from django.db.models.functions import Left, Right
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -16,6 +17,9 @@ from decisions.models import Decision
 from decisions.services.publication import SEARCH_CONFIG
 
 SNIPPET_RADIUS = 110
+# How much of each end of the text is read to tell whether a headline starts or ends
+# it: far more than a headline of 30 words, far less than the whole text.
+SNIPPET_ENDS = 1_000
 _WORD = re.compile(r"[\w£%'-]+", re.UNICODE)
 # Search headlines mark matches and join fragments with control characters, which
 # survive HTML escaping; `search_snippet` turns them into <mark> and "…" after it.
@@ -36,14 +40,18 @@ def query_terms(q: str) -> list[str]:
 
 
 def search_published(queryset: QuerySet[Decision], q: str) -> QuerySet[Decision]:
-    """Full-text search on PostgreSQL (stored, GIN-indexed vector); words on SQLite."""
+    """Full-text search on PostgreSQL (stored, GIN-indexed vector); words on SQLite.
+
+    The text and vector live in DecisionSearch: they are joined for the match and
+    the rank, and only the headline and the two ends of the text (for the snippet's
+    "…") are read, for the rows of the page shown."""
     q = (q or "").strip()[:200]
     if not q:
         return queryset
     if connection.vendor == "postgresql":
         query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
         headline = SearchHeadline(
-            "search_text",
+            "search_index__text",
             query,
             config=SEARCH_CONFIG,
             start_sel=_START,
@@ -55,13 +63,18 @@ def search_published(queryset: QuerySet[Decision], q: str) -> QuerySet[Decision]
         )
         # PostgreSQL computes the headline only for the rows of the page shown.
         return (
-            queryset.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query), search_headline=headline)
+            queryset.filter(search_index__vector=query)
+            .annotate(
+                rank=SearchRank(F("search_index__vector"), query),
+                search_headline=headline,
+                search_start=Left("search_index__text", SNIPPET_ENDS),
+                search_end=Right("search_index__text", SNIPPET_ENDS),
+            )
             .order_by("-rank", "-approved_at", "-pk")
         )
     for term in query_terms(q):
-        queryset = queryset.filter(search_text__icontains=term)
-    return queryset
+        queryset = queryset.filter(search_index__text__icontains=term)
+    return queryset.annotate(search_text=F("search_index__text"))
 
 
 @dataclass(frozen=True)
@@ -90,19 +103,23 @@ def filter_published(queryset: QuerySet[Decision], filters: Filters) -> QuerySet
 
 def search_snippet(decision: Decision, q: str) -> SafeString:
     """A short extract of the decision's text around its matches, matches in <mark>,
-    escaped: PostgreSQL's headline (`search_headline`, from `search_published`), or
-    the text around the first matching word on SQLite."""
-    text = " ".join((decision.search_text or "").split())
+    escaped: PostgreSQL's headline (`search_headline`, from `search_published`, with
+    the two ends of the text to tell whether it starts or ends the text), or the text
+    around the first matching word on SQLite (`search_text`)."""
     headline = getattr(decision, "search_headline", None)
     if headline is None:
-        headline = _plain_headline(text, q)
+        start = end = " ".join((getattr(decision, "search_text", "") or "").split())
+        headline = _plain_headline(start, q)
+    else:
+        start = " ".join((decision.search_start or "").split())
+        end = " ".join((decision.search_end or "").split())
     fragments = [" ".join(fragment.split()) for fragment in headline.split(_GAP)]
     fragments = [fragment for fragment in fragments if fragment]
     if not fragments:
         return mark_safe("")
     shown = [fragment.replace(_START, "").replace(_STOP, "") for fragment in fragments]
-    prefix = "" if text.startswith(shown[0]) else "…"
-    suffix = "" if text.endswith(shown[-1]) else "…"
+    prefix = "" if start.startswith(shown[0]) else "…"
+    suffix = "" if end.endswith(shown[-1]) else "…"
     marked = _MARKED.sub(r"<mark>\1</mark>", escape(" … ".join(fragments)))
     marked = marked.replace(_START, "").replace(_STOP, "")
     return mark_safe(f"{prefix}{marked}{suffix}")  # noqa: S308 - escaped, then marked

@@ -17,7 +17,7 @@ from core.errors import DomainError, Messages
 from core.text import plain_text
 from decisions import policy
 from decisions.digest import decision_content_digest, record_seal
-from decisions.models import Decision, PublishedDocument
+from decisions.models import Decision, DecisionSearch, PublishedDocument
 from decisions.services.events import event_record
 from decisions.workflow import State
 
@@ -34,28 +34,22 @@ def _search_parts(decision: Decision) -> tuple[str, str, str]:
     return decision.title, plain_text(decision.executive_summary), "\n".join(body)
 
 
-def decision_search_index(*, decision: Decision) -> None:
-    """Store Part 1 as plain text and, on PostgreSQL, as a weighted tsvector.
-
-    Derived data, not content: both fields are excluded from history, so this save
-    says so explicitly rather than writing an empty history row.
-    """
+def decision_search_index(*, decision: Decision) -> DecisionSearch:
+    """Store Part 1 as plain text and, on PostgreSQL, as a weighted tsvector, in the
+    decision's own search row (derived data, not content: no history)."""
     title, summary, body = _search_parts(decision)
-    decision.search_text = "\n".join((title, summary, body))
-    fields = ["search_text"]
+    vector = None
     if connection.vendor == "postgresql":
-        decision.search_vector = (
+        vector = (
             SearchVector(Value(title), weight="A", config=SEARCH_CONFIG)
             + SearchVector(Value(summary), weight="B", config=SEARCH_CONFIG)
             + SearchVector(Value(body), weight="C", config=SEARCH_CONFIG)
         )
-        fields.append("search_vector")
-    decision.skip_history_when_saving = True
-    try:
-        decision.save(update_fields=fields)
-    finally:
-        del decision.skip_history_when_saving
-        decision.refresh_from_db(fields=fields)
+    index, _ = DecisionSearch.objects.update_or_create(
+        decision=decision,
+        defaults={"text": "\n".join((title, summary, body)), "vector": vector},
+    )
+    return index
 
 
 def decision_publish_pdf(*, decision: Decision) -> PublishedDocument:

@@ -50,6 +50,10 @@ PATHS = (
 )
 _SHARE_DEFERRED, _SHARE_PART2, _SHARE_TAKEN_DOWN, _SHARE_AMENDS = 0.05, 0.08, 0.005, 0.06
 _SHARE_BUDGET = 0.4
+# The first decisions take each path in turn (PCDs, so that every state occurs), then
+# the next ones each have one feature: any count from 16 has every case to test.
+_FEATURES = ("deferred_past", "deferred_future", "part2", "taken_down", "amends", "budget",
+             "ceod")  # fmt: skip
 # A fixed span, so a seed always gives the same data; future deferrals end in 2027-28.
 TIMELINE_END = dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC)
 FUTURE_DEFERRALS = (dt.date(2027, 3, 1), dt.date(2028, 12, 31))
@@ -83,6 +87,7 @@ class Plan:
     type: TypeInfo
     decision: dict
     content: Content
+    feature: str = ""
     steps: list[Step] = field(default_factory=list)
     sign_offs: list[dict] = field(default_factory=list)
 
@@ -173,9 +178,11 @@ def _confirm(batch: Batch, row: dict, *, person: Person, at: dt.datetime) -> Non
 def _public_access(rng: random.Random, plan: Plan, batch: Batch, path, at) -> None:
     decision, officer = plan.decision, batch.context.officer.id
     deferred = "approve" in path and rng.random() < _SHARE_DEFERRED
+    deferred = deferred or plan.feature.startswith("deferred")
     if deferred:
         approved_on = (decision["created_at"] + dt.timedelta(days=30)).date()
-        if rng.random() < 0.5:
+        past = rng.random() < 0.5
+        if plan.feature == "deferred_past" or (past and plan.feature != "deferred_future"):
             until = approved_on + dt.timedelta(days=rng.randint(30, 200))
         else:
             first, last = FUTURE_DEFERRALS
@@ -184,7 +191,7 @@ def _public_access(rng: random.Random, plan: Plan, batch: Batch, path, at) -> No
             "Publication would prejudice a procurement that is still running."))  # fmt: skip
     else:
         decision["deferred"] = False
-    decision["has_part2"] = rng.random() < _SHARE_PART2
+    decision["has_part2"] = rng.random() < _SHARE_PART2 or plan.feature == "part2"
     decision["version"] += 1
     batch.record(Decision, decision, kind="~", reason="Public access answers set",
                  user=officer, at=at)  # fmt: skip
@@ -225,7 +232,15 @@ def _event(batch: Batch, plan: Plan, step: Step, *, digest: str, source: str, ta
 
 def decision_write(rng: random.Random, batch: Batch, index: int, count: int) -> Plan:
     context = batch.context
-    type_info = context.types[_pick(rng, TYPE_SHARES)]
+    type_code = _pick(rng, TYPE_SHARES)
+    path = _pick(rng, PATHS)
+    feature = ""
+    if index < len(PATHS):
+        type_code, path = "PCD", PATHS[index][0]
+    elif index < len(PATHS) + len(_FEATURES):
+        feature, path = _FEATURES[index - len(PATHS)], PATHS[-1][0]
+        type_code = "CEOD" if feature == "ceod" else "PCD"
+    type_info = context.types[type_code]
     span = (TIMELINE_END - context.start).total_seconds()
     created = context.start + dt.timedelta(seconds=span * index / max(count, 1))
     created += dt.timedelta(seconds=rng.randint(0, 3600))
@@ -239,7 +254,7 @@ def decision_write(rng: random.Random, batch: Batch, index: int, count: int) -> 
     plan = Plan(
         index, type_info, decision, Content(type_info.code, title, decision["executive_summary"])
     )
-    path = _pick(rng, PATHS)
+    plan.feature = feature
     plan.steps = _steps(rng, path, plan, batch)
     batch.record(Decision, decision, kind="+", reason="Draft created", user=context.officer.id,
                  at=created)  # fmt: skip
@@ -247,7 +262,7 @@ def decision_write(rng: random.Random, batch: Batch, index: int, count: int) -> 
     plan.content.sections = {kind.value: [] for kind in SectionKind}
     _event(batch, plan, plan.steps[0], digest=content_digest(plan.content), source="",
            target=State.DRAFT)  # fmt: skip
-    has_budget = rng.random() < _SHARE_BUDGET
+    has_budget = rng.random() < _SHARE_BUDGET or feature == "budget"
     _text_rows(rng, plan, batch, has_budget=has_budget)
     decision["version"] += len(plan.content.recommendations) + sum(
         len(p) for p in plan.content.sections.values())  # fmt: skip
@@ -261,7 +276,8 @@ def decision_write(rng: random.Random, batch: Batch, index: int, count: int) -> 
         for kind, row in declarations.items():
             if kind != DeclarationKind.HEAD_OF_SERVICE:
                 _confirm(batch, row, person=context.officer, at=answer_at)
-    if "approve" in path and rng.random() < _SHARE_AMENDS and batch.context.approved:
+    amends = rng.random() < _SHARE_AMENDS or feature == "amends"
+    if "approve" in path and amends and batch.context.approved:
         target_id, target_ref = rng.choice(batch.context.approved[-500:])
         description = "Amends the funding and the delivery timetable."
         batch.add(DecisionLink, reason="Link added", user=context.officer.id, at=answer_at,
@@ -300,4 +316,10 @@ def _workflow(rng: random.Random, plan: Plan, batch: Batch, declarations) -> Non
                comment=COMMENTS.get(step.action, ""))  # fmt: skip
         decision["updated_at"] = step.at
     if state == State.APPROVED:
-        approval_write(rng, plan, batch, digest=digest, taken_down=_SHARE_TAKEN_DOWN)
+        approval_write(
+            rng,
+            plan,
+            batch,
+            digest=digest,
+            taken_down=1.0 if plan.feature == "taken_down" else _SHARE_TAKEN_DOWN,
+        )

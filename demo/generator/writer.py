@@ -4,6 +4,7 @@ files, copy every table, and insert the decisions with their search index."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -120,9 +121,17 @@ def _sealer(history_model: type[models.Model]) -> HistorySealer:
 
 
 def files_store(batch: Batch) -> None:
+    """The placeholder PDFs; one already stored under its name (named by its hash)
+    by an earlier run that was rolled back is the same file, and is kept."""
     for document, name, content in batch.files:
-        saved = default_storage.save(name, ContentFile(content))
-        document["file"] = saved
+        if not default_storage.exists(name) or _sha256_of(name) != document["sha256"]:
+            name = default_storage.save(name, ContentFile(content))
+        document["file"] = name
+
+
+def _sha256_of(name: str) -> str:
+    with default_storage.open(name, "rb") as stored:
+        return hashlib.sha256(stored.read()).hexdigest()
 
 
 def batch_write(batch: Batch, order: list[type[models.Model]]) -> dict[str, float]:

@@ -1,0 +1,41 @@
+"""A published decision's search index, in its own table.
+
+Part 1 as plain text (for snippets) and as a weighted tsvector (for matching and
+ranking) are tens of kilobytes a decision: kept on the decision's own row they were
+read by every query that loads a decision (the list, the page, the PDF, the API), and
+made each of those rows wide. One-to-one here, they are read only by a search, which
+joins them in its WHERE clause and reads the text for the headline of the rows shown.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+from decisions.models.decision import Decision
+
+
+class SearchVectorColumn(SearchVectorField):
+    """A tsvector on PostgreSQL; plain text elsewhere (SQLite runs `make run`), where
+    search falls back to matching the text."""
+
+    def db_type(self, connection) -> str:
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+
+class DecisionSearch(models.Model):
+    """Derived data, written at approval by `decision_search_index`: not content, so
+    no history (the decision's content is in its own history and digest)."""
+
+    decision = models.OneToOneField(
+        Decision, primary_key=True, on_delete=models.CASCADE, related_name="search_index"
+    )
+    text = models.TextField(blank=True)
+    vector = SearchVectorColumn(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "decision search index"
+        verbose_name_plural = "decision search indexes"
+
+    def __str__(self) -> str:
+        return f"Search index of decision {self.decision_id}"
