@@ -158,7 +158,8 @@ def main() -> None:
         (
             "Server",
             f"gunicorn (deploy/gunicorn.conf.py) with {load.WORKERS} sync workers on "
-            f"127.0.0.1:{options.port}, DEBUG off, CONN_MAX_AGE={env['CONN_MAX_AGE']}, "
+            f"127.0.0.1:{options.port} (max_requests off), DEBUG off, "
+            f"CONN_MAX_AGE={env['CONN_MAX_AGE']}, "
             f"cache REDIS_URL={env['REDIS_URL']}, PostgreSQL {postgres}",
         ),
         (

@@ -37,6 +37,11 @@ def gunicorn_on(port: int, env: dict[str, str]):
         "warning",
         "--access-logfile",
         "/dev/null",
+        # No replacement after max_requests: a static run makes a thousand requests in
+        # seconds, and a worker restarting (imports, first connection) would be counted
+        # against the page measured next; the RSS at the end then covers the whole bench.
+        "--max-requests",
+        "0",
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
     try:
@@ -123,8 +128,8 @@ def sequential(port: int, path: str, *, budget: float = 6.0, cap: float = 15.0,
 def once(port: int, path: str, master: int) -> tuple[Sampled, float]:
     """One request, with the largest growth of any worker's RSS (MB) while it ran,
     sampled every 20 ms: what serving it costs in memory."""
-    # A cheap request or two for each worker first: one just replaced by max_requests
-    # would otherwise count loading the URLconf and templates as this response's cost.
+    # A cheap request or two for each worker first: one just started would otherwise
+    # count loading the URLconf and templates as this response's cost.
     with contextlib.suppress(OSError, http.client.HTTPException):
         sequential(port, WARM_UP_PATH, budget=0, most=WORKERS * 2)
     before = workers_rss(master)

@@ -205,7 +205,7 @@ def memory_figure(memory: Memory) -> Figure:
     replaced = max(0, len(memory.pids) - load.WORKERS)
     note = (
         "VmRSS of each worker after every measurement; the target is judged on the "
-        f"largest; workers replaced by max_requests during the bench: {replaced}"
+        f"largest; max_requests off, workers replaced (crash, timeout): {replaced}"
     )
     return checked("Worker RSS", worst, shown, WORKER_RSS_MB, note)
 
