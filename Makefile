@@ -17,7 +17,7 @@ TEST_ENV := DATABASE_URL=$(or $(DATABASE_URL),$(TEST_DATABASE_URL)) \
 	SECURE_SSL_REDIRECT=0
 RUN_ENV := DEBUG=1 DATABASE_URL=$(or $(DATABASE_URL),sqlite:///$(CURDIR)/db.sqlite3)
 
-.PHONY: run test lint format system install assets migrate demo clean db-roles
+.PHONY: run test lint format system install assets migrate demo clean db-roles bench
 
 run: system $(STAMP) $(ASSETS)
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
@@ -39,6 +39,11 @@ lint: $(STAMP)
 db-roles: $(STAMP)
 	./scripts/postgres-up.sh
 	./scripts/db-roles.sh
+
+# Issue 12's measurements at 100,000 decisions into bench/RESULTS.md (bench/run.py;
+# not part of `make test`). BENCH_COUNT=2000 for a small dataset, BENCH_FRESH=1 to rebuild.
+bench: system $(STAMP) $(ASSETS)
+	$(PY) bench/run.py
 
 format: $(STAMP)
 	$(PY) -m ruff check --fix .

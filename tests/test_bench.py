@@ -1,0 +1,87 @@
+"""`make bench` (bench/run.py): the results writer and the URL list. Nothing here is
+timed: the figures are computed from given inputs."""
+
+from __future__ import annotations
+
+from django.urls import resolve
+
+from bench.run_results import (
+    NOT_AVAILABLE,
+    Section,
+    at_least,
+    at_most,
+    document,
+    latency,
+    percentile,
+    ratio,
+    unavailable,
+)
+from bench.run_urls import (
+    DataParams,
+    export_probes,
+    latency_probes,
+    pair_probes,
+    report_probe,
+    sitemap_url,
+)
+
+
+def test_percentiles_are_nearest_rank():
+    samples = [float(n) for n in range(100, 0, -1)]  # 100 … 1, unordered on purpose
+    assert percentile(samples, 50) == 50.0
+    assert percentile(samples, 95) == 95.0
+    assert percentile([7.0], 95) == 7.0
+    assert percentile([1.0, 2.0, 3.0], 95) == 3.0
+
+
+def test_a_latency_row_shows_p50_p95_its_target_and_verdict():
+    samples = [float(n) for n in range(1, 21)]  # p50 10, p95 19
+    p95 = percentile(samples, 95)
+    met = latency("Search", samples, at_most(p95, "ms", on="p95"), "`/decisions/?q=x`")
+    assert met.row() == (
+        f"| Search | p50 10 / p95 {p95:.0f} ms (n=20) | p95 ≤ {p95:.0f} ms | met | "
+        "`/decisions/?q=x` |"
+    )
+    missed = latency("Search", samples, at_most(p95 - 1, "ms", on="p95"))
+    assert missed.met is False
+    assert "| **not met** |" in missed.row()
+
+
+def test_a_ratio_row_divides_the_throughputs():
+    dynamic, static = 40.0, 3_500.0
+    figure = ratio("Page", dynamic, static, at_least(0.5, "×"))
+    assert figure.value == f"{dynamic / static:.3f}× (40 / 3,500 req/s)"
+    assert figure.target == "≥ 0.5×"
+    assert figure.met is False
+    assert ratio("Page", 2_000.0, static, at_least(0.5, "×")).met is True
+    assert ratio("Page", 1.0, 0.0, at_least(0.5, "×")).value == NOT_AVAILABLE
+
+
+def test_the_document_counts_targets_met_and_names_those_missed():
+    section = Section(
+        "Search",
+        [
+            latency("Fast", [5.0, 6.0], at_most(100, "ms", on="p95")),
+            latency("Slow", [500.0, 600.0], at_most(100, "ms", on="p95")),
+            unavailable("Sitemap index", "HTTP 404"),
+        ],
+    )
+    text = document(header=[("Commit", "abc123")], sections=[section], notes=["noisy"])
+    assert "- **Commit:** abc123" in text
+    assert "| Sitemap index | not available | — | not available | HTTP 404 |" in text
+    assert "Targets met: 1 of 2; not met: Slow." in text
+
+
+def test_every_bench_url_resolves_to_its_view():
+    data = DataParams(
+        last_page=5_000, year=2025, financial_year="2025/26", type_code="PCD", rare_word="x"
+    )
+    probes = [probe for _, probe, _ in pair_probes()]
+    probes += [probe for _, section in latency_probes(data) for probe in section]
+    probes += [*export_probes(), report_probe()]
+    for probe in probes:
+        path = probe.url().split("?")[0]
+        assert resolve(path).view_name == probe.name, probe.what
+    assert resolve(sitemap_url()).view_name == "open_data:sitemap"
+    list_pages = [p.url() for _, s in latency_probes(data) for p in s if p.what.startswith("List")]
+    assert list_pages == ["/decisions/", "/decisions/?page=100", "/decisions/?page=5000"]
