@@ -26,9 +26,13 @@ run: system $(STAMP) $(ASSETS)
 	@echo "Serving on http://127.0.0.1:8000/"
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
+# Two pytest-xdist workers, each with its own test database (test_<name>_gw0, _gw1),
+# whole files to a worker (module fixtures such as the browser sweep's are built
+# once). PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 test: system $(STAMP) $(ASSETS)
 	./scripts/postgres-up.sh
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

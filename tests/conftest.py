@@ -1,4 +1,6 @@
+import hashlib
 import os
+from pathlib import Path
 
 import pytest
 
@@ -20,22 +22,50 @@ def _plain_static_files(settings):
 
 
 _PDF_CACHE: dict[str, bytes] = {}
+# Set once per run (below): where every xdist worker of this run keeps its renderings.
+_PDF_CACHE_DIR: Path | None = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pdf_cache_dir(tmp_path_factory):
+    """A directory shared by the workers of this run only: under pytest-xdist each
+    worker's base temporary directory sits in the run's own one (``popen-gwN``), so
+    its parent is shared by this run's workers and by no other run."""
+    global _PDF_CACHE_DIR
+    base = tmp_path_factory.getbasetemp()
+    run = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    _PDF_CACHE_DIR = run / "pdf-cache"
+    _PDF_CACHE_DIR.mkdir(exist_ok=True)
+
+
+def pdf_rendered_once(real, html: str) -> bytes:
+    """``real(html)``, or the bytes an earlier call (in this process, or in another
+    worker of this run) got for exactly this HTML."""
+    if html in _PDF_CACHE:
+        return _PDF_CACHE[html]
+    stored = _PDF_CACHE_DIR / hashlib.sha256(html.encode()).hexdigest() if _PDF_CACHE_DIR else None
+    if stored is not None and stored.exists():
+        data = stored.read_bytes()
+    else:
+        data = real(html)
+        if stored is not None:
+            # Written whole, then renamed: another worker never reads half a file.
+            partial = stored.with_name(f"{stored.name}.{os.getpid()}")
+            partial.write_bytes(data)
+            os.replace(partial, stored)
+    _PDF_CACHE[html] = data
+    return data
 
 
 @pytest.fixture(autouse=True)
 def _render_each_distinct_pdf_once(monkeypatch):
     """WeasyPrint takes about a second a document and most tests load the same demo
-    decisions: render each distinct HTML once per run (still a real rendering)."""
+    decisions: render each distinct HTML once per run, whichever worker asks first
+    (still a real rendering)."""
     from decisions import pdf
 
     real = pdf.html_to_pdf
-
-    def cached(html: str) -> bytes:
-        if html not in _PDF_CACHE:
-            _PDF_CACHE[html] = real(html)
-        return _PDF_CACHE[html]
-
-    monkeypatch.setattr(pdf, "html_to_pdf", cached)
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: pdf_rendered_once(real, html))
 
 
 @pytest.fixture

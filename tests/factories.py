@@ -226,6 +226,27 @@ def approved_decision(
         return decision_approve(user=approver, decision=decision, interests=interests)
 
 
+def imported_decision(*, user, records_manager, number, approved_at, **draft):
+    """A historical decision as a records manager imports it: a draft by ``user``
+    (public, no Part 2) given reference ``number`` and approved at ``approved_at`` in one step (an
+    ``import`` event; its PDF rendered and search index written at approval, as for
+    any approval). Published like an approved decision, in a fraction of a full
+    workflow's queries: for tests of lists, which need many published records; the
+    workflow's own tests and the query-count tests use ``approved_decision``."""
+    from decisions.services import (
+        decision_import_approved,
+        decision_public_access_set,
+        reference_reserve,
+    )
+
+    decision = draft_decision(user=user, **draft)
+    decision_public_access_set(user=user, decision=decision, deferred=False, has_part2=False)
+    decision = reference_reserve(user=records_manager, decision=decision, number=number)
+    return decision_import_approved(
+        user=records_manager, decision=decision, reference_number=number, approved_at=approved_at
+    )
+
+
 def rejected_decision(*, user, reviewers=None, comment="Not this year.", **kwargs):
     """Rejected by its final approver (a final state)."""
     from decisions.services import decision_reject

@@ -293,14 +293,12 @@ def sweep(django_db_setup, django_db_blocker, browser, tmp_path_factory):
 
     from decisions import pdf
     from demo.loader import demo_load
-    from tests.conftest import _PDF_CACHE
+    from tests.conftest import pdf_rendered_once
 
     real_render = pdf.html_to_pdf
 
     def render_once(html: str) -> bytes:
-        if html not in _PDF_CACHE:
-            _PDF_CACHE[html] = real_render(html)
-        return _PDF_CACHE[html]
+        return pdf_rendered_once(real_render, html)
 
     # The function-scoped autouse fixtures of conftest, for the whole module.
     plain = override_settings(

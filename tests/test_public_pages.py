@@ -23,6 +23,7 @@ from tests.factories import (
     complete_draft,
     deferred_decision,
     draft_decision,
+    imported_decision,
     publication_withdrawn_decision,
     rejected_decision,
     returned_decision,
@@ -43,9 +44,18 @@ def test_list_counts_and_orders_published_decisions(client, demo):
     assert text.index("PCD 1620") < text.index("PCD 1406")
 
 
-def test_list_pages_by_twenty(client, officer, one_pdf_for_all):
+def test_list_pages_by_twenty(client, officer, records_manager, one_pdf_for_all):
+    # The list's paging, not approval, is under test: 22 imported historical records
+    # (published as approved ones are, newest first), one a day.
+    first_day = timezone.now() - dt.timedelta(days=30)
     for number in range(1, 23):
-        approve(officer, draft_decision(user=officer, title=f"Decision {number}"), number)
+        imported_decision(
+            user=officer,
+            records_manager=records_manager,
+            number=number,
+            approved_at=first_day + dt.timedelta(days=number),
+            title=f"Decision {number}",
+        )
     first = page_text(client.get("/decisions/"))
     assert "Showing 1–20 of 22 results" in first
     second = page_text(client.get("/decisions/?page=2"))
@@ -181,14 +191,19 @@ def _queries_to_get(client, url):
     return len(queries), page_text(response)
 
 
-def test_public_page_query_count_does_not_grow_with_content(client, officer, settings):
+def test_public_page_query_count_does_not_grow_with_content(
+    client, officer, reviewers, settings
+):
     # The page's own queries: the page cache's lookups and writes (in the database
     # cache's table by default) are left out by keeping it in memory here.
     settings.CACHES = {
         **settings.CACHES,
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
-    targets = [approved_decision(user=officer, title=f"Target {n}") for n in range(1, 4)]
+    targets = [
+        approved_decision(user=officer, reviewers=reviewers, title=f"Target {n}")
+        for n in range(1, 4)
+    ]
     few = _published_with_content(officer, title="Few", size=1, link_targets=targets)
     many = _published_with_content(officer, title="Many", size=3, link_targets=targets)
 
@@ -207,13 +222,13 @@ def test_public_page_query_count_does_not_grow_with_content(client, officer, set
     assert few_count <= 29
 
 
-def test_list_query_count_does_not_grow_with_the_number_of_results(client, officer):
+def test_list_query_count_does_not_grow_with_the_number_of_results(client, officer, reviewers):
     for n in range(1, 3):
-        approved_decision(user=officer, title=f"Early {n}")
+        approved_decision(user=officer, reviewers=reviewers, title=f"Early {n}")
     two_count, two_text = _queries_to_get(client, "/decisions/")
     assert "Showing 1–2 of 2 results" in two_text
     for n in range(1, 5):
-        approved_decision(user=officer, title=f"Later {n}")
+        approved_decision(user=officer, reviewers=reviewers, title=f"Later {n}")
     six_count, six_text = _queries_to_get(client, "/decisions/")
     assert "Showing 1–6 of 6 results" in six_text
     assert all(f"Later {n}" in six_text for n in range(1, 5))
