@@ -191,9 +191,7 @@ def _queries_to_get(client, url):
     return len(queries), page_text(response)
 
 
-def test_public_page_query_count_does_not_grow_with_content(
-    client, officer, reviewers, settings
-):
+def test_public_page_query_count_does_not_grow_with_content(client, officer, reviewers, settings):
     # The page's own queries: the page cache's lookups and writes (in the database
     # cache's table by default) are left out by keeping it in memory here.
     settings.CACHES = {
