@@ -42,14 +42,8 @@ PAGES = [
     Page("funding:internal_envelope_csv", role="officer", on="published_slug"),
 ]
 
-# Pages whose count grows today because of code this helper may not change (the lead
-# removes the mark once it is fixed; strict, so it fails loudly then).
-_POLICY = (
-    "N+1 in decisions/policy.py: selectors/homes._waiting asks policy.can_take of each "
-    "candidate, and refusal() reads shared_with, the user's review events and (signers) "
-    "the office holder once per decision; policy.py is outside this helper's files"
-)
-XFAILS: dict[str, str] = {f"drafting:home@{role}": _POLICY for role in ("head", "ceo", "dmpc")}
+# Pages whose count may legitimately grow with the data: none.
+XFAILS: dict[str, str] = {}
 
 # Marked so that pytest-django creates the test database (the counts fixture uses it).
 pytestmark = pytest.mark.django_db

@@ -252,10 +252,12 @@ def _waiting(user: User) -> list[Decision]:
         .with_type()
         .order_by("updated_at")
     )
+    candidates = list(candidates)
+    facts = policy.ReviewFacts(user, candidates)
     return [
         decision
         for decision in candidates
-        if any(policy.can_take(user, decision, action) for action in REVIEW_STEPS)
+        if any(policy.can_take(user, decision, action, facts=facts) for action in REVIEW_STEPS)
     ]
 
 
