@@ -291,6 +291,7 @@ def _people(users: dict, *, size: int, tag: str) -> dict[str, dict]:
         "change_request": {"pk": pending.pk},
         "office_holder": {"pk": holder.pk},
         "decision_type": {"code": "PCD"},
+        "sitemap_section": {"section": "decisions"},
         "reset_link": {"uidb64": urlsafe_base64_encode(str(person.pk).encode()), "token": "x-y"},
     }
 

@@ -29,6 +29,7 @@ PAGES = [
     Page("open_data:api_detail", on="amending_slug", label="amending"),
     Page("open_data:openapi"),
     Page("open_data:sitemap"),
+    Page("open_data:sitemap_section", on="sitemap_section"),
     Page("open_data:index"),
     Page("open_data:accessibility"),
     Page("funding:financial_years"),
