@@ -64,7 +64,8 @@ MAX_AGE = 300
 # not one per page ever visited.
 GENERATION_TTL = TTL
 EVERY_PAGE = "generation:*"
-CACHED_VIEWS = frozenset({"decisions:detail"})
+# The decision page, and its PDF (a few hundred KB, the signed bytes once verified).
+CACHED_VIEWS = frozenset({"decisions:detail", "decisions:pdf"})
 # A visitor with pending messages (cookie storage) must get the page that shows them.
 MESSAGES_COOKIE = "messages"
 # Set by the view: this response is the same for every visitor without a session.
@@ -102,6 +103,8 @@ def _entry_key(request: HttpRequest) -> str:
 def _eligible(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
         return False
+    if "HTTP_RANGE" in request.META:  # part of a file: the view answers 206 itself
+        return False
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies:
         return False
@@ -125,6 +128,20 @@ def cacheable_page(request: HttpRequest, response: HttpResponse) -> HttpResponse
         patch_cache_control(response, public=True, max_age=MAX_AGE)
         setattr(response, CACHEABLE, True)
     return _conditional(request, response)
+
+
+def cacheable_file(response: HttpResponse) -> HttpResponse:
+    """A whole file served by a view (a FileResponse, 200), as a response the
+    middleware may store: the same headers (its own ETag and Last-Modified), the
+    bytes read once (the caller closes its file: closing the response would send
+    request_finished). Only for files of a few hundred KB."""
+    if response.status_code != 200 or not response.streaming:
+        return response
+    whole = HttpResponse(b"".join(response.streaming_content), status=200)
+    for name, value in response.items():
+        whole[name] = value
+    setattr(whole, CACHEABLE, True)
+    return whole
 
 
 def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:

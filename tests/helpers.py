@@ -2,6 +2,14 @@ import html
 import re
 
 
+def body_bytes(response) -> bytes:
+    """A response's bytes, streamed (a file the view opened) or whole (the page cache
+    keeps a whole PDF)."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 def page_text(response_or_html) -> str:
     """The visible text of a page, tags removed and whitespace collapsed."""
     if getattr(response_or_html, "streaming", False):  # a streamed download (CSV)

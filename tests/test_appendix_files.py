@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from decisions.services import appendix_add
 from tests.factories import approved_decision, draft_decision
+from tests.helpers import body_bytes
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -27,7 +28,7 @@ def test_published_appendix_is_a_safe_download(client, officer):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="PCD-881-appendix-1.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(response.streaming_content) == PDF
+    assert body_bytes(response) == PDF
     assert client.get("/decisions/pcd-881/appendices/2/").status_code == 404  # not published
 
 

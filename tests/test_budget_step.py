@@ -21,7 +21,7 @@ from decisions.services import (
 from funding.models import Allocation, BudgetEnvelope, BudgetLine, BudgetMovement
 from funding.services import budget_movement_propose
 from tests.factories import UserFactory, complete_draft, draft_decision
-from tests.helpers import page_text
+from tests.helpers import body_bytes, page_text
 
 GOOD = {
     "form": "budget",
@@ -324,7 +324,7 @@ def test_the_description_of_a_line_an_amendment_adds_is_on_its_page_and_pdf(
     expected = f"{line.get_route_display()}: {line.description}"
     assert line.description  # the demo's line has one
     assert expected in page_text(client.get(pcd_1620.get_absolute_url()))
-    pdf = b"".join(client.get(f"{pcd_1620.get_absolute_url()}pdf/").streaming_content)
+    pdf = body_bytes(client.get(f"{pcd_1620.get_absolute_url()}pdf/"))
     assert expected in pdf_text(pdf, tmp_path)
 
 

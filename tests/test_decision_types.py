@@ -38,7 +38,7 @@ from decisions.services import (
 )
 from demo import ceod_mentoring
 from tests.factories import UserFactory
-from tests.helpers import page_text, squash
+from tests.helpers import body_bytes, page_text, squash
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "pcd-1620.txt"
 
@@ -53,7 +53,7 @@ def pdf_text(data: bytes, tmp_path) -> str:
 def published_pdf_text(client, decision, tmp_path) -> str:
     response = client.get(f"/decisions/{decision.slug}/pdf/")
     assert response.status_code == 200
-    return pdf_text(b"".join(response.streaming_content), tmp_path)
+    return pdf_text(body_bytes(response), tmp_path)
 
 
 def signed_on(sign_off, fmt: str) -> str:

@@ -24,6 +24,7 @@ from decisions.services import (
 )
 from funding.services import LineSpec, envelope_create
 from tests.factories import complete_draft, draft_decision
+from tests.helpers import body_bytes
 
 MARKER = "QUOKKA7431"
 DEFERRED_MARKER = "WOMBAT5512"
@@ -100,12 +101,12 @@ def body_of(client, url, tmp_path):
 def _raw_body(client, url, tmp_path):
     response = client.get(url)
     if response.get("Content-Type") == "application/pdf":
-        data = b"".join(response.streaming_content)
+        data = body_bytes(response)
         path = tmp_path / "leak.pdf"
         path.write_bytes(data)
         text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
         return response.status_code, text.stdout.decode()
-    content = b"".join(response.streaming_content) if response.streaming else response.content
+    content = body_bytes(response)
     return response.status_code, content.decode()
 
 

@@ -31,7 +31,7 @@ from opendata.api import api_exception_handler
 from opendata.serializers import DecisionFilters
 from tests.accessibility import axe_violations
 from tests.factories import approved_decision, draft_decision
-from tests.helpers import page_text
+from tests.helpers import body_bytes, page_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -65,7 +65,7 @@ def xml(response):
 
 def response_text(response) -> str:
     # The open data CSVs are streamed (tests/test_reports_scale.py checks that).
-    content = b"".join(response.streaming_content) if response.streaming else response.content
+    content = body_bytes(response)
     return content.decode("utf-8")
 
 
@@ -321,7 +321,7 @@ def test_api_detail_of_pcd_1620(client, demo):
         }
     ]
     assert body["appendices"] == [{"title": title} for title in pcd_1620.APPENDICES]
-    served = b"".join(client.get("/decisions/pcd-1620/pdf/").streaming_content)
+    served = body_bytes(client.get("/decisions/pcd-1620/pdf/"))
     assert body["pdf"] == {
         "url": f"{BASE}/decisions/pcd-1620/pdf/",
         "size_bytes": len(served),

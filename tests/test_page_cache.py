@@ -8,6 +8,7 @@ import json
 
 import pytest
 import time_machine
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -221,10 +222,16 @@ def test_the_pdf_is_one_query_and_served_as_a_static_file(client, published):
     document = published.published_document
     stored = document.file.open("rb").read()
     assert client.get(url).status_code == 200  # checks the record and the file once
+    # The view: one query (a range request is always the view's, never the cache's).
+    with CaptureQueriesContext(connection) as queries:
+        part = client.get(url, HTTP_RANGE="bytes=0-")
+        assert b"".join(part.streaming_content) == stored
+    assert len(queries) == 1 and part.status_code == 206
+    # The whole file again: from the page cache, without reading any record.
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-        body = b"".join(response.streaming_content)
-    assert len(queries) == 1
+        body = response.content
+    assert all("django_page_cache" in query["sql"] for query in queries.captured_queries)
     assert response.status_code == 200 and body == stored
     assert response["Content-Length"] == str(len(stored))
     assert response["ETag"] == f'"{document.sha256}"' == f'"{hashlib.sha256(body).hexdigest()}"'
@@ -242,7 +249,9 @@ def test_the_pdf_is_one_query_and_served_as_a_static_file(client, published):
     assert client.get(url, HTTP_RANGE="bytes=0-9", HTTP_IF_RANGE='"old"').status_code == 200
 
 
-def test_a_pdf_replaced_after_it_was_served_is_withheld_at_once(client, published, caplog):
+def test_a_pdf_replaced_after_it_was_served_is_withheld_by_the_view_at_once(
+    client, published, caplog
+):
     url = f"{published.get_absolute_url()}pdf/"
     document = published.published_document
     assert client.get(url).status_code == 200
@@ -251,12 +260,19 @@ def test_a_pdf_replaced_after_it_was_served_is_withheld_at_once(client, publishe
         replaced.seek(0)
         replaced.write(original[:-1] + b"X")
     caplog.clear()
-    response = client.get(url)
+    # The cached copy is the bytes verified when it was stored, never the replaced file;
+    # a request the view answers (a range, or once the entry is gone) sees the change.
+    assert client.get(url).content == original
+    response = client.get(url, HTTP_RANGE="bytes=0-9")
     assert response.status_code == 503 and response["Cache-Control"] == "no-store"
-    [alert] = [
+    caches["pages"].clear()
+    assert client.get(url).status_code == 503
+    alerts = [
         json.loads(r.getMessage()) for r in caplog.records if '"verify_failed"' in r.getMessage()
     ]
-    assert alert["served"] == "pdf" and alert["row"] == document.file.name
+    assert len(alerts) == 2  # the range request, then the whole file once not cached
+    for alert in alerts:
+        assert alert["served"] == "pdf" and alert["row"] == document.file.name
 
 
 def test_a_pdf_of_a_record_changed_by_sql_is_withheld_once_the_check_is_due(
@@ -272,6 +288,7 @@ def test_a_pdf_of_a_record_changed_by_sql_is_withheld_once_the_check_is_due(
     assert client.get(url).status_code == 200  # the record was checked moments ago
     later = published_files._Memory.clock() + published_files.RECORD_RECHECK_SECONDS + 1
     monkeypatch.setattr(published_files._Memory, "clock", staticmethod(lambda: later))
+    caches["pages"].clear()  # the cached copy has expired too (the same 300 s)
     assert client.get(url).status_code == 503
     # An approval time changed by SQL is one of the values the one query reads: at once.
     monkeypatch.undo()
@@ -287,6 +304,7 @@ def test_a_pdf_of_a_record_changed_by_sql_is_withheld_once_the_check_is_due(
             "WHERE id = %s",
             [published.pk],
         )
+    caches["pages"].clear()  # (a cached copy would be the verified bytes, for its TTL)
     assert client.get(url).status_code == 503
 
 

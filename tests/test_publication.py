@@ -15,7 +15,7 @@ from decisions.models import DecisionEvent, PublishedDocument
 from decisions.pdf import StaticOnlyURLFetcher, html_to_pdf
 from decisions.services import decision_publication_withdraw
 from demo import pcd_1620 as seed
-from tests.helpers import page_text, squash
+from tests.helpers import body_bytes, page_text, squash
 
 needs_poppler = pytest.mark.skipif(
     not shutil.which("pdftotext"), reason="poppler-utils (pdftotext, pdfinfo) not installed"
@@ -54,7 +54,7 @@ def test_pcd_1620_pdf_carries_the_whole_form(client, pcd_1620, tmp_path):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="PCD-1620.pdf"'
-    data = b"".join(response.streaming_content)
+    data = body_bytes(response)
     text = squash(pdf_text(data, tmp_path))
     # Lines wrap after hyphens ("over-" / "represented"): compare with hyphens joined.
     joined = re.sub(r"-\s+", "-", text)
@@ -94,7 +94,7 @@ def test_sha256_on_the_page_matches_the_bytes_served(client, pcd_1620):
     page = client.get("/decisions/pcd-1620/").content.decode()
     shown = re.search(r'class="dr-digest">([0-9a-f]{64})<', page)[1]
     response = client.get("/decisions/pcd-1620/pdf/")
-    served = b"".join(response.streaming_content)
+    served = body_bytes(response)
     assert hashlib.sha256(served).hexdigest() == shown
     assert response["ETag"] == f'"{shown}"'
     assert "(PDF, " in page_text(page)

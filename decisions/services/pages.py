@@ -45,6 +45,7 @@ def decision_pages_invalidate(*, decisions: list[Decision]) -> None:
         .distinct()
     )
     pages_invalidate(
-        reverse("decisions:detail", kwargs={"slug": f"{code.lower()}-{number}"})
+        reverse(name, kwargs={"slug": f"{code.lower()}-{number}"})
         for code, number in related
+        for name in ("decisions:detail", "decisions:pdf")
     )

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from core.file_response import static_file_response
-from core.page_cache import cacheable_page
+from core.page_cache import cacheable_file, cacheable_page
 from decisions import extensions
 from decisions.forms_public import DecisionFilterForm
 from decisions.selectors import (
@@ -161,7 +161,12 @@ def decision_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         cache_control="public, max-age=600",
     )
     response["X-Checksum-SHA256"] = document.sha256
-    return response
+    # The whole file (not a range, not a 304) is kept by the page cache like the page:
+    # the verified bytes, dropped with the page by any event of the decision.
+    whole = cacheable_file(response)
+    if whole is not response:
+        opened.close()
+    return whole
 
 
 def appendix_file_response(
