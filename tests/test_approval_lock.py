@@ -160,9 +160,9 @@ def test_approval_query_count(officer, django_assert_max_num_queries):
     # before the row is locked (reading and rendering the PDF); the content is read
     # once under the lock (test below) instead of once per section per digest. The
     # search row (decisions_decisionsearch) is written with update_or_create: 4 more;
-    # dropping the cached pages of the decision and its links (core/page_cache.py,
-    # tokens in the database cache under test): 6 more.
-    with django_assert_max_num_queries(91):
+    # dropping the cached pages and PDFs of the decision and its links
+    # (core/page_cache.py, tokens in the database cache under test): 11 more.
+    with django_assert_max_num_queries(96):
         decision_approve(user=reviewers.dmpc, decision=decision)
 
 
