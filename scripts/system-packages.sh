@@ -4,7 +4,12 @@
 # for browser tests, nginx as the buffering proxy in front of gunicorn (deploy/nginx.conf,
 # tests/test_nginx.py).
 set -euo pipefail
-packages=(libpq5 fonts-liberation2 fonts-dejavu-core poppler-utils chromium nginx)
+# Other packages may be named as arguments instead (scripts/bench-packages.sh).
+if [ $# -gt 0 ]; then
+  packages=("$@")
+else
+  packages=(libpq5 fonts-liberation2 fonts-dejavu-core poppler-utils chromium nginx)
+fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
