@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # request id for every log line and response, and a log line for every 403.
     "core.middleware.TrustedProxyMiddleware",
     "core.middleware.RequestIdMiddleware",
+    # /healthz and /readyz for load balancers, before host checks and the HTTPS redirect.
+    "core.health.HealthCheckMiddleware",
     # Security log rows that had to wait for a transaction to end (SQLite).
     "security.store.FlushDeferredEventsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -359,6 +361,11 @@ if not DEBUG:
 # nothing prefixed, not mixed into the root log (propagate off), to standard error or
 # to SECURITY_LOG_FILE; and kept in the database for the records-integrity page.
 
+# LOG_FORMAT: "json" (the default in production: one object a line, with the request
+# id, for a log collector) or "plain" (the default with DEBUG, for a person reading).
+_log_format = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
+if _log_format not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
 _security_stream = (
     {"class": "logging.handlers.WatchedFileHandler", "filename": os.environ["SECURITY_LOG_FILE"]}
     if os.environ.get("SECURITY_LOG_FILE")
@@ -367,9 +374,14 @@ _security_stream = (
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json_line": {"format": "%(message)s"}},
+    "formatters": {
+        "json_line": {"format": "%(message)s"},
+        # One JSON object a line with the request id (core/log_format.py).
+        "json": {"()": "core.log_format.JsonFormatter"},
+        "plain": {"format": "%(levelname)s %(name)s: %(message)s"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {"class": "logging.StreamHandler", "formatter": _log_format},
         "security_stream": {**_security_stream, "formatter": "json_line"},
         "security_store": {"class": "security.store.SecurityEventStoreHandler"},
     },
