@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "rest_framework",
     "drf_spectacular",
+    # Background work (emails, imports) on Django's tasks API, queued in PostgreSQL.
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "accounts",
     "decisions",
@@ -285,6 +288,12 @@ if not os.environ.get("REDIS_URL"):
 # Addresses or networks (CIDR) of our own reverse proxies, comma-separated: only from
 # these is X-Forwarded-For (and X-Request-ID) believed. Empty: the peer is the client.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# --- Background tasks (core/tasks.py) ---------------------------------------------------
+# Queued in the application's database, in the transaction that causes them, and run by
+# `manage.py db_worker` (`make run` starts one beside the server).
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Open data API (Django REST framework, drf-spectacular) -----------------------------
 # Public, read-only, anonymous, JSON only: no browsable API, no session or other

@@ -1,22 +1,18 @@
 """Email whoever must act next, and the officers when their decision comes back,
-is rejected or is approved. Sent only once the transaction has committed."""
+is rejected or is approved: queued with the step, sent by the task worker once it
+has committed (core/mail.py)."""
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.contrib.auth.models import Permission
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import User
+from core.mail import email_enqueue
 from decisions.models import Decision
 from decisions.workflow import ROLE_PERMISSION, TRANSITIONS, next_role
-
-logger = logging.getLogger(__name__)
 
 
 def users_with_permission(permission: str) -> list[User]:
@@ -69,13 +65,5 @@ def notify_transition(*, decision: Decision, action: str, actor: User, comment: 
         + (f"\nComment: {comment}\n" if comment else "")
         + f"\nOpen it: {settings.SITE_URL}{path}\n"
     )
-    addresses = sorted({person.email for person in people})
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
-        except OSError:
-            # A mail outage must not undo a signature; the event log has the record.
-            logger.exception("Could not send the notification for decision %s", decision.pk)
-
-    transaction.on_commit(send)
+    # Queued in this transaction: sent by the task worker once the step is committed.
+    email_enqueue(subject=subject, body=body, to=[person.email for person in people])

@@ -286,6 +286,14 @@ EXPECTED: dict[str, Expect] = {
     "admin:axes_accessfailurelog_delete": ADMIN_REFUSED,
     "admin:axes_accessfailurelog_change": ADMIN_REFUSED,
     "admin/axes/accessfailurelog/<path:object_id>/": ADMIN_ON_TO_CHANGE,
+    # Background tasks (django-tasks-db): records managers see them, queue failed ones
+    # again from the list; nobody adds, changes or deletes one (the demo's emails are some).
+    "admin:django_tasks_database_dbtaskresult_changelist": ADMIN_PAGE,
+    "admin:django_tasks_database_dbtaskresult_add": ADMIN_REFUSED,
+    "admin:django_tasks_database_dbtaskresult_history": ADMIN_PAGE,
+    "admin:django_tasks_database_dbtaskresult_delete": ADMIN_REFUSED,
+    "admin:django_tasks_database_dbtaskresult_change": ADMIN_READ_ONLY,
+    "admin/django_tasks_database/dbtaskresult/<path:object_id>/": ADMIN_ON_TO_CHANGE,
     # The security log: records managers and user administrators.
     "security:integrity": row("login 403 403 403 403 ok ok", "login 405 405 405 405 405 405"),
     # Who can grant power (/work/people/): user administrators only; records managers
