@@ -26,6 +26,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from core.errors import DomainError, Messages
+from core.text import clean_source, html_tag_in
+
 
 @dataclass(frozen=True)
 class PastedParagraph:
@@ -55,6 +58,7 @@ _MULTI_NUMBER = re.compile(
 # "1." or "1)" (or "1" then a tab, as Word's list numbers paste).
 _SINGLE_NUMBER = re.compile(r"^(?P<number>\d{1,3})(?:(?P<end>[.)])\s+|\t+)(?P<rest>\S.*)$")
 _LETTERED = re.compile(r"^\(?(?P<letter>[a-z]{1,2}|[ivx]{1,5})\)\s+(?P<rest>\S.*)$")
+_MARKDOWN_TABLE_ROW = re.compile(r"^\|.*\|$")
 _SENTENCE_END = re.compile(r"[.:;!?…)\]\"'”’]$")
 
 
@@ -62,7 +66,8 @@ _SENTENCE_END = re.compile(r"[.:;!?…)\]\"'”’]$")
 class _Paragraph:
     number: str | None
     # Blocks in order: ("text", [text]), ("bullets", [(depth, text)]),
-    # ("letters", [(letter, text)]), ("ordered", [(number, text)]), ("table", [[cells]]).
+    # ("letters", [(letter, text)]), ("ordered", [(number, text)]), ("table", [[cells]]),
+    # ("rows", [Markdown table rows as written]).
     blocks: list[tuple[str, list]] = field(default_factory=list)
     # The last block was interrupted by a blank line.
     gap: bool = False
@@ -104,6 +109,8 @@ class _Paragraph:
                 rendered.append("\n".join(f"{'  ' * depth}- {text}" for depth, text in items))
             elif kind == "letters":
                 rendered.append("\n".join(f"({letter}) {text}" for letter, text in items))
+            elif kind == "rows":
+                rendered.append("\n".join(items))
             elif kind == "ordered":
                 rendered.append("\n".join(f"{number}. {text}" for number, text in items))
             else:
@@ -278,6 +285,10 @@ class _Splitter:
         lettered = _LETTERED.match(line)
         bullet = _BULLET.match(line)
         ordered = _SINGLE_NUMBER.match(line) if self.prefix is not None else None
+        if _MARKDOWN_TABLE_ROW.match(line):
+            # A table as Markdown-light writes it (the box holding a saved section).
+            paragraph.add("rows", line)
+            return
         if "\t" in line and not (bullet or lettered or ordered):
             cells = [cell.strip() for cell in line.split("\t")]
             if paragraph.blocks and paragraph.blocks[-1][0] == "table" and not paragraph.gap:
@@ -306,7 +317,7 @@ class _Splitter:
 
     @staticmethod
     def continues_block(paragraph: _Paragraph, line: str) -> bool:
-        if not paragraph.blocks or paragraph.gap or paragraph.blocks[-1][0] == "table":
+        if not paragraph.blocks or paragraph.gap or paragraph.blocks[-1][0] in ("table", "rows"):
             return False
         return _joins(paragraph.last_text(), line)
 
@@ -336,3 +347,44 @@ def paragraphs_from_pasted_text(
     are still recognised when the text uses no numbers of this one.
     """
     return _Splitter(_normalised_lines(text), section_number).split()
+
+
+# The most paragraphs one paste may give a section (or recommendations a decision).
+PASTE_MAX_PARAGRAPHS = 200
+
+
+def pasted_paragraphs_checked(
+    text: str, *, section_number: int | None, what: str, max_length: int
+) -> list[PastedParagraph]:
+    """The paragraphs of the text, or a DomainError for the box ("text") saying why
+    they cannot be saved: nothing typed, HTML, a paragraph over ``max_length``, too
+    many paragraphs. ``what``: "section 2" or "the recommendations"."""
+    tag = html_tag_in(text)
+    if tag:
+        raise DomainError(Messages.HTML_NOT_ALLOWED, field="text", label="The text", tag=tag)
+    paragraphs = [
+        PastedParagraph(text=clean_source(p.text), number=p.number)
+        for p in paragraphs_from_pasted_text(text, section_number=section_number)
+    ]
+    paragraphs = [p for p in paragraphs if p.text]
+    if not paragraphs:
+        raise DomainError(Messages.PASTE_REQUIRED, field="text", what=what)
+    if len(paragraphs) > PASTE_MAX_PARAGRAPHS:
+        raise DomainError(
+            Messages.PASTE_TOO_MANY,
+            field="text",
+            what=what[0].upper() + what[1:],
+            limit=PASTE_MAX_PARAGRAPHS,
+            count=len(paragraphs),
+        )
+    for position, paragraph in enumerate(paragraphs, start=1):
+        if len(paragraph.text) > max_length:
+            which = f"Paragraph {section_number}.{position}" if section_number else None
+            raise DomainError(
+                Messages.PASTE_PARAGRAPH_TOO_LONG,
+                field="text",
+                which=which or f"Recommendation {position}",
+                length=f"{len(paragraph.text):,}",
+                limit=f"{max_length:,}",
+            )
+    return paragraphs
