@@ -131,7 +131,7 @@ def _normalised_lines(text: str) -> list[str]:
     text = re.sub(r"[\u2028\u2029\x0b\x0c]", "\n", text)
     text = _INVISIBLE.sub("", _ODD_SPACES.sub(" ", text))
     text = _CONTROL.sub("", text)
-    lines = [line.strip(" ") if line.strip() else "" for line in text.split("\n")]
+    lines = [line.rstrip(" ") if line.strip() else "" for line in text.split("\n")]
     while lines and not lines[-1]:
         lines.pop()
     while lines and not lines[0]:
@@ -199,6 +199,8 @@ class _Splitter:
         self.blank_before = False
         self.position = 0
         self.top_bullet = ""
+        # The line being read starts with two spaces or more (a nested Markdown item).
+        self.indented = False
         # With no numbers and no blank lines, each Word paragraph is a line.
         self.one_per_line = (
             self.prefix is None
@@ -252,6 +254,8 @@ class _Splitter:
                 self.paragraphs[-1].gap = True
             self.blank_before = True
             return
+        raw = self.lines[index]
+        self.indented = len(raw) - len(raw.lstrip(" ")) >= 2
         numbered = self.paragraph_number(line)
         if numbered:
             number, rest = numbered
@@ -305,8 +309,12 @@ class _Splitter:
             last_kind = paragraph.blocks[-1][0] if paragraph.blocks else None
             if last_kind != "bullets":
                 self.top_bullet = bullet["marker"]
-            # Word's "o" (and squares) are the second level under another bullet.
-            deep = bullet["marker"] in _DEEP_BULLETS and self.top_bullet not in _DEEP_BULLETS
+            # Word's "o" (and squares) are the second level under another bullet, as
+            # is an indented item.
+            deep = last_kind == "bullets" and (
+                self.indented
+                or (bullet["marker"] in _DEEP_BULLETS and self.top_bullet not in _DEEP_BULLETS)
+            )
             paragraph.add("bullets", (1 if deep else 0, re.sub(r"\s+", " ", bullet["rest"])))
         elif ordered and ordered["end"]:
             paragraph.add("ordered", (ordered["number"], re.sub(r"\s+", " ", ordered["rest"])))

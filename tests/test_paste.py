@@ -227,3 +227,17 @@ def test_the_samples_are_the_seed_verbatim():
     seed = SEED.read_text(encoding="utf-8")
     for path in SAMPLES.glob("*.txt"):
         assert path.read_text(encoding="utf-8").strip("\n") in seed, path.name
+
+
+@pytest.mark.parametrize("number", range(1, 9))
+def test_a_saved_section_in_the_box_splits_back_to_the_same_paragraphs(number):
+    # The box holds a saved section as "2.1. text" blocks (views/paste.py box_text).
+    paragraphs = [*pcd_1620.SECTIONS[number], "Intro:\n\n| A | B |\n| --- | --- |\n| 1 | 2 |"]
+    paragraphs.append("Steps:\n\n- one\n  - one point one\n- two\n\nAfter the list.")
+    box = "\n\n".join(f"{number}.{n}. {text}" for n, text in enumerate(paragraphs, start=1))
+    assert texts(box, number) == paragraphs
+
+
+def test_the_recommendations_in_the_box_split_back_to_the_same():
+    box = "\n\n".join(f"{n}. {text}" for n, text in enumerate(pcd_1620.RECOMMENDATIONS, start=1))
+    assert texts(box, None) == pcd_1620.RECOMMENDATIONS
