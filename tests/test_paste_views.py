@@ -337,6 +337,21 @@ def test_recommendations_pasted_from_the_seed(officer_client, draft):
     }
 
 
+def test_words_before_the_numbered_recommendations_are_pointed_out(officer_client, draft):
+    url = reverse("drafting:recommendations_paste", args=[draft.pk])
+    box = opened(officer_client, url)
+    text = "The Deputy Mayor for Policing and Crime is recommended to:\n\n" + sample(
+        "recommendations"
+    )
+    response = post(officer_client, url, text=text, version=box["version"], action="continue")
+    page = page_text(response)
+    assert "Recommendation 1 had no number in your text, unlike the rest." in page
+    assert "Typed as 1." in page and "Typed as 2." in page
+    response = post(officer_client, url, text=sample("recommendations"), version=box["version"],
+                    action="continue")  # fmt: skip
+    assert "had no number" not in page_text(response)
+
+
 # --- Who may use it ----------------------------------------------------------------------------
 
 

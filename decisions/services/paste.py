@@ -31,12 +31,14 @@ def _replace(
     items: models.QuerySet,
     rows: list[dict],
     *,
+    decision: Decision,
     make: Callable[[int], models.Model],
     user: User,
     label: Callable[[int], str],
     reason: str,
-) -> dict[str, int]:
-    """Make the list ``items`` hold ``rows`` (field values, in order); how many changed."""
+) -> list:
+    """Make the list ``items`` of the locked ``decision`` hold ``rows`` (field values,
+    in order); the decision gets a new version if anything changed."""
     existing = list(items.order_by("position"))
     counts = {"added": 0, "changed": 0, "removed": 0}
     for position, values in enumerate(rows, start=1):
@@ -58,13 +60,10 @@ def _replace(
     for item in reversed(existing[len(rows) :]):
         counts["removed"] += 1
         delete_audited(item, user=user, reason=f"{reason}: {label(item.position)} removed")
-    return counts
-
-
-def _touch(decision: Decision, *, user: User, reason: str, counts: dict[str, int]) -> None:
     if any(counts.values()):
         done = ", ".join(f"{count} {what}" for what, count in counts.items() if count)
         decision_touch(decision, user=user, reason=f"{reason} ({done})")
+    return list(items.order_by("position"))
 
 
 @transaction.atomic
@@ -103,17 +102,15 @@ def section_paragraphs_replace(
         {"text": p.text, "budget_table_follows": position == budget_table_after}
         for position, p in enumerate(pasted, start=1)
     ]
-    reason = f"Section {kind.value} pasted"
-    counts = _replace(
+    return _replace(
         section.paragraphs.all(),
         rows,
+        decision=locked,
         make=lambda position: Paragraph(section=section, position=position),
         user=user,
         label=lambda position: f"paragraph {kind.value}.{position}",
-        reason=reason,
+        reason=f"Section {kind.value} pasted",
     )
-    _touch(locked, user=user, reason=reason, counts=counts)
-    return list(section.paragraphs.order_by("position"))
 
 
 @transaction.atomic
@@ -131,14 +128,12 @@ def recommendations_replace(
     pasted = pasted_paragraphs_checked(
         text, section_number=None, what="the recommendations", max_length=TEXT_MAX_LENGTH
     )
-    reason = "Recommendations pasted"
-    counts = _replace(
+    return _replace(
         locked.recommendations.all(),
         [{"text": p.text} for p in pasted],
+        decision=locked,
         make=lambda position: Recommendation(decision=locked, position=position),
         user=user,
         label=lambda position: f"recommendation {position}",
-        reason=reason,
+        reason="Recommendations pasted",
     )
-    _touch(locked, user=user, reason=reason, counts=counts)
-    return list(locked.recommendations.order_by("position"))

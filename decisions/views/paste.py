@@ -82,6 +82,13 @@ def _preview(request, decision, target: _Target, form: PasteForm, pasted, budget
         "rows": _preview_rows(target, pasted, existing),
         "existing_count": len(existing),
         **_preview_wording(target, numbers, existing_count=len(existing)),
+        "unnumbered_warning": (
+            f"{target.noun.capitalize()} {numbers[0]} had no number in your text, unlike "
+            f"the rest. If it is a heading or the words leading in to the list, not a "
+            f"{target.noun}, change the text and remove it."
+            if pasted[0].number is None and any(p.number for p in pasted[1:])
+            else ""
+        ),
         "table_warning": (
             f"Paragraph {tables[0]} has a table pasted from Word. The budget table comes "
             "from the budget step: remove the pasted table if it repeats it."
