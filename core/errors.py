@@ -25,6 +25,14 @@ class Messages:
         "{label} cannot contain HTML such as {tag}. Use Markdown-light instead: "
         "*emphasis*, **bold**, [a link](https://…)."
     )
+    # A whole section (or the recommendations) pasted in one box.
+    PASTE_REQUIRED = "Enter or paste the text of {what}."
+    PASTE_PARAGRAPH_TOO_LONG = (
+        "{which} is {length} characters long: each paragraph must be {limit} characters or "
+        "fewer. Split it with a blank line or a number where a new paragraph starts."
+    )
+    PASTE_TOO_MANY = "{what} can have at most {limit} paragraphs: this text has {count}."
+    PASTE_BUDGET_PLACE = "Choose where the budget table goes."
     LEAD_IN_INVALID = "Choose how the recommendations begin."
     DEFERRAL_REASON_REQUIRED = "Enter the reason for deferring publication."
     DEFERRAL_DATE_REQUIRED = "Enter the date until which publication is deferred."

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from decisions import extensions
-from decisions.views import conversation, drafting, review, steps, steps_publication
+from decisions.views import conversation, drafting, paste, review, steps, steps_publication
 
 app_name = "drafting"
 urlpatterns = [
@@ -16,11 +16,19 @@ urlpatterns = [
         name="recommendations_lead_in",
     ),
     path(
+        "decisions/<int:pk>/recommendations/paste/",
+        paste.recommendations_paste,
+        name="recommendations_paste",
+    ),
+    path(
         "decisions/<int:pk>/recommendations/<int:item>/",
         steps.recommendation_edit,
         name="recommendation",
     ),
     path("decisions/<int:pk>/sections/<int:kind>/", steps.section, name="section"),
+    path(
+        "decisions/<int:pk>/sections/<int:kind>/paste/", paste.section_paste, name="section_paste"
+    ),
     path("decisions/<int:pk>/paragraphs/<int:item>/", steps.paragraph_edit, name="paragraph"),
     path("decisions/<int:pk>/links/", steps.links, name="links"),
     path("decisions/<int:pk>/links/<int:item>/", steps.link_remove, name="link"),

@@ -349,10 +349,16 @@ EXPECTED: dict[str, Expect] = {
     "drafting:recommendations_lead_in": row(
         "login ok 403 403 403 403 403", "login ok 403 403 403 403 403", on="draft"
     ),
+    "drafting:recommendations_paste": row(
+        "login ok 403 403 403 403 403", "login ok 403 403 403 403 403", on="draft"
+    ),
     "drafting:recommendation": row(
         "login ok 403 403 403 403 403", "login ok 403 403 403 403 403", on="draft_recommendation"
     ),
     "drafting:section": row(
+        "login ok 403 403 403 403 403", "login ok 403 403 403 403 403", on="draft_section"
+    ),
+    "drafting:section_paste": row(
         "login ok 403 403 403 403 403", "login ok 403 403 403 403 403", on="draft_section"
     ),
     "drafting:paragraph": row(

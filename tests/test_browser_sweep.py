@@ -81,6 +81,8 @@ CASES = [
     _draft_step("recommendation", "recommendations/{recommendation}/"),
     _draft_step("section", "sections/1/"),
     _draft_step("section-financial", "sections/3/", form=None),
+    _draft_step("section-paste", "sections/1/paste/"),
+    _draft_step("recommendations-paste", "recommendations/paste/"),
     _draft_step("paragraph", "paragraphs/{paragraph}/"),
     _draft_step("links", "links/"),
     _draft_step("appendices", "appendices/"),

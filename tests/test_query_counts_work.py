@@ -9,7 +9,8 @@ import pytest
 from tests.test_query_counts_setup import Page, assert_same_count, counts, params
 
 STEPS = (
-    "overview", "summary", "recommendations", "recommendations_lead_in", "links",
+    "overview", "summary", "recommendations", "recommendations_lead_in",
+    "recommendations_paste", "links",
     "appendices", "public_access", "part2", "declarations", "sharing", "preview",
     "preview_pdf", "budget", "history",
 )  # fmt: skip
@@ -20,6 +21,7 @@ PAGES = [
     *[Page(f"drafting:{step}", role="officer", on="draft") for step in STEPS],
     Page("drafting:recommendation", role="officer", on="draft_recommendation"),
     Page("drafting:section", role="officer", on="draft_section"),
+    Page("drafting:section_paste", role="officer", on="draft_section"),
     Page("drafting:paragraph", role="officer", on="draft_paragraph"),
     Page("drafting:appendix_file", role="officer", on="draft_appendix"),
     Page("drafting:review", role="head", on="submitted", label="to clear"),
