@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "demo",
     "opendata",
     "security",
+    "alerts",
 ]
 
 MIDDLEWARE = [
