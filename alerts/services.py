@@ -41,17 +41,24 @@ def _normalise_email(email: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
-@transaction.atomic
 def subscription_request(
     *, user, email: str, query: str = "", decision: Decision | None = None, client_address: str
 ) -> None:
     """Ask for an alert on a search (``query``, canonical) or on a published decision,
     and email the link that confirms it. Says nothing about whether the address was
     already subscribed (the page is the same): a confirmed alert is left as it is,
-    an unconfirmed one gets its link again."""
+    an unconfirmed one gets its link again.
+
+    The request is counted first, outside the transaction (the database cache would
+    otherwise forget a refused request's count with the rollback)."""
     email = _normalise_email(email)
     if not throttle.request_allowed(client_address, email):
         raise DomainError(Messages.ALERT_TOO_MANY, field="email")
+    _subscription_store(email=email, query=query, decision=decision)
+
+
+@transaction.atomic
+def _subscription_store(*, email: str, query: str, decision: Decision | None) -> None:
     if decision is not None:
         target = {"kind": AlertKind.DECISION, "decision": decision, "query": ""}
     else:
@@ -111,7 +118,10 @@ def _send(subscription: Subscription, subject: str, template: str, context: dict
         },
     )
     alert_email_send(
-        to=subscription.email, subject=subject, body=body, unsubscribe_url=unsubscribe_url
+        to=subscription.email,
+        subject=f"Decision records: {subject}",
+        body=body,
+        unsubscribe_url=unsubscribe_url,
     )
 
 
@@ -167,6 +177,6 @@ def subscription_alert_send(*, user, subscription_id: int) -> int:
         [Delivery(subscription=subscription, decision=d, change=c) for d, c in rows]
     )
     context["what"] = describe(subscription)
-    _send(subscription, f"Decision records: {subject}", template, context)
+    _send(subscription, subject, template, context)
     return 1
 
