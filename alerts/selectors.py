@@ -17,7 +17,7 @@ from core.financial_years import format_financial_year
 from decisions.forms_public import DecisionFilterForm
 from decisions.models import Decision, DecisionLink, LinkKind
 from decisions.selectors import published_decisions
-from decisions.selectors.search import Filters, filter_published
+from decisions.selectors.search import filter_published
 
 # The most decisions one email lists; the rest wait for the next run.
 DIGEST_LIMIT = 50

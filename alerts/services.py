@@ -161,7 +161,8 @@ def subscription_alert_send(*, user, subscription_id: int) -> int:
         decisions = selectors.search_news(subscription)
         rows = [(decision, Change.NEW) for decision in decisions]
         subject = f"{len(decisions)} new decision{'s' if len(decisions) != 1 else ''}"
-        search = reverse("decisions:list") + (f"?{subscription.query}" if subscription.query else "")
+        search = reverse("decisions:list")
+        search += f"?{subscription.query}" if subscription.query else ""
         context = {"decisions": decisions, "more": len(decisions) == selectors.DIGEST_LIMIT,
                    "search_url": site_url(search)}  # fmt: skip
         template = "alerts/email/digest.txt"
@@ -179,4 +180,3 @@ def subscription_alert_send(*, user, subscription_id: int) -> int:
     context["what"] = describe(subscription)
     _send(subscription, subject, template, context)
     return 1
-

@@ -21,9 +21,7 @@ def confirm_token(subscription: Subscription) -> str:
 
 
 def unsubscribe_token(subscription: Subscription) -> str:
-    return signing.dumps(
-        [subscription.pk, subscription.key], salt=_UNSUBSCRIBE_SALT, compress=True
-    )
+    return signing.dumps([subscription.pk, subscription.key], salt=_UNSUBSCRIBE_SALT, compress=True)
 
 
 def _read(token: str, *, salt: str, max_age: dt.timedelta | None) -> tuple[int, str] | None:

@@ -139,9 +139,7 @@ def _amending(officer, target, kind="amends", **draft):
     return decision
 
 
-def test_following_a_decision_tells_of_an_amendment_and_a_withdrawal_once_each(
-    officer, records
-):
+def test_following_a_decision_tells_of_an_amendment_and_a_withdrawal_once_each(officer, records):
     client = Client()
     followed = publish(officer, records, 5010, "Youth violence fund")
     page = client.get(f"/alerts/?decision={followed.slug}")

@@ -6,55 +6,124 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('decisions', '0013_decision_published_order'),
+        ("decisions", "0013_decision_published_order"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('kind', models.CharField(choices=[('search', 'New decisions matching a search'), ('decision', 'Changes to one decision')], max_length=10)),
-                ('query', models.CharField(blank=True, max_length=600)),
-                ('key', models.CharField(max_length=40, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('decision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='decisions.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("search", "New decisions matching a search"),
+                            ("decision", "Changes to one decision"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("query", models.CharField(blank=True, max_length=600)),
+                ("key", models.CharField(max_length=40, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="decisions.decision",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('change', models.CharField(choices=[('new', 'Newly published'), ('amended', 'Amended'), ('superseded', 'Superseded'), ('withdrawn', 'Withdrawn')], max_length=12)),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='decisions.decision')),
-                ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='alerts.subscription')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "change",
+                    models.CharField(
+                        choices=[
+                            ("new", "Newly published"),
+                            ("amended", "Amended"),
+                            ("superseded", "Superseded"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="decisions.decision",
+                    ),
+                ),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="alerts.subscription",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='subscription',
-            index=models.Index(fields=['confirmed_at', 'created_at'], name='alert_sub_state'),
+            model_name="subscription",
+            index=models.Index(fields=["confirmed_at", "created_at"], name="alert_sub_state"),
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decision__isnull', True), ('kind', 'search')), models.Q(('decision__isnull', False), ('kind', 'decision'), ('query', '')), _connector='OR'), name='alert_subscription_kind_target'),
+            model_name="subscription",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("decision__isnull", True), ("kind", "search")),
+                    models.Q(("decision__isnull", False), ("kind", "decision"), ("query", "")),
+                    _connector="OR",
+                ),
+                name="alert_subscription_kind_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'search')), fields=('email', 'query'), name='alert_subscription_one_per_search'),
+            model_name="subscription",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "search")),
+                fields=("email", "query"),
+                name="alert_subscription_one_per_search",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'decision')), fields=('email', 'decision'), name='alert_subscription_one_per_decision'),
+            model_name="subscription",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "decision")),
+                fields=("email", "decision"),
+                name="alert_subscription_one_per_decision",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('subscription', 'decision', 'change'), name='alert_delivery_once'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(
+                fields=("subscription", "decision", "change"), name="alert_delivery_once"
+            ),
         ),
     ]
