@@ -17,8 +17,11 @@ from core.security_log import client_address
 from decisions.views.base import call_service
 
 
-def _breadcrumbs(text: str) -> list[dict]:
-    return [{"text": "Decisions", "href": reverse("decisions:list")}, {"text": text}]
+def _breadcrumbs(text: str, decision=None) -> list[dict]:
+    items = [{"text": "Decisions", "href": reverse("decisions:list")}]
+    if decision is not None:
+        items.append({"text": decision.reference, "href": decision.get_absolute_url()})
+    return [*items, {"text": text}]
 
 
 def _target(data) -> tuple[str, object, list[str]]:
@@ -62,7 +65,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         request,
         "alerts/subscribe.html",
         {"form": form, "decision": decision, "description": description, "back": back,
-         "breadcrumbs": _breadcrumbs("Get email alerts")},
+         "breadcrumbs": _breadcrumbs("Get email alerts", decision)},
     )  # fmt: skip
 
 
