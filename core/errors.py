@@ -62,8 +62,7 @@ class Messages:
     # Email alerts (alerts/): visitors without an account.
     ALERT_EMAIL_INVALID = "Enter an email address in the correct format, like name@example.com."
     ALERT_TOO_MANY = (
-        "You have asked for too many email alerts in a short time. Wait an hour, then try "
-        "again."
+        "You have asked for too many email alerts in a short time. Wait an hour, then try again."
     )
     ALERT_LINK_INVALID = (
         "This link is not valid or has expired. Ask for the email alert again to get a new link."
