@@ -267,3 +267,19 @@ def test_made_up_or_tampered_links_are_refused(officer):
     assert client.post(confirm.replace("/confirm/", "/unsubscribe/")).status_code == 404
     assert client.post(unsubscribe.replace("/unsubscribe/", "/confirm/")).status_code == 404
     assert Subscription.objects.count() == 1
+
+
+def test_a_decision_approved_before_the_alert_is_news_when_its_deferral_ends(officer, records):
+    until = timezone.localdate() + dt.timedelta(days=5)
+    approved_decision(
+        user=officer, decision=deferred_decision(user=officer, until=until, title="Quay plan")
+    )
+    publish(officer, records, 5030, "Quay repairs")  # public already: not news
+    client = Client()
+    subscribe(client, "q=quay")
+    call_command("send_alerts")
+    assert alerts_sent() == []
+    with time_machine.travel(timezone.now() + dt.timedelta(days=6)):
+        call_command("send_alerts")
+    (alert,) = alerts_sent()
+    assert "Quay plan" in alert.body and "Quay repairs" not in alert.body
