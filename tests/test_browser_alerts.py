@@ -85,6 +85,9 @@ def test_spending_report_readable_on_each_screen(page, live_demo, device):
     chart, hint = page.locator(".dr-chart"), page.locator(".dr-scroll-hint")
     if width < 641:
         assert not chart.is_visible() and hint.first.is_visible()
+        # The summary table scrolls inside its region, under the cue.
+        region = page.get_by_role("region", name="Allocations by financial year and decision type")
+        assert region.evaluate("r => r.scrollWidth > r.clientWidth")
     else:
         assert chart.is_visible() and not hint.first.is_visible()
         font = chart.locator("text").first.evaluate("t => getComputedStyle(t).fontFamily")
