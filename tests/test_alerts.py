@@ -20,7 +20,6 @@ from alerts.tokens import CONFIRM_WITHIN
 from core.errors import Messages
 from decisions.services import decision_link_create, decision_publication_withdraw
 from tests.factories import (
-    UserFactory,
     approved_decision,
     complete_draft,
     deferred_decision,
@@ -35,13 +34,6 @@ ADDRESS = "reader@example.org"
 def _mail(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SITE_URL = "https://decisions.example.org"
-
-
-@pytest.fixture
-def records(db):
-    from accounts.roles import Role
-
-    return UserFactory(role=Role.RECORDS_MANAGER)
 
 
 def sent_to(address: str = ADDRESS) -> list:
@@ -71,9 +63,9 @@ def subscribe(client: Client, query: str = "", *, email: str = ADDRESS, decision
     assert Subscription.objects.filter(email=email, confirmed_at__isnull=False).exists()
 
 
-def publish(officer, records, number: int, title: str, **kwargs):
+def publish(officer, records_manager, number: int, title: str, **kwargs):
     return imported_decision(
-        user=officer, records_manager=records, number=number, approved_at=timezone.now(),
+        user=officer, records_manager=records_manager, number=number, approved_at=timezone.now(),
         title=title, **kwargs,
     )  # fmt: skip
 
@@ -82,7 +74,7 @@ def alerts_sent(email: str = ADDRESS) -> list:
     return [m for m in sent_to(email) if "Confirm your email alert" not in m.subject]
 
 
-def test_search_alert_sends_a_new_match_once_with_a_working_unsubscribe(officer, records):
+def test_search_alert_sends_a_new_match_once_with_a_working_unsubscribe(officer, records_manager):
     client = Client(enforce_csrf_checks=False)
     page = client.get("/alerts/?q=lighthouse&type=PCD&page=3&bogus=1")
     assert page.status_code == 200
@@ -90,11 +82,11 @@ def test_search_alert_sends_a_new_match_once_with_a_working_unsubscribe(officer,
     # Only the list's own filters are kept, in a fixed order.
     assert 'name="query" value="q=lighthouse&amp;type=PCD"' in page.text
     # Published before the alert: not news.
-    publish(officer, records, 5001, "Lighthouse repairs before")
+    publish(officer, records_manager, 5001, "Lighthouse repairs before")
     subscribe(client, "q=lighthouse&type=PCD")
 
-    matching = publish(officer, records, 5002, "Lighthouse keepers programme")
-    publish(officer, records, 5003, "Harbour dredging")  # does not match
+    matching = publish(officer, records_manager, 5002, "Lighthouse keepers programme")
+    publish(officer, records_manager, 5003, "Harbour dredging")  # does not match
     call_command("send_alerts")
     call_command("send_alerts")
 
@@ -120,12 +112,12 @@ def test_search_alert_sends_a_new_match_once_with_a_working_unsubscribe(officer,
     assert not Delivery.objects.exists()
     assert "already been cancelled" in strict.post(unsubscribe).text
     # Nothing more is sent.
-    publish(officer, records, 5004, "Lighthouse lamp")
+    publish(officer, records_manager, 5004, "Lighthouse lamp")
     call_command("send_alerts")
     assert len(alerts_sent()) == 1
 
 
-def test_other_posts_still_need_the_csrf_token(officer, records):
+def test_other_posts_still_need_the_csrf_token(officer, records_manager):
     strict = Client(enforce_csrf_checks=True)
     assert strict.post("/alerts/", {"email": ADDRESS, "query": ""}).status_code == 403
 
@@ -139,9 +131,11 @@ def _amending(officer, target, kind="amends", **draft):
     return decision
 
 
-def test_following_a_decision_tells_of_an_amendment_and_a_withdrawal_once_each(officer, records):
+def test_following_a_decision_tells_of_an_amendment_and_a_withdrawal_once_each(
+    officer, records_manager
+):
     client = Client()
-    followed = publish(officer, records, 5010, "Youth violence fund")
+    followed = publish(officer, records_manager, 5010, "Youth violence fund")
     page = client.get(f"/alerts/?decision={followed.slug}")
     assert "PCD 5010" in page.text and "amended or superseded" in page.text
     subscribe(client, decision=followed)
@@ -156,7 +150,9 @@ def test_following_a_decision_tells_of_an_amendment_and_a_withdrawal_once_each(o
     assert f"{settings.SITE_URL}{amendment.get_absolute_url()}" in alerts[0].body
     assert "moves £10,000 to a grant" in alerts[0].body
 
-    decision_publication_withdraw(user=records, decision=followed, reason="Published in error.")
+    decision_publication_withdraw(
+        user=records_manager, decision=followed, reason="Published in error."
+    )
     call_command("send_alerts")
     call_command("send_alerts")
     alerts = alerts_sent()
@@ -166,9 +162,9 @@ def test_following_a_decision_tells_of_an_amendment_and_a_withdrawal_once_each(o
     assert "Amended by" not in alerts[1].body
 
 
-def test_a_deferred_amendment_is_told_only_once_its_deferral_ends(officer, records):
+def test_a_deferred_amendment_is_told_only_once_its_deferral_ends(officer, records_manager):
     client = Client()
-    followed = publish(officer, records, 5020, "Knife crime grants")
+    followed = publish(officer, records_manager, 5020, "Knife crime grants")
     subscribe(client, decision=followed)
     until = timezone.localdate() + dt.timedelta(days=10)
     draft = deferred_decision(user=officer, until=until, title="Deferred change")
@@ -189,7 +185,7 @@ def test_a_deferred_amendment_is_told_only_once_its_deferral_ends(officer, recor
     assert f"Superseded by {deferred.reference}: Deferred change" in alerts[0].body
 
 
-def test_a_deferred_decision_reaches_a_search_digest_after_its_date(officer, records):
+def test_a_deferred_decision_reaches_a_search_digest_after_its_date(officer, records_manager):
     client = Client()
     subscribe(client, "q=orchard")
     until = timezone.localdate() + dt.timedelta(days=5)
@@ -204,7 +200,7 @@ def test_a_deferred_decision_reaches_a_search_digest_after_its_date(officer, rec
     assert len(alerts_sent()) == 1 and "Orchard plan" in alerts_sent()[0].body
 
 
-def test_asking_again_sends_no_second_subscription_and_says_nothing_new(officer, records):
+def test_asking_again_sends_no_second_subscription_and_says_nothing_new(officer, records_manager):
     client = Client()
     subscribe(client, "q=ferry")
     client.post("/alerts/", {"email": ADDRESS, "query": "q=ferry"})
@@ -224,7 +220,7 @@ def test_bad_addresses_are_shown_beside_the_field(officer):
     assert not Subscription.objects.exists() and not mail.outbox
 
 
-def test_following_needs_a_published_decision(officer, records):
+def test_following_needs_a_published_decision(officer, records_manager):
     draft = complete_draft(user=officer)
     assert Client().get(f"/alerts/?decision=pcd-{draft.pk + 900}").status_code == 404
     assert Client().get("/alerts/?decision=not-a-slug").status_code == 404
@@ -269,12 +265,14 @@ def test_made_up_or_tampered_links_are_refused(officer):
     assert Subscription.objects.count() == 1
 
 
-def test_a_decision_approved_before_the_alert_is_news_when_its_deferral_ends(officer, records):
+def test_a_decision_approved_before_the_alert_is_news_when_its_deferral_ends(
+    officer, records_manager
+):
     until = timezone.localdate() + dt.timedelta(days=5)
     approved_decision(
         user=officer, decision=deferred_decision(user=officer, until=until, title="Quay plan")
     )
-    publish(officer, records, 5030, "Quay repairs")  # public already: not news
+    publish(officer, records_manager, 5030, "Quay repairs")  # public already: not news
     client = Client()
     subscribe(client, "q=quay")
     call_command("send_alerts")
