@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "demo",
     "opendata",
     "security",
+    "alerts",
 ]
 
 MIDDLEWARE = [

@@ -67,6 +67,14 @@ class Messages:
     APPENDIX_TOO_LARGE = "The selected file must be smaller than {limit}."
     SHARE_NOT_OFFICER = "You can only share a draft with an officer who can draft decisions."
     UNKNOWN_USER = "There is no user called {username}."
+    # Email alerts (alerts/): visitors without an account.
+    ALERT_EMAIL_INVALID = "Enter an email address in the correct format, like name@example.com."
+    ALERT_TOO_MANY = (
+        "You have asked for too many email alerts in a short time. Wait an hour, then try again."
+    )
+    ALERT_LINK_INVALID = (
+        "This link is not valid or has expired. Ask for the email alert again to get a new link."
+    )
     # Workflow
     ACTION_NOT_ALLOWED = "{reference} is {state}: it cannot be {action} now."
     ROLE_REQUIRED = "Only the {role} can do this."

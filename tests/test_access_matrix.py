@@ -40,6 +40,7 @@ from demo.stage_data import STAGE_DECISIONS
 from funding.models import BudgetLine
 from governance.models import OfficeHolder
 from governance.services import role_change_request
+from tests.alert_links import alert_links
 
 ROLES = ("anonymous", "officer", "head", "ceo", "dmpc", "records", "user_admin")
 OUTCOMES = {"ok", "login", "redirect", "400", "403", "404", "405"}
@@ -447,6 +448,14 @@ EXPECTED: dict[str, Expect] = {
     "decisions:appendix": row(
         "404 404 404 404 404 404 404", "405 405 405 405 405 405 405", on="returned_appendix_slug"
     ),
+    # Email alerts: anyone, no account; an empty POST shows the form's errors, and a
+    # link's POST confirms or unsubscribes (in the request's rolled-back savepoint).
+    "alerts:subscribe": row("ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok"),
+    "alerts:requested": PUBLIC_READ_ONLY,
+    "alerts:confirm": row("ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok", on="alert_confirm"),
+    "alerts:unsubscribe": row(
+        "ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok", on="alert_unsubscribe"
+    ),
     "funding:financial_years": PUBLIC_READ_ONLY,
     "funding:financial_years_csv": PUBLIC_READ_ONLY,
     "funding:envelope": row(
@@ -574,6 +583,7 @@ def demo_objects(officer: User) -> dict[str, dict[str, object]]:
         "envelope_published": {"slug": "pcd-1406"},
         "envelope_unapproved": {"slug": stage("awaiting_approval").slug},
         "sitemap_section": {"section": "decisions"},
+        **alert_links(pcd_1620),
     }
 
 

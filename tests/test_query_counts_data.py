@@ -35,6 +35,7 @@ from decisions.services import (
 )
 from demo.drafts import draft_write
 from demo.stage_data import DECLARATIONS
+from tests.alert_links import alert_links
 
 
 def _pdf() -> SimpleUploadedFile:
@@ -245,6 +246,7 @@ def dataset(users: dict, *, size: int, tag: str) -> dict[str, dict]:
         "published_appendix": {"slug": made["published"].slug, "position": appendix.position},
         "reject": {"pk": made["awaiting_approval"].pk, "action": "reject"},
         **_people(users, size=size, tag=tag),
+        **alert_links(made["published"], size=size),
     }
 
 
