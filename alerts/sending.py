@@ -1,18 +1,18 @@
-"""The one place alert emails are sent (issue 15 moves it onto a task queue): every
-message carries its unsubscribe link in the text and in the List-Unsubscribe headers,
-with one-click unsubscribing (RFC 8058)."""
+"""The one place alert emails are sent: queued on the task queue (core/mail.py) in the
+transaction that records the delivery, so an alert is sent once the delivery is
+committed, and exactly once. Every message carries its unsubscribe link in the text
+and in the List-Unsubscribe headers, with one-click unsubscribing (RFC 8058)."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import EmailMessage
+from alerts.models import Subscription
+from core.mail import email_enqueue, email_tasks_forget
 
 
 def alert_email_send(*, to: str, subject: str, body: str, unsubscribe_url: str) -> None:
-    message = EmailMessage(
+    email_enqueue(
         subject=subject,
         body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
@@ -20,4 +20,10 @@ def alert_email_send(*, to: str, subject: str, body: str, unsubscribe_url: str) 
             "Auto-Submitted": "auto-generated",
         },
     )
-    message.send(fail_silently=False)
+
+
+def alert_address_forget(*, email: str) -> None:
+    """Once an address has no subscription left, the queue keeps no email to it either
+    (addresses are stored only while subscribed)."""
+    if not Subscription.objects.filter(email=email).exists():
+        email_tasks_forget(address=email)

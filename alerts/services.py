@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from alerts import selectors, throttle
 from alerts.models import AlertKind, Change, Delivery, Subscription
-from alerts.sending import alert_email_send
+from alerts.sending import alert_address_forget, alert_email_send
 from alerts.tokens import CONFIRM_WITHIN, confirm_token, unsubscribe_token
 from core.errors import DomainError, Messages
 from decisions.models import Decision
@@ -90,7 +90,9 @@ def subscription_confirm(*, user, subscription: Subscription) -> Subscription:
 @transaction.atomic
 def subscription_cancel(*, user, subscription: Subscription) -> None:
     """Unsubscribe: the row goes, with the address and what was sent to it."""
+    email = subscription.email
     subscription.delete()
+    alert_address_forget(email=email)
 
 
 def describe(subscription: Subscription) -> str:
@@ -135,7 +137,11 @@ def alerts_send(*, user=None, batch: int = 500) -> SendSummary:
     """Delete unconfirmed requests older than CONFIRM_WITHIN, then send each confirmed
     subscription what is news to it, one transaction (and email) per subscription."""
     summary = SendSummary()
-    summary.expired, _ = selectors.expired_requests(timezone.now() - CONFIRM_WITHIN).delete()
+    expired = selectors.expired_requests(timezone.now() - CONFIRM_WITHIN)
+    addresses = set(expired.values_list("email", flat=True))
+    summary.expired, _ = expired.delete()
+    for email in addresses:
+        alert_address_forget(email=email)
     after = 0
     while ids := selectors.confirmed_subscription_ids(after, batch=batch):
         for pk in ids:

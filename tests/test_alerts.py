@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from alerts import throttle
 from alerts.models import Delivery, Subscription
@@ -25,6 +26,7 @@ from tests.factories import (
     deferred_decision,
     imported_decision,
 )
+from tests.helpers import run_tasks
 
 pytestmark = pytest.mark.django_db
 ADDRESS = "reader@example.org"
@@ -37,6 +39,7 @@ def _mail(settings):
 
 
 def sent_to(address: str = ADDRESS) -> list:
+    run_tasks()  # emails go out from the task queue
     return [message for message in mail.outbox if address in message.to]
 
 
@@ -110,6 +113,9 @@ def test_search_alert_sends_a_new_match_once_with_a_working_unsubscribe(officer,
     assert response.status_code == 200 and "You have unsubscribed" in response.text
     assert not Subscription.objects.filter(email=ADDRESS).exists()
     assert not Delivery.objects.exists()
+    # Nor does the task queue keep the address (its confirmation and its alert).
+    queued = [r.args_kwargs["kwargs"]["to"] for r in DBTaskResult.objects.all()]
+    assert [ADDRESS] not in queued, queued
     assert "already been cancelled" in strict.post(unsubscribe).text
     # Nothing more is sent.
     publish(officer, records_manager, 5004, "Lighthouse lamp")
@@ -217,6 +223,7 @@ def test_bad_addresses_are_shown_beside_the_field(officer):
     assert 'href="#id_email"' in response.text and 'value="not an address"' in response.text
     response = client.post("/alerts/", {"email": "", "query": ""})
     assert "Enter your email address." in response.text
+    run_tasks()
     assert not Subscription.objects.exists() and not mail.outbox
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 
 from tests.accessibility import axe_violations
+from tests.helpers import run_tasks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTHS = {"desktop": 1280, "phone": 390}
@@ -49,6 +50,7 @@ def test_alert_on_a_search_asked_confirmed_and_unsubscribed(page, live_demo, set
     assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
     look(page, width, "check-your-email")
 
+    run_tasks()  # the confirmation email goes out from the task queue
     (confirmation,) = [m for m in mail.outbox if f"reader-{device}@example.org" in m.to]
     page.goto(link_in(confirmation, "confirm"))
     look(page, width, "confirm")

@@ -27,7 +27,7 @@ from decisions.services import (
 )
 from funding.services import LineSpec, envelope_create
 from tests.factories import complete_draft, draft_decision
-from tests.helpers import body_bytes
+from tests.helpers import body_bytes, run_tasks
 
 MARKER = "QUOKKA7431"
 DEFERRED_MARKER = "WOMBAT5512"
@@ -295,6 +295,7 @@ def alert_emails_text() -> str:
     """Every alert sent so far (send_alerts run now), subjects and bodies, without the
     confirmation emails and each search's own words echoed back."""
     call_command("send_alerts")
+    run_tasks()
     text = "\n".join(
         f"{message.subject}\n{message.body}"
         for message in mail.outbox
