@@ -17,8 +17,9 @@ from decisions.wordform.reading import WORD_FORM_MAX_BYTES
 @officer_required
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
-    form = WordFormUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = WordFormUploadForm(request.POST, request.FILES) if posted else WordFormUploadForm()
+    if posted and form.is_valid():
         upload = form.cleaned_data["file"]
         # Never more than one byte past the limit is read: the service says it is too big.
         data = upload.read(WORD_FORM_MAX_BYTES + 1)
