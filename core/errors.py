@@ -78,9 +78,8 @@ class Messages:
         "again, then upload the new copy."
     )
     WORD_FORM_NOT_DECISION = (
-        "The selected file is not a decision form: it has none of the form's headings "
-        "(Executive Summary, Recommendation, the numbered sections of Part I). Upload the "
-        "DMPC decision form, or start a new decision and type it."
+        "The selected file is not a DMPC decision form: it does not have the form's "
+        "headings, such as Executive Summary and the numbered sections of Part I."
     )
     WORD_FORM_TYPE_NEEDED = (
         "Your form does not say what type of decision it is. Choose the type, then select "

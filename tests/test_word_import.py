@@ -26,6 +26,7 @@ from decisions.models import (
     DecisionEvent,
     DeclarationKind,
     DraftImport,
+    LeadIn,
     OfficerDeclaration,
     Paragraph,
 )
@@ -352,3 +353,33 @@ def test_only_officers_may_upload_and_only_the_drafts_officers_see_the_report(
     assert _stored() == before
     client.logout()
     assert client.get(UPLOAD_URL).status_code == 302
+
+
+def test_a_ceo_decision_heading_and_an_approving_lead_in_are_taken(client, officer):
+    document = docx.Document(io.BytesIO(docx_forms.pcd_1620_form(type_heading="CEO Decision")))
+    for paragraph in document.paragraphs:
+        if paragraph.text == seed.RECOMMENDATION_PREAMBLE:
+            paragraph.text = "The Chief Executive Officer approves:"
+    draft = imported_draft(client, officer, docx_forms.saved(document))
+    assert draft.decision_type.code == "CEOD"
+    assert draft.recommendations_lead_in == LeadIn.APPROVES
+    assert draft.recommendations_preamble == "The Chief Executive Officer approves:"
+
+
+def test_answers_a_drafting_rule_refuses_are_kept_for_the_officer(client, officer):
+    """A deferral date already past cannot be saved: the answers wait for the officer,
+    said on the report, and the rest of the draft is made."""
+    document = docx.Document(io.BytesIO(docx_forms.pcd_1620_form()))
+    for paragraph in document.paragraphs:
+        if paragraph.text.startswith("Is the publication of Part 1"):
+            paragraph.text = paragraph.text.replace("NO", "YES")
+        elif paragraph.text == "If yes, for what reason:":
+            paragraph.text = "If yes, for what reason: Contract negotiations"
+        elif paragraph.text == "Until what date:":
+            paragraph.text = "Until what date: 1 January 2020"
+    draft = imported_draft(client, officer, docx_forms.saved(document))
+    assert draft.deferred is None and draft.has_part2 is None
+    assert section_texts(draft) == seed.SECTIONS
+    [item] = draft.word_import.report["unplaced"]
+    assert item["reason"] == Messages.DEFERRAL_DATE_PAST
+    assert "Reason: Contract negotiations. Until: 1 January 2020" in item["text"]

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from core.dates import uk_datetime
+
 from decisions import extensions
 from decisions.models import Decision, DraftImport
 from decisions.selectors.drafting import Task
@@ -21,6 +23,7 @@ class ImportRow:
 @dataclass(frozen=True)
 class ImportReport:
     imported: DraftImport
+    uploaded_at: str
     rows: list[ImportRow]
     notes: list[str]
     unplaced: list[dict[str, str]]
@@ -46,6 +49,7 @@ def word_import_report(decision: Decision) -> ImportReport | None:
     budget = report.get("budget")
     return ImportReport(
         imported=imported,
+        uploaded_at=uk_datetime(imported.created_at),
         rows=[
             ImportRow(row["what"], row["detail"], _step_href(decision, row))
             for row in report.get("placed", [])

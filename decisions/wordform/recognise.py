@@ -302,8 +302,14 @@ class _Reader:
         elif state in ("approval", "closing", "public_access"):
             if _is_form_wording(line.plain) or re.match(r"^date\b", normalised(line.plain)):
                 form.left.append(line.plain)
-            else:
+            elif state == "public_access":
                 self.unplaced(line.plain, "The form has no place for this text here.")
+            else:
+                self.unplaced(
+                    line.plain,
+                    "Signature blocks are filled in when the decision is signed here: a signer "
+                    "records any interests then.",
+                )
         elif state in ("deferral", "part2"):
             self.answer(line)
         elif state == "part1":
