@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from core.dates import uk_datetime
-
 from decisions import extensions
 from decisions.models import Decision, DraftImport
 from decisions.selectors.drafting import Task
