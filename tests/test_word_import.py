@@ -189,15 +189,22 @@ def test_the_draft_has_its_history_event_and_report(client, officer):
 
 
 def test_only_the_officers_rows_are_confirmed_and_by_the_uploading_officer(client, officer):
-    draft = imported_draft(client, officer, docx_forms.pcd_1620_form())
+    document = docx.Document(io.BytesIO(docx_forms.pcd_1620_form()))
+    # The legal row left unticked on the form.
+    legal = next(
+        r for r in document.tables[-1].rows if r.cells[0].text == "Legal advice is not required."
+    )
+    legal.cells[1].text = ""
+    draft = imported_draft(client, officer, docx_forms.saved(document))
     rows = {d.kind: d for d in OfficerDeclaration.objects.filter(decision=draft)}
     head = rows.pop(DeclarationKind.HEAD_OF_SERVICE)
     assert not head.is_confirmed  # ticked on the form: the Head of Service confirms it
+    assert not rows.pop(DeclarationKind.LEGAL).is_confirmed
     assert all(row.is_confirmed for row in rows.values())
     assert {row.confirmed_by_id for row in rows.values()} == {officer.pk}
     assert {row.confirmed_by_name for row in rows.values()} == {officer.display_name}
     text = page_text(client.get(reverse("drafting:word_import_report", args=[draft.pk])))
-    assert "7 rows ticked on your form, recorded as confirmed by you, Violet Alvarez" in text
+    assert "6 rows ticked on your form, recorded as confirmed by you, Violet Alvarez" in text
     assert "the Head of Service confirms that row when they clear the decision" in text
 
 

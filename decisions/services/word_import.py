@@ -95,6 +95,13 @@ class _Report:
             return False
         return True
 
+    def add_each(self, where: str, texts: list[str], write: Callable[[int, str], Any]) -> int:
+        """``write(index, text)`` each in turn; how many were added."""
+        return sum(
+            self.attempt(where, text, lambda i=i, text=text: write(i, text))
+            for i, text in enumerate(texts)
+        )
+
 
 def _checked(report: _Report, where: str, text: str, *, label: str, limit: int) -> str | None:
     try:
@@ -112,13 +119,11 @@ def _write_content(*, user: User, decision: Decision, form: WordForm, report: _R
     """Recommendations, Part 1 paragraphs and the background papers."""
     if form.lead_in == LeadIn.APPROVES:
         recommendations_lead_in_set(user=user, decision=decision, lead_in=LeadIn.APPROVES)
-    added = 0
-    for text in form.recommendations:
-        added += report.attempt(
-            "Recommendations",
-            text,
-            lambda text=text: recommendation_add(user=user, decision=decision, text=text),
-        )
+    added = report.add_each(
+        "Recommendations",
+        form.recommendations,
+        lambda _i, text: recommendation_add(user=user, decision=decision, text=text),
+    )
     lead_in = decision.recommendations_preamble
     report.place("Recommendations", f"{_plural(added, 'recommendation')}, after “{lead_in}”",
                  "recommendations")  # fmt: skip
@@ -130,31 +135,28 @@ def _write_content(*, user: User, decision: Decision, form: WordForm, report: _R
     for kind in SectionKind:
         if kind == SectionKind.BACKGROUND:
             continue
-        added = 0
-        for text, budget_follows in form.sections.get(kind, []):
-            added += report.attempt(
-                f"Section {kind.value} {kind.label}",
-                text,
-                lambda text=text, flag=budget_follows, kind=kind: paragraph_add(
-                    user=user,
-                    decision=decision,
-                    section_kind=kind,
-                    text=text,
-                    budget_table_follows=flag,
-                ),
-            )
+        paragraphs = form.sections.get(kind, [])
+        added = report.add_each(
+            f"Section {kind.value} {kind.label}",
+            [text for text, _flag in paragraphs],
+            lambda i, text, kind=kind, paragraphs=paragraphs: paragraph_add(
+                user=user,
+                decision=decision,
+                section_kind=kind,
+                text=text,
+                budget_table_follows=paragraphs[i][1],
+            ),
+        )
         found = "" if kind in form.section_headings else " (no heading for it on your form)"
         report.place(
             f"{kind.value}. {kind.label}", _plural(added, "paragraph") + found, "section",
             kind=str(kind.value),
         )  # fmt: skip
-    added = 0
-    for title in form.appendices:
-        added += report.attempt(
-            "Section 9 Background/supporting papers",
-            title,
-            lambda title=title: appendix_add(user=user, decision=decision, title=title),
-        )
+    added = report.add_each(
+        "Section 9 Background/supporting papers",
+        form.appendices,
+        lambda _i, title: appendix_add(user=user, decision=decision, title=title),
+    )
     report.place(
         "9. Background/supporting papers",
         f"{_plural(added, 'paper')}, each added as an appendix without its file: upload the "
