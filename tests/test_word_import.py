@@ -390,3 +390,41 @@ def test_answers_a_drafting_rule_refuses_are_kept_for_the_officer(client, office
     [item] = draft.word_import.report["unplaced"]
     assert item["reason"] == Messages.DEFERRAL_DATE_PAST
     assert "Reason: Contract negotiations. Until: 1 January 2020" in item["text"]
+
+
+def test_text_in_content_controls_is_read(client, officer):
+    """A form's fill-in boxes (Word content controls) around a paragraph, and around
+    words inside one, are read like the rest."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document(io.BytesIO(docx_forms.pcd_1620_form()))
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("1.3."))
+    box = parse_xml(f"<w:sdt {nsdecls('w')}><w:sdtPr/><w:sdtContent/></w:sdt>")
+    paragraph._p.addprevious(box)
+    box[1].append(paragraph._p)  # 1.3 now sits in a content control
+    inline = parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtPr/><w:sdtContent><w:r><w:t xml:space="preserve">'
+        " (a later note)</w:t></w:r></w:sdtContent></w:sdt>"
+    )
+    paragraph._p.append(inline)
+    draft = imported_draft(client, officer, docx_forms.saved(document))
+    assert section_texts(draft)[1][2] == seed.SECTIONS[1][2] + " (a later note)"
+    assert len(section_texts(draft)[1]) == len(seed.SECTIONS[1])
+
+
+def test_a_document_the_reader_does_not_expect_is_a_message_not_a_server_error(
+    client, officer, monkeypatch
+):
+    from decisions.services import word_import
+
+    def unexpected(blocks):
+        raise RuntimeError("a part of Word this reader has never seen")
+
+    monkeypatch.setattr(word_import, "word_form_read", unexpected)
+    client.force_login(officer)
+    before = _stored()
+    response = upload(client, docx_forms.pcd_1620_form())
+    assert response.status_code == 200
+    assert Messages.WORD_FORM_CORRUPT in page_text(response)
+    assert _stored() == before

@@ -14,6 +14,7 @@ officer, now; the report says so, row by row.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -41,10 +42,19 @@ from decisions.services.lead_in import recommendations_lead_in_set
 from decisions.wordform.reading import word_blocks, word_document_open
 from decisions.wordform.recognise import Unplaced, WordForm, word_form_read
 
+logger = logging.getLogger(__name__)
+
 
 def word_form_parse(*, data: bytes) -> WordForm:
     """What the form says; DomainError on the ``file`` field if it cannot be taken."""
-    form = word_form_read(word_blocks(word_document_open(data)))
+    document = word_document_open(data)
+    try:
+        form = word_form_read(word_blocks(document))
+    except Exception as error:
+        # Something in the document this reader does not expect: said to the officer
+        # as a file that cannot be read (never a server error), and logged to be fixed.
+        logger.exception("A Word form could not be read")
+        raise DomainError(Messages.WORD_FORM_CORRUPT, field="file") from error
     if not form.is_decision_form:
         raise DomainError(Messages.WORD_FORM_NOT_DECISION, field="file")
     if not form.title:

@@ -17,6 +17,9 @@ from docx import Document
 from docx.document import Document as WordDocument
 from docx.opc.constants import CONTENT_TYPE
 from docx.opc.exceptions import OpcError
+from docx.oxml.ns import nsmap, qn
+from docx.oxml.table import CT_Tbl
+from docx.oxml.text.paragraph import CT_P
 from docx.package import Package
 from docx.table import Table
 from docx.text.hyperlink import Hyperlink
@@ -225,6 +228,11 @@ def _line(paragraph: Paragraph, numbering: _Numbering) -> Line:
         if bold:
             text = _emphasised(text, "**")
         markdown += text
+    every = "".join(paragraph._p.xpath(".//w:t/text()"))
+    if len(every.strip()) > len(plain.strip()):
+        # Text in content controls, fields or tracked insertions, which runs and links
+        # do not give: kept as plain words rather than lost.
+        plain = markdown = every
     style = paragraph.style.name if paragraph.style is not None else ""
     numbered = _numbering_of(paragraph)
     list_format = numbering.format(*numbered) if numbered else None
@@ -254,12 +262,29 @@ def _grid(table: Table, numbering: _Numbering) -> Grid:
     return Grid(rows=rows)
 
 
+def _body_items(document: WordDocument):
+    """The body's paragraphs and tables in order, also those inside content controls
+    (a form's fill-in boxes), which python-docx's own iteration leaves out."""
+    body = document._body
+    for element in document.element.body.iterchildren():
+        if isinstance(element, CT_P):
+            yield Paragraph(element, body)
+        elif isinstance(element, CT_Tbl):
+            yield Table(element, body)
+        elif element.tag == qn("w:sdt"):
+            inner_items = element.xpath(
+                "./w:sdtContent/w:p | ./w:sdtContent/w:tbl", namespaces=nsmap
+            )
+            for inner in inner_items:
+                yield Paragraph(inner, body) if isinstance(inner, CT_P) else Table(inner, body)
+
+
 def word_blocks(document: WordDocument) -> list[Block]:
     """The body's paragraphs and tables in document order (headers and footers,
     which carry page numbers and the form's running title, are not the body)."""
     numbering = _Numbering(document)
     blocks: list[Block] = []
-    for item in document.iter_inner_content():
+    for item in _body_items(document):
         if isinstance(item, Paragraph):
             blocks.append(_line(item, numbering))
         else:
