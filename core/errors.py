@@ -65,6 +65,42 @@ class Messages:
     LINK_TARGET_NOT_APPROVED = "{reference} is not approved, so it cannot be amended or superseded."
     APPENDIX_NOT_PDF = "The selected file must be a PDF."
     APPENDIX_TOO_LARGE = "The selected file must be smaller than {limit}."
+    # Starting a draft from the officer's Word form (decisions/wordform/).
+    WORD_FORM_REQUIRED = "Select the Word document (.docx) of your decision form."
+    WORD_FORM_EMPTY = "The selected file is empty. Select the Word document of your decision form."
+    WORD_FORM_TOO_LARGE = (
+        "The selected file must be smaller than {limit}. Large pictures make a form big: "
+        "remove them or save them as smaller pictures, then upload the form again."
+    )
+    WORD_FORM_NOT_DOCX = "The selected file must be a Word document (.docx)."
+    WORD_FORM_OLD_DOC = (
+        "The selected file is an older Word document (.doc). Open it in Word, save it as a "
+        "Word Document (.docx), then upload that."
+    )
+    WORD_FORM_MACROS = (
+        "The selected file contains macros, which cannot be uploaded. In Word, save it as a "
+        "Word Document (.docx), not a macro-enabled document (.docm), then upload that."
+    )
+    WORD_FORM_CORRUPT = (
+        "The selected file could not be read: it may be damaged. Open it in Word, save it "
+        "again, then upload the new copy."
+    )
+    WORD_FORM_NOT_DECISION = (
+        "The selected file is not a DMPC decision form: it does not have the form's "
+        "headings, such as Executive Summary and the numbered sections of Part I."
+    )
+    WORD_FORM_TYPE_NEEDED = (
+        "Your form does not say what type of decision it is. Choose the type, then select "
+        "the file again."
+    )
+    WORD_FORM_TYPE_DIFFERS = (
+        "Your form says it is a {form_type}, but you chose {chosen}. Choose the type the "
+        "form says, or correct the form, then select the file again."
+    )
+    WORD_FORM_NO_TITLE = (
+        "Your form has no title: add one after “Title:” at the top of the form, then "
+        "upload it again."
+    )
     SHARE_NOT_OFFICER = "You can only share a draft with an officer who can draft decisions."
     UNKNOWN_USER = "There is no user called {username}."
     # Email alerts (alerts/): visitors without an account.

@@ -1,13 +1,23 @@
 from django.urls import path
 
 from decisions import extensions
-from decisions.views import conversation, drafting, paste, review, steps, steps_publication
+from decisions.views import (
+    conversation,
+    drafting,
+    paste,
+    review,
+    steps,
+    steps_publication,
+    word_import,
+)
 
 app_name = "drafting"
 urlpatterns = [
     path("", drafting.home, name="home"),
     path("new/", drafting.create, name="create"),
+    path("decisions/import/", word_import.start, name="word_import"),
     path("decisions/<int:pk>/", drafting.overview, name="overview"),
+    path("decisions/<int:pk>/import-report/", word_import.report, name="word_import_report"),
     path("decisions/<int:pk>/summary/", steps.summary, name="summary"),
     path("decisions/<int:pk>/recommendations/", steps.recommendations, name="recommendations"),
     path(

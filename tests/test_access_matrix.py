@@ -36,11 +36,13 @@ from accounts.models import User
 from accounts.roles import Role
 from decisions.models import Decision
 from decisions.services import appendix_add, decision_link_create, part2_save
+from decisions.services.word_import import decision_start_from_word
 from demo.stage_data import STAGE_DECISIONS
 from funding.models import BudgetLine
 from governance.models import OfficeHolder
 from governance.services import role_change_request
 from tests.alert_links import alert_links
+from tests.docx_forms import pcd_1620_form
 
 ROLES = ("anonymous", "officer", "head", "ceo", "dmpc", "records", "user_admin")
 OUTCOMES = {"ok", "login", "redirect", "400", "403", "404", "405"}
@@ -338,6 +340,11 @@ EXPECTED: dict[str, Expect] = {
     ),
     "drafting:home": row("login ok ok ok ok ok ok", "login 405 405 405 405 405 405"),
     "drafting:create": row("login ok 403 403 403 403 403", "login ok 403 403 403 403 403"),
+    # Starting a draft from the Word form: an empty POST shows the page with its error.
+    "drafting:word_import": row("login ok 403 403 403 403 403", "login ok 403 403 403 403 403"),
+    "drafting:word_import_report": row(
+        "login ok 403 403 403 403 403", "login 405 403 403 403 403 403", on="word_draft"
+    ),
     "drafting:overview": row(
         "login ok 403 403 403 403 403", "login ok 403 403 403 403 403", on="draft"
     ),
@@ -534,6 +541,10 @@ def demo_objects(officer: User) -> dict[str, dict[str, object]]:
     part2_save(user=officer, decision=draft, content="Confidential", legal_rationale="Section 43")
     paragraph = draft.sections.order_by("kind").first().paragraphs.first()
     section_kind = paragraph.section.kind
+    # A draft started from the officer's Word form, for its import report.
+    word_draft = decision_start_from_word(
+        user=officer, data=pcd_1620_form(), file_name="PCD 1620 form.docx"
+    ).decision
     approved_by_workflow = Decision.objects.by_reference("CEOD", 1).get()
     line = BudgetLine.objects.active().filter(set_by=approved_by_workflow).first()
     # A request by the second user administrator, for the first one ("useradmin") to
@@ -552,6 +563,7 @@ def demo_objects(officer: User) -> dict[str, dict[str, object]]:
         "office_holder": {"pk": OfficeHolder.objects.filter(to_date__isnull=True).first().pk},
         "decision_type": {"code": "PCD"},
         "draft": {"pk": draft.pk},
+        "word_draft": {"pk": word_draft.pk},
         "draft_recommendation": {
             "pk": draft.pk,
             "item": draft.recommendations.first().pk,

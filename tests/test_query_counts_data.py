@@ -236,7 +236,9 @@ def dataset(users: dict, *, size: int, tag: str) -> dict[str, dict]:
     )
     paragraph = draft.sections.get(kind=SectionKind.ISSUES).paragraphs.first()
     appendix = made["published"].appendices.order_by("position").first()
+    word_draft = _word_draft(users, tag=tag)
     return {
+        "word_draft": {"pk": word_draft.pk},
         **{state: {"pk": decision.pk} for state, decision in made.items()},
         **{f"{state}_slug": {"slug": d.slug} for state, d in made.items() if d.reference},
         "draft_recommendation": {"pk": draft.pk, "item": draft.recommendations.first().pk},
@@ -248,6 +250,16 @@ def dataset(users: dict, *, size: int, tag: str) -> dict[str, dict]:
         **_people(users, size=size, tag=tag),
         **alert_links(made["published"], size=size),
     }
+
+
+def _word_draft(users: dict, *, tag: str) -> Decision:
+    """A draft started from the officer's Word form (the seed's PCD 1620 form)."""
+    from decisions.services.word_import import decision_start_from_word
+    from tests.docx_forms import pcd_1620_form
+
+    return decision_start_from_word(
+        user=users[Role.OFFICER], data=pcd_1620_form(), file_name=f"form {tag}.docx"
+    ).decision
 
 
 def _people(users: dict, *, size: int, tag: str) -> dict[str, dict]:

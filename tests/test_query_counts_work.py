@@ -18,6 +18,8 @@ STEPS = (
 PAGES = [
     *[Page("drafting:home", role=role) for role in ("officer", "head", "ceo", "dmpc")],
     Page("drafting:create", role="officer"),
+    Page("drafting:word_import", role="officer"),
+    Page("drafting:word_import_report", role="officer", on="word_draft"),
     *[Page(f"drafting:{step}", role="officer", on="draft") for step in STEPS],
     Page("drafting:recommendation", role="officer", on="draft_recommendation"),
     Page("drafting:section", role="officer", on="draft_section"),

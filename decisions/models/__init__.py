@@ -11,6 +11,7 @@ from decisions.models.decision import (
     Section,
     SectionKind,
 )
+from decisions.models.imports import DraftImport
 from decisions.models.records import (
     DECLARATION_ORDER,
     DEFAULT_DECLARATION_STATEMENTS,
@@ -38,6 +39,7 @@ __all__ = [
     "DecisionSearch",
     "DecisionType",
     "DeclarationKind",
+    "DraftImport",
     "LeadIn",
     "LinkKind",
     "OfficerDeclaration",
