@@ -96,7 +96,7 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "decision": decision,
             "key_information": page.key_information,
-            "lifecycle": decision_lifecycle(decision),
+            "lifecycle": decision_lifecycle(decision, links=page.links),
             "document": getattr(decision, "published_document", None),
             **extensions.public_page_parts(decision),
         },
