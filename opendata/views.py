@@ -1,5 +1,5 @@
-"""Open data files and pages: the Atom feed, CSV downloads, the open data and
-accessibility pages. Published decisions only, through the published selectors."""
+"""Open data files and pages: the Atom feed, CSV downloads, the open data,
+accessibility and privacy pages. Published decisions only, through the published selectors."""
 
 from __future__ import annotations
 
@@ -28,8 +28,6 @@ from opendata.selectors import allocations_csv_rows, decisions_csv_rows
 FEED_SIZE = 50
 # Rows fetched from the database at a time for the CSV downloads.
 CSV_CHUNK = 2_000
-# Who to contact about accessibility. A placeholder until the service has a real inbox.
-ACCESSIBILITY_CONTACT_EMAIL = "accessibility@example.org"
 
 
 # --- Atom feed -------------------------------------------------------------------------------
@@ -117,6 +115,10 @@ def open_data_index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "pages/accessibility.html", {"contact_email": ACCESSIBILITY_CONTACT_EMAIL}
-    )
+    # Who to tell: settings.ACCESSIBILITY_CONTACT, from core.context_processors.site.
+    return render(request, "pages/accessibility.html")
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/privacy.html")

@@ -445,6 +445,7 @@ EXPECTED: dict[str, Expect] = {
     ),
     "open_data:index": PUBLIC_READ_ONLY,
     "open_data:accessibility": PUBLIC_READ_ONLY,
+    "open_data:privacy": PUBLIC_READ_ONLY,
     "decisions:list": PUBLIC_READ_ONLY,
     "decisions:detail": row(
         "404 404 404 404 404 404 404", "405 405 405 405 405 405 405", on="deferred_slug"

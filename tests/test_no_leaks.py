@@ -61,6 +61,7 @@ def public_urls(slugs):
         "/reports/envelopes/pcd-1406/",
         "/open-data/",
         "/accessibility/",
+        "/privacy/",
         "/decisions/no-such-decision/",
     ]
     for slug in slugs:

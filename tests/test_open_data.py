@@ -553,11 +553,13 @@ def test_sitemap_lists_the_public_pages(client, demo):
         f"{BASE}/decisions/ceod-1/",
         f"{BASE}/open-data/",
         f"{BASE}/accessibility/",
+        f"{BASE}/privacy/",
     ]
     assert urls[2].findtext(f"{SITEMAP}lastmod") == "2024-03-01"
 
 
-def test_accessibility_statement(client):
+def test_accessibility_statement(client, settings):
+    settings.ACCESSIBILITY_CONTACT = "access@mopac.test"
     response = client.get("/accessibility/")
     assert response.status_code == 200
     text = page_text(response)
@@ -566,7 +568,8 @@ def test_accessibility_statement(client):
     assert "We do not know of any part of this website that fails to meet it" in text
     assert "axe-core" in text and "keyboard only" in text and "JavaScript switched off" in text
     assert "last reviewed on 26 November 2026" in text
-    assert 'href="mailto:' in response.content.decode()
+    assert 'href="mailto:access@mopac.test"' in response.content.decode()
+    assert "example.org" not in response.content.decode()
 
 
 def test_open_data_page_links_every_download(client):
@@ -594,6 +597,7 @@ ENDPOINTS = [
     "/sitemap-decisions.xml",
     "/open-data/",
     "/accessibility/",
+    "/privacy/",
 ]
 
 
@@ -648,6 +652,7 @@ def test_config_urls_send_the_feed_to_open_data_once_wired():
     [
         ("/accessibility/", "Accessibility statement for Decision records"),
         ("/open-data/", "Open data"),
+        ("/privacy/", "Privacy notice"),
     ],
 )
 def test_open_data_pages_have_no_wcag_violations(page, live_demo, path, heading):

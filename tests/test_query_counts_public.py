@@ -32,6 +32,7 @@ PAGES = [
     Page("open_data:sitemap_section", on="sitemap_section"),
     Page("open_data:index"),
     Page("open_data:accessibility"),
+    Page("open_data:privacy"),
     Page("funding:financial_years"),
     Page("funding:financial_years_csv"),
     Page("funding:envelope", on="published_slug"),

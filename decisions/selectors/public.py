@@ -23,6 +23,7 @@ from decisions.models import (
     SignOffRole,
     SignOffWording,
 )
+from decisions.selectors.related import lifecycle_amendments
 from decisions.workflow import COMMENT_ACTION
 
 _REFERENCE = re.compile(r"\s*([A-Za-z]{2,10})[\s-]*(\d{1,7})\s*")
@@ -152,8 +153,9 @@ def published_years() -> list[int]:
         return [year for (year,) in cursor.fetchall()]
 
 
-def decision_lifecycle(decision: Decision) -> list[dict[str, str]]:
-    """Drafted, cleared, signed, published: when each happened, as far as recorded."""
+def decision_lifecycle(decision: Decision, *, links: list[LinkView] = ()) -> list[dict[str, str]]:
+    """Drafted, cleared, signed, published: when each happened, as far as recorded;
+    then each amendment or supersession among ``links`` (the page's public links)."""
     # Only the steps: the internal conversation never reaches a public page.
     events = {
         e.action: e for e in decision.events.exclude(action=COMMENT_ACTION).order_by("created_at")
@@ -174,7 +176,7 @@ def decision_lifecycle(decision: Decision) -> list[dict[str, str]]:
         )
     if decision.published_on:
         rows.append({"key": "Published", "value": date_format(decision.published_on)})
-    return rows
+    return rows + lifecycle_amendments(decision, links)
 
 
 def _all_links(decision: Decision) -> tuple[list[LinkView], set[int]]:

@@ -2,7 +2,6 @@
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from core.file_response import static_file_response
@@ -90,10 +89,6 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if published_record_alert(decision, request=request, served="page"):
         return record_withheld(request, decision)
     page = decision_page(decision, links=decision_public_links(decision))
-    breadcrumbs = [
-        {"text": "Decisions", "href": reverse("decisions:list")},
-        {"text": decision.reference},
-    ]
     response = render(
         request,
         "decisions/detail.html",
@@ -101,8 +96,7 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "decision": decision,
             "key_information": page.key_information,
-            "breadcrumbs": breadcrumbs,
-            "lifecycle": decision_lifecycle(decision),
+            "lifecycle": decision_lifecycle(decision, links=page.links),
             "document": getattr(decision, "published_document", None),
             **extensions.public_page_parts(decision),
         },
