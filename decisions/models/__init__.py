@@ -1,3 +1,4 @@
+from decisions.models.archive import ArchivedRecord
 from decisions.models.decision import (
     INVERSE_LINK_LABELS,
     Decision,
@@ -31,6 +32,7 @@ __all__ = [
     "INVERSE_LINK_LABELS",
     "REVIEWER_DECLARATIONS",
     "Appendix",
+    "ArchivedRecord",
     "Decision",
     "DecisionEvent",
     "DecisionLink",

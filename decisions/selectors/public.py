@@ -52,7 +52,13 @@ def decision_types() -> QuerySet[DecisionType]:
 
 
 def published_decisions() -> QuerySet[Decision]:
-    return Decision.objects.published().with_type().order_by("-approved_at", "-pk")
+    # With any archived record (one join): lists mark and date archived decisions.
+    return (
+        Decision.objects.published()
+        .with_type()
+        .select_related("archived_record")
+        .order_by("-approved_at", "-pk")
+    )
 
 
 def approved_decisions_visible_to(user) -> QuerySet[Decision]:
@@ -66,26 +72,30 @@ def approved_decisions_visible_to(user) -> QuerySet[Decision]:
 
 
 def full_decision(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
-    return queryset.with_type().prefetch_related(
-        "decision_type__wordings",
-        "recommendations",
-        Prefetch(
-            "sections",
-            queryset=Section.objects.order_by("kind").prefetch_related(
-                Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
+    return (
+        queryset.with_type()
+        .select_related("archived_record")
+        .prefetch_related(
+            "decision_type__wordings",
+            "recommendations",
+            Prefetch(
+                "sections",
+                queryset=Section.objects.order_by("kind").prefetch_related(
+                    Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
+                ),
             ),
-        ),
-        "appendices",
-        "declarations",
-        "sign_offs",
-        Prefetch(
-            "links_out",
-            queryset=DecisionLink.objects.select_related("target__decision_type"),
-        ),
-        Prefetch(
-            "links_in",
-            queryset=DecisionLink.objects.select_related("source__decision_type"),
-        ),
+            "appendices",
+            "declarations",
+            "sign_offs",
+            Prefetch(
+                "links_out",
+                queryset=DecisionLink.objects.select_related("target__decision_type"),
+            ),
+            Prefetch(
+                "links_in",
+                queryset=DecisionLink.objects.select_related("source__decision_type"),
+            ),
+        )
     )
 
 
