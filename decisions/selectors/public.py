@@ -23,6 +23,7 @@ from decisions.models import (
     SignOffRole,
     SignOffWording,
 )
+from decisions.selectors.archive import archive_key_information, archive_lifecycle
 from decisions.workflow import COMMENT_ACTION
 
 _REFERENCE = re.compile(r"\s*([A-Za-z]{2,10})[\s-]*(\d{1,7})\s*")
@@ -164,6 +165,8 @@ def published_years() -> list[int]:
 
 def decision_lifecycle(decision: Decision) -> list[dict[str, str]]:
     """Drafted, cleared, signed, published: when each happened, as far as recorded."""
+    if archive := decision.archive:
+        return archive_lifecycle(decision, archive)
     # Only the steps: the internal conversation never reaches a public page.
     events = {
         e.action: e for e in decision.events.exclude(action=COMMENT_ACTION).order_by("created_at")
@@ -329,6 +332,8 @@ class DecisionPage:
     def key_information(self) -> list[dict[str, str]]:
         # The decision is the final approver's: no other signature stands for it.
         decision, signer = self.decision, self.final_sign_off
+        if archive := decision.archive:
+            return archive_key_information(decision, archive)
         return [
             {"key": "Reference code", "value": decision.reference or "Not yet assigned"},
             {
