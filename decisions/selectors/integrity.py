@@ -204,6 +204,7 @@ def decision_history_breaks(decision: Decision) -> list[Break]:
         (OfficerDeclaration, OfficerDeclaration.objects.filter(decision=decision)),
         (SignOff, SignOff.objects.filter(decision=decision)),
         (Part2, Part2.objects.filter(decision=decision)),
+        (ArchivedRecord, ArchivedRecord.objects.filter(decision=decision)),
     ]
     breaks: list[Break] = []
     for model, queryset in sources:

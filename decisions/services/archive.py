@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.audit import save_audited
+from core.dates import uk_date
 from core.errors import DomainError, Messages
 from decisions import policy
 from decisions.digest import archive_seal, decision_content_digest, record_seal
@@ -411,7 +412,10 @@ def archived_decision_import(
         from_state="",
         to_state=State.APPROVED,
         actor_role="records_manager",
-        comment=f"Archived record imported: taken on {record.date_signed or 'an unrecorded date'}"
-        " before this system",
+        comment=(
+            f"Archived record imported: taken on {uk_date(record.date_signed)} before this system"
+            if record.date_signed
+            else "Archived record imported: taken before this system (date signed not recorded)"
+        ),
     )
     return ArchiveOutcome(reference=record.reference, status="imported", decision=decision)
