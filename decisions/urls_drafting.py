@@ -1,12 +1,14 @@
 from django.urls import path
 
 from decisions import extensions
-from decisions.views import conversation, drafting, review, steps, steps_publication
+from decisions.views import archive, conversation, drafting, review, steps, steps_publication
 
 app_name = "drafting"
 urlpatterns = [
     path("", drafting.home, name="home"),
     path("new/", drafting.create, name="create"),
+    path("archive/new/", archive.archive_new, name="archive_new"),
+    path("archive/<int:pk>/", archive.archive_done, name="archive_done"),
     path("decisions/<int:pk>/", drafting.overview, name="overview"),
     path("decisions/<int:pk>/summary/", steps.summary, name="summary"),
     path("decisions/<int:pk>/recommendations/", steps.recommendations, name="recommendations"),
