@@ -8,6 +8,7 @@ from django import forms
 
 from core.forms import GovukDateField
 from decisions.forms import _text
+from decisions.services.archive import archived_record_problems
 
 
 class ArchivedRecordForm(forms.Form):
@@ -53,3 +54,22 @@ class ArchivedRecordForm(forms.Form):
         widget=forms.URLInput(attrs={"spellcheck": "false"}),
         help_text="For example, https://www.london.gov.uk/decisions/pcd-1760",
     )
+
+    def clean(self):
+        # Every problem at once, as the import would find them one by one (it checks
+        # them again).
+        data = super().clean()
+        if {"date_signed", "date_published"} & set(self.errors):
+            return data
+        problems = archived_record_problems(
+            reference=data.get("reference") or "",
+            title=data.get("title") or "",
+            date_signed=data.get("date_signed"),
+            date_published=data.get("date_published"),
+            decision_by=data.get("decision_by") or "",
+            source_url=data.get("source_url") or "",
+        )
+        for field, message in problems.items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return data

@@ -124,3 +124,24 @@ def test_only_records_managers_may_use_the_page(client, officer, reviewers):
         assert client.post(URL, form_data(document=upload())).status_code == 403
         assert "Bring in an archived record" not in page_text(client.get("/work/"))
     assert not Decision.objects.exists()
+
+
+def test_every_problem_is_shown_at_once(client, records_manager):
+    client.force_login(records_manager)
+    data = form_data(
+        reference="PD 1599",
+        decision_by="",
+        date_signed_year=str(timezone.localdate().year + 1),
+        date_published_day="",
+        date_published_month="",
+        date_published_year="",
+        source_url="ftp://example.org/x",
+    )
+    text = page_text(client.post(URL, data))
+    for message in (
+        Messages.ARCHIVE_UNKNOWN_SERIES.format(reference="PD 1599", codes="PCD or CEOD"),
+        "Enter who took the decision, as published",
+        Messages.ARCHIVE_DATE_FUTURE.format(label="date signed"),
+        Messages.ARCHIVE_SOURCE_URL,
+    ):
+        assert text.count(message) == 2, message  # in the summary and beside the field

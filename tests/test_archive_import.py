@@ -176,6 +176,7 @@ def test_a_reference_of_a_decision_made_in_the_system_is_refused(officer, record
         ({"reference": "PCD 0"}, Messages.ARCHIVE_REFERENCE_FORMAT, "reference"),
         ({"title": "PCD 1761 Grants"}, Messages.ARCHIVE_TITLE_REFERENCE, "title"),
         ({"title": "DMPC Decision – PCD 1761"}, Messages.ARCHIVE_TITLE_REFERENCE, "title"),
+        ({"title": "CEOD 12 Office move"}, Messages.ARCHIVE_TITLE_REFERENCE, "title"),
         ({"title": ""}, Messages.TEXT_REQUIRED, "title"),
         ({"decision_by": "  "}, Messages.TEXT_REQUIRED, "decision_by"),
         ({"date_signed": None, "date_published": None}, Messages.ARCHIVE_DATE_REQUIRED,
@@ -206,10 +207,13 @@ def test_a_date_in_the_future_is_refused(records_manager, which):
     assert (error.value.template, error.value.field) == (Messages.ARCHIVE_DATE_FUTURE, which)
 
 
-def test_a_title_may_begin_with_its_own_reference(records_manager):
-    outcome = archived_decision_import(
-        user=records_manager, **fields(title="PCD 1760 – Grants to community projects")
-    )
+@pytest.mark.parametrize(
+    "title",
+    ["PCD 1760 – Grants to community projects", "PCD1760 Grants", "Phase 2 of the grants",
+     "Archived 1", "CCTV 24 hours a day", "Amendment to PCD 1406"],
+)  # fmt: skip
+def test_a_title_may_begin_with_its_own_reference_or_any_other_words(records_manager, title):
+    outcome = archived_decision_import(user=records_manager, **fields(title=title))
     assert outcome.status == "imported"
 
 

@@ -53,10 +53,9 @@ logger = logging.getLogger(__name__)
 PDFTOTEXT_SECONDS = 30
 # "PCD 1760": the series, one space, the number (no leading zero).
 REFERENCE_PATTERN = re.compile(r"([A-Z]{2,10}) ([1-9]\d{0,6})")
-# A reference at the start of a title ("PCD 1760 – …", "DMPC Decision – PCD 1760: …").
-TITLE_REFERENCE = re.compile(
-    r"\s*(?:DMPC\s+Decision\s*[-–—:]\s*)?([A-Za-z]{2,10})[\s-]*(\d{1,7})\b", re.IGNORECASE
-)
+# A reference of a known series at the start of a title ("PCD 1760 – …", "PCD1760 …",
+# "DMPC Decision – PCD 1760: …"); {codes}: the series' codes.
+TITLE_REFERENCE = r"\s*(?:DMPC\s+Decision\s*[-–—:]\s*)?({codes})[\s-]*(\d{{1,7}})\b"
 # Archived records are listed by the day they were signed: at noon, so that the day
 # is the same in any time zone a reader's software might use.
 LISTED_AT = dt.time(12, 0)
@@ -129,12 +128,13 @@ def _series(reference: str) -> tuple[DecisionType, int]:
 
 
 def _title_agrees(title: str, reference: str) -> None:
-    found = TITLE_REFERENCE.match(title)
-    if found and f"{found[1].upper()} {int(found[2])}" != reference:
+    codes = "|".join(re.escape(t.code) for t in decision_types())
+    found = re.match(TITLE_REFERENCE.format(codes=codes), title)
+    if found and f"{found[1]} {int(found[2])}" != reference:
         raise DomainError(
             Messages.ARCHIVE_TITLE_REFERENCE,
             field="title",
-            found=f"{found[1].upper()} {found[2]}",
+            found=f"{found[1]} {found[2]}",
             reference=reference,
         )
 
@@ -232,6 +232,43 @@ def _checked(
         document_name=(document_name or "").strip() if document_bytes is not None else "",
         document_sha256=_document(document_bytes, document_name),
     )
+
+
+def archived_record_problems(
+    *,
+    reference: str,
+    title: str,
+    date_signed: dt.date | None,
+    date_published: dt.date | None,
+    decision_by: str,
+    source_url: str,
+) -> dict[str, str]:
+    """Every field's problem at once, by field (a form shows them all together; the
+    import refuses on the first). The same checks as the import; reads only the
+    decision types."""
+    problems: dict[str, str] = {}
+    checks = [
+        ("reference", lambda: _series(reference)),
+        ("title", lambda: text_checked(title, field="title", label="a title",
+                                       limit=TITLE_MAX_LENGTH)),
+        ("decision_by", lambda: text_checked(decision_by, field="decision_by",
+                                             label="who took the decision, as published",
+                                             limit=DECISION_BY_MAX_LENGTH)),
+        ("dates", lambda: _dates(date_signed, date_published)),
+        ("source_url", lambda: _source_url(source_url)),
+    ]  # fmt: skip
+    for _name, check in checks:
+        try:
+            check()
+        except DomainError as error:
+            problems.setdefault(error.field or "reference", error.message)
+    if "reference" not in problems and "title" not in problems:
+        decision_type, number = _series(reference)
+        try:
+            _title_agrees(title.strip(), f"{decision_type.code} {number}")
+        except DomainError as error:
+            problems["title"] = error.message
+    return problems
 
 
 def _difference(existing: Decision, record: _Checked) -> str:
