@@ -69,7 +69,10 @@ class ArchivedRecord(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(document_sha256="") & Q(document_size__isnull=True))
-                | (Q(document_sha256__regex=r"^[0-9a-f]{64}$") & Q(document_size__gt=0)),
+                | (
+                    Q(document_sha256__regex=r"^[0-9a-f]{64}$")
+                    & Q(document_size__isnull=False, document_size__gt=0)
+                ),
                 name="archivedrecord_document_complete",
             ),
             models.CheckConstraint(
