@@ -8,7 +8,7 @@ from django import forms
 
 from core.forms import GovukDateField
 from decisions.forms import _text
-from decisions.services.archive import archived_record_problems
+from decisions.services.archive_checks import archived_record_problems
 
 
 class ArchivedRecordForm(forms.Form):

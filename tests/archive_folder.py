@@ -9,17 +9,7 @@ from pathlib import Path
 
 from weasyprint import HTML
 
-COLUMNS = [
-    "reference",
-    "title",
-    "date_signed",
-    "date_published",
-    "decision_by",
-    "summary",
-    "recommendations",
-    "document",
-    "source_url",
-]
+from decisions.management.commands.import_archive import COLUMNS
 
 # A phrase that is only inside PCD 1760's PDF, never in its title, summary or
 # recommendations.
@@ -113,7 +103,7 @@ def bad_rows(today: dt.date) -> list[dict[str, str]]:
 def write_folder(folder: Path, rows: list[dict[str, str]]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "manifest.csv").open("w", encoding="utf-8", newline="") as opened:
-        writer = csv.DictWriter(opened, fieldnames=COLUMNS)
+        writer = csv.DictWriter(opened, fieldnames=list(COLUMNS))
         writer.writeheader()
         writer.writerows(rows)
     documents = {

@@ -281,23 +281,3 @@ def test_the_audit_covers_the_archived_fields(tmp_path, records_manager):
     assert ("decisions_archivedrecord", "the archived record (reference, date or content) no "
             "longer matches its seal") in found  # fmt: skip
     assert any("its decision by differs" in what.lower() for _, what in found)
-
-
-@pytest.mark.parametrize(
-    ("values", "constraint"),
-    [
-        ({"date_signed": None, "date_published": None}, "archivedrecord_a_date"),
-        ({"date_published": dt.date(2017, 1, 1)}, "archivedrecord_published_after_signed"),
-        ({"decision_by": ""}, "archivedrecord_decision_by_present"),
-        ({"document_sha256": "a" * 64, "document_size": None}, "archivedrecord_document_complete"),
-        ({"document_sha256": "", "document_size": 10}, "archivedrecord_document_complete"),
-    ],
-)
-def test_the_database_holds_the_archived_record_rules(officer, values, constraint):
-    from django.db import IntegrityError, transaction
-
-    decision = approved_decision(user=officer, number=2000)
-    row = {"decision": decision, "decision_by": "A. Person", "date_signed": dt.date(2018, 1, 1),
-           "date_published": dt.date(2018, 2, 1)} | values  # fmt: skip
-    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
-        ArchivedRecord.objects.create(**row)

@@ -21,11 +21,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.models import User
 from core.errors import DomainError
 from decisions import policy
-from decisions.services.archive import (
-    archived_decision_check,
-    archived_decision_import,
-    parse_archive_date,
-)
+from decisions.services.archive import archived_decision_check, archived_decision_import
+from decisions.services.archive_checks import parse_archive_date
 
 COLUMNS = (
     "reference",
