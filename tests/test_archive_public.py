@@ -218,3 +218,19 @@ def test_the_page_is_withheld_when_an_archived_field_is_altered(client, archive)
         date_signed=timezone.localdate().replace(year=2020)
     )
     assert client.get("/decisions/pcd-1100/").status_code == 503
+
+
+@pytest.mark.browser
+def test_archived_pages_have_no_wcag_violations(page, live_server, transactional_db, tmp_path):
+    from accounts.roles import Role
+    from tests.accessibility import axe_violations
+    from tests.factories import UserFactory
+
+    user = UserFactory(role=Role.RECORDS_MANAGER)
+    folder = write_folder(tmp_path / "archive", good_rows())
+    call_command("import_archive", str(folder), "--user", user.username, stdout=io.StringIO())
+    for path in ("/decisions/pcd-412/", "/decisions/ceod-12/", "/decisions/?q=grants"):
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}{path}")
+            assert axe_violations(page) == [], (path, width)

@@ -72,6 +72,7 @@ CASES = [
     Case("home-head", "head", lambda ids: "/work/"),
     Case("home-records", "records", lambda ids: "/work/"),
     Case("new", "officer", lambda ids: "/work/new/", form=MAIN_FORM),
+    Case("archive-new", "records", lambda ids: "/work/archive/new/", form=MAIN_FORM),
     Case("task-list", "officer", lambda ids: _work(ids, "draft")),
     _draft_step("summary", "summary/"),
     # The add form, not the lead-in choice above it (a radio always has a valid answer).
