@@ -184,6 +184,32 @@ class Messages:
         "You cannot take {amount} from {year}: the line the money comes from has {available} "
         "in that year."
     )
+    # Archived records: decisions taken before the system (decisions/services/archive.py).
+    ARCHIVE_REFERENCE_FORMAT = (
+        "Enter the reference as published, like PCD 1760: the series, one space and the number."
+    )
+    ARCHIVE_UNKNOWN_SERIES = (
+        "{reference} is not in a known series: enter {codes}, one space and the number."
+    )
+    ARCHIVE_TITLE_REFERENCE = (
+        "The title begins with {found} but the reference is {reference}: correct one of them."
+    )
+    ARCHIVE_DATE_INVALID = "Enter the {label} as a real date, like 2018-03-27."
+    ARCHIVE_DATE_FUTURE = "The {label} must be today or in the past."
+    ARCHIVE_DATE_REQUIRED = "Enter the date signed, the date published or both."
+    ARCHIVE_DATE_ORDER = "The date published must be the same as or after the date signed."
+    ARCHIVE_SOURCE_URL = "Enter the web address it was published at, starting with https://."
+    ARCHIVE_DOCUMENT_NOT_PDF = "{name} is not a PDF: the signed original must be a PDF file."
+    ARCHIVE_DOCUMENT_MISSING = "There is no file called {name} in the folder."
+    ARCHIVE_DOCUMENT_NAME = "Enter the file name of the signed original, like pcd-1760.pdf."
+    ARCHIVE_CONFLICT = (
+        "{reference} is already in the records with a different {what}. An archived "
+        "record is never changed by importing it again."
+    )
+    ARCHIVE_NOT_ARCHIVED = (
+        "{reference} is a decision made in this system, so no archived record can have "
+        "that reference."
+    )
     # Office holders (governance/): who signs as the DMPC or the Chief Executive.
     NOT_OFFICE_HOLDER = (
         "You are not recorded as the {office} in office on {day}, so you cannot sign as "

@@ -19,6 +19,9 @@ recompute any of them:
    — reference, approval time, the content digest at approval, every sign-off's
    seal and the SHA-256 of the PDF rendered then.
 
+4. The **archive seal** on an ArchivedRecord (a decision taken before the system,
+   with no signatures): reference, the time it is listed by and its content digest.
+
 The event log and history tables are chained with the same key (events.py,
 core/history.py); ``decisions.selectors.integrity`` checks all of it.
 """
@@ -31,7 +34,7 @@ from django.db.models import Model
 
 from core.seals import seal, utc_text
 from decisions import extensions
-from decisions.models import Decision, LeadIn, PublishedDocument, SignOff
+from decisions.models import ArchivedRecord, Decision, LeadIn, PublishedDocument, SignOff
 
 
 def _rows(decision: Model, name: str, key: str, *, select: tuple[str, ...] = ()) -> list[Any]:
@@ -86,7 +89,23 @@ def decision_content(decision: Decision) -> dict[str, Any]:
             [d.kind, d.statement] for d in _rows(decision, "declarations", "position")
         ],
         **extensions.decision_content(decision),
+        # A decision taken before the system: what was published about it, and the
+        # signed original's SHA-256 (absent for every other decision, whose digests
+        # are unchanged).
+        **({"archive": archive_content(archive)} if (archive := decision.archive) else {}),
     }
+
+
+def archive_content(archive: ArchivedRecord) -> list[Any]:
+    return [
+        archive.decision_by,
+        archive.date_signed.isoformat() if archive.date_signed else None,
+        archive.date_published.isoformat() if archive.date_published else None,
+        archive.source_url,
+        archive.document_name,
+        archive.document_sha256,
+        archive.document_size,
+    ]
 
 
 def decision_content_digest(decision: Decision) -> str:
@@ -128,3 +147,18 @@ def record_content(
 
 def record_seal(decision: Decision, document: PublishedDocument, *, content_digest: str) -> str:
     return seal("record", record_content(decision, document, content_digest=content_digest))
+
+
+def archive_seal(decision: Decision, *, content_digest: str) -> str:
+    """The seal of an archived record as imported (it has no signatures, and maybe no
+    PDF, to carry one): the decision, its reference, the time it is listed by and
+    the content digest, which covers the archived fields and the PDF's SHA-256."""
+    return seal(
+        "archive",
+        {
+            "decision": decision.pk,
+            "reference": decision.reference,
+            "approved_at": utc_text(decision.approved_at),
+            "content_digest": content_digest,
+        },
+    )

@@ -2,6 +2,7 @@ from django.urls import path
 
 from decisions import extensions
 from decisions.views import (
+    archive,
     conversation,
     drafting,
     paste,
@@ -16,6 +17,8 @@ urlpatterns = [
     path("", drafting.home, name="home"),
     path("new/", drafting.create, name="create"),
     path("decisions/import/", word_import.start, name="word_import"),
+    path("archive/new/", archive.archive_new, name="archive_new"),
+    path("archive/<int:pk>/", archive.archive_done, name="archive_done"),
     path("decisions/<int:pk>/", drafting.overview, name="overview"),
     path("decisions/<int:pk>/import-report/", word_import.report, name="word_import_report"),
     path("decisions/<int:pk>/summary/", steps.summary, name="summary"),

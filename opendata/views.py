@@ -53,10 +53,17 @@ class PublishedDecisionsFeed(Feed):
     def item_description(self, item: Decision) -> str:
         # Django writes the summary as type="html": escape the plain text so a "<"
         # typed in a summary is shown by feed readers, never read as markup.
-        return escape(plain_text(item.executive_summary))
+        summary = plain_text(item.executive_summary)
+        if item.archive:
+            summary = f"Archived record, taken before this system. {summary}".strip()
+        return escape(summary)
 
     def item_updateddate(self, item: Decision) -> datetime:
         return item.approved_at
+
+    def item_categories(self, item: Decision) -> tuple[str, ...]:
+        # Archived records (decisions taken before the system) are marked as such.
+        return ("Archived record",) if item.archive else ()
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -71,6 +78,16 @@ def _detail_urls(request: HttpRequest) -> Callable[[str, int], str]:
     return lambda code, number: f"{prefix}{code.lower()}-{number}{suffix}"
 
 
+def _csv_dates(approved_at, published_on, archived_id, archived_signed) -> list[str]:
+    """Date signed and date published as the page shows them: an archived record's as
+    published ('' when not recorded)."""
+    if archived_id is not None:
+        signed = archived_signed.isoformat() if archived_signed else ""
+    else:
+        signed = timezone.localtime(approved_at).date().isoformat()  # as signed_on()
+    return [signed, published_on.isoformat() if published_on else ""]
+
+
 @require_safe
 def decisions_csv(request: HttpRequest) -> StreamingHttpResponse:
     url = _detail_urls(request)
@@ -79,16 +96,16 @@ def decisions_csv(request: HttpRequest) -> StreamingHttpResponse:
             f"{code} {number}",
             title,
             code,
-            timezone.localtime(approved_at).date().isoformat(),  # as signed_on()
-            published_on.isoformat(),
+            *_csv_dates(approved_at, published_on, archived_id, archived_signed),
             pounds(value_pence),
             url(code, number),
+            "true" if archived_id is not None else "false",
         ]
-        for code, number, title, approved_at, published_on, value_pence in (
-            decisions_csv_rows().iterator(chunk_size=CSV_CHUNK)
-        )
-    )
-    header = ["Reference", "Title", "Type", "Date signed", "Date published", "Value (GBP)", "URL"]
+        for code, number, title, approved_at, published_on, value_pence, archived_id,
+        archived_signed in decisions_csv_rows().iterator(chunk_size=CSV_CHUNK)
+    )  # fmt: skip
+    header = ["Reference", "Title", "Type", "Date signed", "Date published", "Value (GBP)", "URL",
+              "Archived"]  # fmt: skip
     return csv_streaming_response("decisions.csv", header, rows)
 
 

@@ -22,6 +22,7 @@ redirect), "400", "403", "404", "405" (and "500", which is never expected).
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ from accounts.models import User
 from accounts.roles import Role
 from decisions.models import Decision
 from decisions.services import appendix_add, decision_link_create, part2_save
+from decisions.services.archive import archived_decision_import
 from decisions.services.word_import import decision_start_from_word
 from demo.stage_data import STAGE_DECISIONS
 from funding.models import BudgetLine
@@ -345,6 +347,12 @@ EXPECTED: dict[str, Expect] = {
     "drafting:word_import_report": row(
         "login ok 403 403 403 403 403", "login 405 403 403 403 403 403", on="word_draft"
     ),
+    # Bringing in a decision taken before the system: records managers only (an empty
+    # POST shows the form again, with errors).
+    "drafting:archive_new": row("login 403 403 403 403 ok 403", "login 403 403 403 403 ok 403"),
+    "drafting:archive_done": row(
+        "login 403 403 403 403 ok 403", "login 405 405 405 405 405 405", on="archived"
+    ),
     "drafting:overview": row(
         "login ok 403 403 403 403 403", "login ok 403 403 403 403 403", on="draft"
     ),
@@ -547,6 +555,12 @@ def demo_objects(officer: User) -> dict[str, dict[str, object]]:
         user=officer, data=pcd_1620_form(), file_name="PCD 1620 form.docx"
     ).decision
     approved_by_workflow = Decision.objects.by_reference("CEOD", 1).get()
+    # A decision taken before the system, as a records manager brings one in.
+    archived = archived_decision_import(
+        user=User.objects.get(username="records"), reference="PCD 1200", title="An old decision",
+        date_signed=dt.date(2019, 5, 1), date_published=None, decision_by="A. Person, DMPC",
+        summary="", recommendations="", document_bytes=None, document_name="", source_url="",
+    ).decision  # fmt: skip
     line = BudgetLine.objects.active().filter(set_by=approved_by_workflow).first()
     # A request by the second user administrator, for the first one ("useradmin") to
     # confirm or refuse: about the officer, who is not a user administrator.
@@ -579,6 +593,7 @@ def demo_objects(officer: User) -> dict[str, dict[str, object]]:
         "approve": {"pk": stage("awaiting_approval").pk, "action": "approve"},
         "reject": {"pk": stage("awaiting_approval").pk, "action": "reject"},
         "published": {"pk": pcd_1620.pk},
+        "archived": {"pk": archived.pk},
         # A commitment the form accepts, so that only who is asking decides the answer.
         "commitment": {
             "pk": approved_by_workflow.pk,

@@ -76,6 +76,7 @@ CASES = [
     # with text that could not be placed.
     Case("word-import", "officer", lambda ids: "/work/decisions/import/", form=MAIN_FORM),
     Case("word-import-report", "officer", lambda ids: _work(ids, "word_draft", "import-report/")),
+    Case("archive-new", "records", lambda ids: "/work/archive/new/", form=MAIN_FORM),
     Case("task-list", "officer", lambda ids: _work(ids, "draft")),
     _draft_step("summary", "summary/"),
     # The add form, not the lead-in choice above it (a radio always has a valid answer).

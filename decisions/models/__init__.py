@@ -1,3 +1,4 @@
+from decisions.models.archive import ArchivedRecord
 from decisions.models.decision import (
     INVERSE_LINK_LABELS,
     Decision,
@@ -32,6 +33,7 @@ __all__ = [
     "INVERSE_LINK_LABELS",
     "REVIEWER_DECLARATIONS",
     "Appendix",
+    "ArchivedRecord",
     "Decision",
     "DecisionEvent",
     "DecisionLink",

@@ -31,18 +31,21 @@ REASON_MAX_LENGTH = 2_000
 SEARCH_CONFIG = "english"
 
 
-def _search_parts(decision: Decision) -> tuple[str, str, str]:
+def _search_parts(decision: Decision) -> tuple[str, str, str, str]:
     body = [plain_text(r.text) for r in decision.recommendations.order_by("position")]
     for section in decision.sections.order_by("kind").prefetch_related("paragraphs"):
         body.append(section.heading)
         body += [plain_text(p.text) for p in section.paragraphs.all()]
-    return decision.title, plain_text(decision.executive_summary), "\n".join(body)
+    # An archived record's signed original, as pdftotext read it: the least weight.
+    archive = decision.archive
+    document = archive.document_text if archive else ""
+    return decision.title, plain_text(decision.executive_summary), "\n".join(body), document
 
 
 def decision_search_index(*, decision: Decision) -> DecisionSearch:
     """Store Part 1 as plain text and, on PostgreSQL, as a weighted tsvector, in the
     decision's own search row (derived data, not content: no history)."""
-    title, summary, body = _search_parts(decision)
+    title, summary, body, document = _search_parts(decision)
     vector = None
     if connection.vendor == "postgresql":
         vector = (
@@ -50,9 +53,11 @@ def decision_search_index(*, decision: Decision) -> DecisionSearch:
             + SearchVector(Value(summary), weight="B", config=SEARCH_CONFIG)
             + SearchVector(Value(body), weight="C", config=SEARCH_CONFIG)
         )
+        if document:
+            vector += SearchVector(Value(document), weight="D", config=SEARCH_CONFIG)
+    text = "\n".join((title, summary, body, document) if document else (title, summary, body))
     index, _ = DecisionSearch.objects.update_or_create(
-        decision=decision,
-        defaults={"text": "\n".join((title, summary, body)), "vector": vector},
+        decision=decision, defaults={"text": text, "vector": vector}
     )
     return index
 

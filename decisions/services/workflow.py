@@ -52,7 +52,9 @@ def _begin(
     `full`: with its content prefetched (after the lock, in a few queries), so that
     the digests computed under the lock read no more of it."""
     transition: Transition = TRANSITIONS[action]
-    queryset = Decision.objects.select_for_update()
+    # The decision and its type, as ever (not the archived record full_decision joins:
+    # the nullable side of an outer join cannot be locked).
+    queryset = Decision.objects.select_for_update(of=("self", "decision_type"))
     queryset = full_decision(queryset) if full else queryset.with_type()
     locked = queryset.get(pk=decision.pk)
     refused = policy.refusal(user, locked, action)

@@ -14,6 +14,7 @@ from decisions.selectors import (
     published_decision_by_slug,
     published_decisions,
 )
+from decisions.selectors.archive import archive_notice
 from decisions.selectors.integrity import published_record_alert, served_file_alert
 from decisions.selectors.paging import DecisionPaginator
 from decisions.selectors.public import (
@@ -98,6 +99,8 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "key_information": page.key_information,
             "lifecycle": decision_lifecycle(decision, links=page.links),
             "document": getattr(decision, "published_document", None),
+            "archive": decision.archive,
+            "archive_notice": archive_notice(decision.archive) if decision.archive else "",
             **extensions.public_page_parts(decision),
         },
     )
