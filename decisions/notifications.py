@@ -53,8 +53,10 @@ def recipients(decision: Decision, action: str) -> list[User]:
 
 
 def notify_transition(*, decision: Decision, action: str, actor: User, comment: str) -> None:
-    people = recipients(decision, action)
-    if not people:
+    """Once the transaction has committed: who is told is read then, and the email
+    sent, so that nothing of it runs while the caller holds the decision's row lock
+    (issue 12: an approval holds it for as little as it can)."""
+    if not TRANSITIONS[action].notify:
         return
     label = decision.reference or "A draft decision"
     step = TRANSITIONS[action].label_for(decision)
@@ -69,13 +71,15 @@ def notify_transition(*, decision: Decision, action: str, actor: User, comment: 
         + (f"\nComment: {comment}\n" if comment else "")
         + f"\nOpen it: {settings.SITE_URL}{path}\n"
     )
-    addresses = sorted({person.email for person in people})
 
     def send() -> None:
         try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
-        except OSError:
-            # A mail outage must not undo a signature; the event log has the record.
+            addresses = sorted({person.email for person in recipients(decision, action)})
+            if addresses:
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
+        except Exception:
+            # A mail outage (or a failed read of who to tell) must not undo or fail a
+            # step that has committed; the event log has the record.
             logger.exception("Could not send the notification for decision %s", decision.pk)
 
     transaction.on_commit(send)
