@@ -19,7 +19,7 @@ from accounts.models import User
 from core.audit import save_audited
 from core.errors import DomainError, Messages
 from core.text import plain_text
-from decisions import policy
+from decisions import extensions, policy
 from decisions.digest import decision_content_digest, record_seal, related_rows
 from decisions.models import Decision, DecisionSearch, PublishedDocument, SignOff
 from decisions.services.events import event_record
@@ -58,30 +58,38 @@ class SearchEntry:
 
     text: str
     vector: str | None
+    value_pence: int = 0
 
 
 def decision_search_entry(decision: Decision) -> SearchEntry:
     """The search row of `decision` as it now reads (one query on PostgreSQL, for the
-    vector; none for the content if it is prefetched). Writes nothing: an approval
-    works it out before it locks the decision row."""
+    vector; none for the content if it is prefetched; the value as the extensions
+    give it). Writes nothing: an approval works it out before it locks the row."""
     title, summary, body = _search_parts(decision)
     vector = None
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(_VECTOR_SQL, [title, summary, body])
             vector = cursor.fetchone()[0]
-    return SearchEntry(text="\n".join((title, summary, body)), vector=vector)
+    return SearchEntry(
+        text="\n".join((title, summary, body)),
+        vector=vector,
+        value_pence=extensions.decision_value_pence(decision),
+    )
 
 
 def decision_search_store(*, decision: Decision, entry: SearchEntry) -> None:
     """Write the decision's search row (derived data, not content: no history), new
     or replacing the one it had, in one statement."""
     vector = None if entry.vector is None else Cast(Value(entry.vector), SearchVectorField())
+    row = DecisionSearch(
+        decision=decision, text=entry.text, vector=vector, value_pence=entry.value_pence
+    )
     DecisionSearch.objects.bulk_create(
-        [DecisionSearch(decision=decision, text=entry.text, vector=vector)],
+        [row],
         update_conflicts=True,
         unique_fields=["decision"],
-        update_fields=["text", "vector"],
+        update_fields=["text", "vector", "value_pence"],
     )
 
 
