@@ -33,3 +33,14 @@ def test_the_value_filter_finds_by_the_stored_value_and_reads_no_budget_table(cl
         assert shown == expected, key
         assert not [q["sql"] for q in queries.captured_queries if '"funding_' in q["sql"]]
 
+
+@pytest.mark.django_db
+def test_a_search_finds_and_ranks_its_matches_once_a_request(client, demo):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/decisions/?q=exploitation&page=1")
+    assert response.status_code == 200
+    assert "PCD 1620" in response.content.decode()
+    matching = [q["sql"] for q in queries.captured_queries if "@@" in q["sql"]]
+    # The keys of the newest matches, ranked, once; not again for the count or the page.
+    assert len(matching) == 1, matching
+    assert "ts_rank" in matching[0]
