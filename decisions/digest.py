@@ -37,7 +37,9 @@ from decisions import extensions
 from decisions.models import ArchivedRecord, Decision, LeadIn, PublishedDocument, SignOff
 
 
-def _rows(decision: Model, name: str, key: str, *, select: tuple[str, ...] = ()) -> list[Any]:
+def related_rows(
+    decision: Model, name: str, key: str, *, select: tuple[str, ...] = ()
+) -> list[Any]:
     """Related rows in order: the prefetched ones when a page has them (no query),
     else one query."""
     if name in getattr(decision, "_prefetched_objects_cache", {}):
@@ -52,7 +54,7 @@ def decision_content(decision: Decision) -> dict[str, Any]:
         "reference": decision.reference,
         "title": decision.title,
         "executive_summary": decision.executive_summary,
-        "recommendations": [r.text for r in _rows(decision, "recommendations", "position")],
+        "recommendations": [r.text for r in related_rows(decision, "recommendations", "position")],
         # "approves:" rather than "is recommended to:" changes what is decided. The
         # default is left out so digests signed before the choice existed still match.
         **(
@@ -65,19 +67,19 @@ def decision_content(decision: Decision) -> dict[str, Any]:
                 "kind": section.kind,
                 "paragraphs": [
                     [p.text, p.budget_table_follows]
-                    for p in _rows(section, "paragraphs", "position")
+                    for p in related_rows(section, "paragraphs", "position")
                 ],
             }
-            for section in _rows(decision, "sections", "kind")
+            for section in related_rows(decision, "sections", "kind")
         ],
         "links": [
             [link.kind, link.target.reference, link.description]
-            for link in _rows(decision, "links_out", "pk", select=("target__decision_type",))
+            for link in related_rows(decision, "links_out", "pk", select=("target__decision_type",))
         ],
         # The file's SHA-256: what is signed is the document, not just its name.
         "appendices": [
             [a.title, a.published, a.file.name if a.file else "", a.sha256]
-            for a in _rows(decision, "appendices", "position")
+            for a in related_rows(decision, "appendices", "position")
         ],
         "deferral": [
             decision.deferred,
@@ -86,7 +88,7 @@ def decision_content(decision: Decision) -> dict[str, Any]:
         ],
         "part2": [part2.content, part2.legal_rationale] if part2 else None,
         "declarations": [
-            [d.kind, d.statement] for d in _rows(decision, "declarations", "position")
+            [d.kind, d.statement] for d in related_rows(decision, "declarations", "position")
         ],
         **extensions.decision_content(decision),
         # A decision taken before the system: what was published about it, and the
@@ -134,7 +136,7 @@ def sign_off_seal(sign_off: SignOff) -> str:
 def record_content(
     decision: Decision, document: PublishedDocument, *, content_digest: str
 ) -> dict[str, Any]:
-    sign_offs = _rows(decision, "sign_offs", "role")
+    sign_offs = related_rows(decision, "sign_offs", "role")
     return {
         "decision": decision.pk,
         "reference": decision.reference,

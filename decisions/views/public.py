@@ -63,9 +63,11 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         form.is_valid()  # errors are shown; valid filters still apply
     filters = form.filters()
     results = filter_published(published_decisions(), filters)
-    page = DecisionPaginator(results, PAGE_SIZE, limit=count_limit(filters)).get_page(
-        request.GET.get("page")
-    )
+    # A search's matches are found and ranked once (DecisionPaginator.keys); the
+    # filters alone count unordered and read the page's 20 in order, which is less.
+    rows = published_decisions() if filters.q else None
+    paginator = DecisionPaginator(results, PAGE_SIZE, limit=count_limit(filters), rows=rows)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     rows = [
