@@ -113,7 +113,8 @@ def body_text(page):
     """The decision's body from executive summary to the end of public access, without
     the approver's signature (signed on the published record, not yet on the draft)."""
     main = " ".join(page.inner_text("main").split())
-    for block in page.locator(".dr-signature").all_inner_texts():
+    # Nor the published page's contents list (the section names, before the body).
+    for block in page.locator(".dr-signature, .dr-contents").all_inner_texts():
         main = main.replace(" ".join(block.split()) + " ", "")
     start = main.index("Executive summary")
     end = main.index("Originating officer declaration")
