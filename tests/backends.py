@@ -170,3 +170,28 @@ def _suite_backends(request, settings):
         _use_s3(settings, request.getfixturevalue("s3_server"))
     if os.environ.get("TEST_CACHE") == "redis" and "redis_caches" not in request.fixturenames:
         request.getfixturevalue("redis_caches")
+
+
+# --- Altering stored files behind the application's back (tamper tests) --------------
+
+
+def stored_bytes(file) -> bytes:
+    with file.storage.open(file.name, "rb") as stored:
+        return stored.read()
+
+
+def stored_replace(file, data: bytes) -> None:
+    """Write `data` over the stored file in place, as someone with access to the disk
+    or the bucket would (the application itself never overwrites)."""
+    from django.core.files.storage import FileSystemStorage
+
+    if isinstance(file.storage, FileSystemStorage):
+        with open(file.path, "r+b") as replaced:
+            replaced.write(data)
+            replaced.truncate()
+    else:
+        file.storage.bucket.Object(file.storage._normalize_name(file.name)).put(Body=data)
+
+
+def stored_remove(file) -> None:
+    file.storage.delete(file.name)
