@@ -203,6 +203,8 @@ def test_a_deferral_ending_shows_next_day_on_the_cached_page_of_a_linked_decisio
 def test_a_cached_page_outlives_a_change_made_by_sql_at_most_its_ttl(client, published, caplog):
     """No event announces rows rewritten by SQL: the cached copy (the signed text) is
     served until it expires, then the next request checks the seals and withholds."""
+    if "Redis" in caches["pages"].__class__.__name__:
+        pytest.skip("Redis expires entries by its own clock, which the test cannot move")
     url = published.get_absolute_url()
     client.get(url)
     paragraph = Paragraph.objects.filter(section__decision=published).first()
