@@ -243,6 +243,8 @@ def test_two_instances_share_everything(s3_server, tmp_path, record_property):
                 "DATABASE_URL": f"{server}/{name}",
                 "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
                 **s3_env(s3_server, bucket),
+                # Nothing may land on a local disk; if it did, not in the checkout.
+                "MEDIA_ROOT": str(tmp_path / "media"),
                 "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
                 "EMAIL_FILE_PATH": str(mail),
                 "LOGIN_FAILURE_LIMIT": str(FAILURE_LIMIT),
