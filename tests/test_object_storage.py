@@ -163,6 +163,10 @@ def test_an_existing_key_is_never_overwritten(s3_server, s3_storage, officer):
 
 
 def test_the_filesystem_stores_under_the_hash_and_never_overwrites(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
     digest = sha256(PDF)
     first, second = Appendix(title="a"), Appendix(title="b")
     store_once(first.file, ContentFile(PDF), sha256=digest)
