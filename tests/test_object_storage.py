@@ -223,3 +223,39 @@ def test_an_archive_and_a_site_that_disagree_on_where_files_are_is_refused(
     with pytest.raises(backup.BackupError, match="copy them from the bucket first"):
         backup.archive_restore(path=archive)
     assert published.published_document.sha256  # nothing changed
+
+
+def _storage_setting(**env) -> dict:
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.STORAGES['default']))"
+    )
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "STORAGE_URL"))}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**keep, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+    return json.loads(result.stdout) if result.returncode == 0 else {"error": result.stderr}
+
+
+def test_settings_choose_the_storage_from_the_environment():
+    assert _storage_setting() == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    s3 = _storage_setting(STORAGE_URL="s3://records/site-a", AWS_S3_ENDPOINT_URL="http://s3:9000")
+    assert s3["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = s3["OPTIONS"]
+    assert (options["bucket_name"], options["location"]) == ("records", "site-a")
+    assert options["endpoint_url"] == "http://s3:9000"
+    assert options["file_overwrite"] is False
+    by_name = _storage_setting(AWS_STORAGE_BUCKET_NAME="records")["OPTIONS"]
+    assert (by_name["bucket_name"], by_name["location"]) == ("records", "")
+    assert "STORAGE_URL must look like" in _storage_setting(STORAGE_URL="ftp://x")["error"]
