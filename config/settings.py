@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "demo",
     "opendata",
     "security",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "decisions.policy.abilities",
+                "core.context_processors.site",
             ],
         },
     },
@@ -239,6 +241,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Files served at the site's root by WhiteNoise (/favicon.ico), in development too.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 # Stored files (published PDFs, appendices, archived originals; core/storage.py): under
 # MEDIA_ROOT by default, in an S3-compatible bucket (django-storages, boto3) when
@@ -375,6 +379,20 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "decisions@localhost")
 # Where links in emails point.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Site identity (the public site's header, titles, footer and statements) -------------
+
+# Whose decisions these are: the header and every page title carry it.
+ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Mayor's Office for Policing and Crime")
+# The footer's Contact link: a contact page (CONTACT_URL) if there is one, else an email
+# address. Placeholders only with DEBUG; unset in production, there is no Contact link
+# and `manage.py check --deploy` says so (core/checks.py).
+CONTACT_URL = os.environ.get("CONTACT_URL", "")
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "contact@example.org" if DEBUG else "")
+# Who to tell about an accessibility problem (the accessibility statement).
+ACCESSIBILITY_CONTACT = os.environ.get(
+    "ACCESSIBILITY_CONTACT", "accessibility@example.org" if DEBUG else CONTACT_EMAIL
+)
 
 # --- Security -----------------------------------------------------------------------
 

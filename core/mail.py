@@ -23,6 +23,17 @@ def email_send(*, subject: str, body: str, to: list[str], headers: dict[str, str
     ).send()
 
 
+def email_tasks_forget(*, address: str) -> int:
+    """Delete every queued or sent email task whose first recipient is ``address`` (an
+    alert's only one): the queue must not keep an address its owner has taken back."""
+    from django_tasks_db.models import DBTaskResult
+
+    deleted, _ = DBTaskResult.objects.filter(
+        task_path=email_send.module_path, args_kwargs__kwargs__to__0=address
+    ).delete()
+    return deleted
+
+
 def email_enqueue(
     *, subject: str, body: str, to: list[str], headers: dict[str, str] | None = None
 ) -> None:

@@ -42,7 +42,10 @@ def submitted_draft(officer, head):
 
 
 def _email_tasks():
-    return DBTaskResult.objects.filter(task_path="core.mail.email_send").order_by("enqueued_at")
+    """The workflow's email tasks (who is told is read when they run)."""
+    return DBTaskResult.objects.filter(
+        task_path="decisions.notifications.transition_email_send"
+    ).order_by("enqueued_at")
 
 
 def test_the_email_is_queued_with_the_step_and_sent_by_the_worker(officer, submitted_draft, head):
@@ -50,7 +53,7 @@ def test_the_email_is_queued_with_the_step_and_sent_by_the_worker(officer, submi
     assert mail.outbox == []
     (queued,) = _email_tasks()
     assert queued.status == TaskResultStatus.READY
-    assert queued.args_kwargs["kwargs"]["to"] == [head.email]
+    assert queued.args_kwargs["kwargs"]["decision_id"] == submitted_draft.pk
     assert run_tasks() == 1
     (sent,) = mail.outbox
     assert sent.to == [head.email] and submitted_draft.title in sent.body

@@ -2,7 +2,6 @@
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from core.file_response import static_file_response
@@ -16,6 +15,7 @@ from decisions.selectors import (
     published_decision_by_slug,
     published_decisions,
 )
+from decisions.selectors.archive import archive_notice
 from decisions.selectors.integrity import (
     published_record_alert,
     served_file_alert,
@@ -68,9 +68,11 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         form.is_valid()  # errors are shown; valid filters still apply
     filters = form.filters()
     results = filter_published(published_decisions(), filters)
-    page = DecisionPaginator(results, PAGE_SIZE, limit=count_limit(filters)).get_page(
-        request.GET.get("page")
-    )
+    # A search's matches are found and ranked once (DecisionPaginator.keys); the
+    # filters alone count unordered and read the page's 20 in order, which is less.
+    rows = published_decisions() if filters.q else None
+    paginator = DecisionPaginator(results, PAGE_SIZE, limit=count_limit(filters), rows=rows)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     rows = [
@@ -95,10 +97,6 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if published_record_alert(decision, request=request, served="page"):
         return record_withheld(request, decision)
     page = decision_page(decision, links=decision_public_links(decision))
-    breadcrumbs = [
-        {"text": "Decisions", "href": reverse("decisions:list")},
-        {"text": decision.reference},
-    ]
     response = render(
         request,
         "decisions/detail.html",
@@ -106,9 +104,10 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "decision": decision,
             "key_information": page.key_information,
-            "breadcrumbs": breadcrumbs,
-            "lifecycle": decision_lifecycle(decision),
+            "lifecycle": decision_lifecycle(decision, links=page.links),
             "document": getattr(decision, "published_document", None),
+            "archive": decision.archive,
+            "archive_notice": archive_notice(decision.archive) if decision.archive else "",
             **extensions.public_page_parts(decision),
         },
     )
