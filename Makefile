@@ -34,6 +34,7 @@ run: system $(STAMP) $(ASSETS)
 PYTEST_WORKERS ?= 2
 test: system $(STAMP) $(ASSETS)
 	./scripts/postgres-up.sh
+	./scripts/redis-up.sh
 	$(TEST_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -243,8 +243,44 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 # Files served at the site's root by WhiteNoise (/favicon.ico), in development too.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+
+# Stored files (published PDFs, appendices, archived originals; core/storage.py): under
+# MEDIA_ROOT by default, in an S3-compatible bucket (django-storages, boto3) when
+# STORAGE_URL is s3://bucket[/prefix] or AWS_STORAGE_BUCKET_NAME is set. Keys come from
+# the content's SHA-256 and are never overwritten; files are served by the app (the
+# hash checked, our own Content-Disposition), so the bucket stays private.
+STORAGE_URL = os.environ.get("STORAGE_URL", "").strip()
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_LOCATION = os.environ.get("AWS_LOCATION", "")
+if STORAGE_URL:
+    _scheme, _, _rest = STORAGE_URL.partition("://")
+    if _scheme != "s3" or not _rest.strip("/"):
+        raise ImproperlyConfigured("STORAGE_URL must look like s3://bucket or s3://bucket/prefix.")
+    AWS_STORAGE_BUCKET_NAME, _, AWS_LOCATION = _rest.strip("/").partition("/")
+if AWS_STORAGE_BUCKET_NAME:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "location": AWS_LOCATION,
+            # None: boto3 finds them itself (environment, instance role, config files).
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            # Written once: an existing key is never replaced (a new name is chosen).
+            "file_overwrite": False,
+            "default_acl": None,
+            # Read into memory up to 2 MB, then a temporary file.
+            "max_memory_size": 2 * 1024 * 1024,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -9,6 +9,13 @@ holds both, with a manifest giving every file's size and SHA-256:
     database.sqlite3     a copy made with SQLite's online backup API
     media/...            every file under MEDIA_ROOT
 
+With object storage (STORAGE_URL, core/storage.py) the files are not in the archive:
+the bucket keeps its own copies (turn on its versioning and replication), and keys
+are never overwritten, so the records' files stay where the database names them. The
+manifest's "media" says which: {"storage": "s3", "bucket": ..., "in_archive": false}.
+Such an archive restores the database only; an archive and a site that disagree on
+where files are kept are refused.
+
 `archive_restore` checks the whole archive against its manifest before touching
 anything, restores the database in one transaction, and only then swaps the files
 in, so a partial or altered archive changes nothing.
@@ -28,6 +35,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connections
 
 from core.page_cache import pages_invalidate_all
@@ -126,6 +134,18 @@ def _media_files(root: Path) -> list[Path]:
     return files
 
 
+def _media_kind() -> dict:
+    """Where this site keeps its stored files, as the manifest records it."""
+    storage = storages["default"]
+    if isinstance(storage, FileSystemStorage):
+        return {"storage": "filesystem", "in_archive": True}
+    return {
+        "storage": "s3",
+        "bucket": getattr(storage, "bucket_name", ""),
+        "in_archive": False,
+    }
+
+
 def archive_create(*, path: Path, alias: str = "default") -> dict:
     """Write the database and MEDIA_ROOT to a new archive at `path`. Returns the manifest."""
     path = Path(path)
@@ -133,19 +153,21 @@ def archive_create(*, path: Path, alias: str = "default") -> dict:
         raise BackupError(f"{path} already exists: choose a new name.")
     connection = connections[alias]
     media_root = Path(settings.MEDIA_ROOT)
+    media = _media_kind()
     with tempfile.TemporaryDirectory(prefix="backup-", dir=path.parent) as work:
         dump = Path(work) / DUMPS.get(connection.vendor, "database")
         _database_dump(connection, dump)
         # After the database: a file written between the two is at worst unused,
         # never missing for a row that names it.
         members = {dump.name: dump}
-        for file in _media_files(media_root):
+        for file in _media_files(media_root) if media["in_archive"] else []:
             members[str(PurePosixPath(MEDIA, *file.relative_to(media_root).parts))] = file
         manifest = {
             "format": FORMAT,
             "version": VERSION,
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "database": {"engine": connection.vendor, "file": dump.name},
+            "media": media,
             "files": {
                 name: {"size": file.stat().st_size, "sha256": _sha256(file)}
                 for name, file in members.items()
@@ -236,7 +258,21 @@ def archive_restore(*, path: Path, alias: str = "default") -> dict:
             raise BackupError(
                 f"The archive holds a {engine} database; this site uses {connection.vendor}."
             )
+        # Archives made before "media" was recorded held MEDIA_ROOT.
+        in_archive = (manifest.get("media") or {"in_archive": True})["in_archive"]
+        if in_archive != _media_kind()["in_archive"]:
+            raise BackupError(
+                "The archive holds its stored files and this site keeps them in object "
+                "storage (or the other way round): copy the files across first."
+                if in_archive
+                else "The archive's files are in object storage, but this site keeps "
+                "its files on the local disk: copy them from the bucket first."
+            )
         _database_load(connection, work / manifest["database"]["file"])
+        if not in_archive:
+            # The bucket keeps the files (never overwritten): only the database changes.
+            pages_invalidate_all()
+            return manifest
         restored_media = work / MEDIA
         restored_media.mkdir(exist_ok=True)
         previous = work / "media-before-restore"

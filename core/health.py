@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.core.cache import caches
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
@@ -47,15 +47,15 @@ def _caches() -> None:
 
 
 def _storage() -> None:
-    location = getattr(default_storage, "location", None)
-    if location is None:
+    # (S3 storage has a `location` too, its key prefix: ask the class, not the attribute.)
+    if not isinstance(default_storage, FileSystemStorage):
         # Object storage: a lookup of a name never written (one HEAD request) shows
         # that the bucket answers and our credentials are taken.
         default_storage.exists("readyz-probe")
         return
     # The filesystem: uploads can be written where they go. The folder itself is made
     # by the first upload, so until then its nearest existing parent must be writable.
-    folder = Path(location)
+    folder = Path(default_storage.location)
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):

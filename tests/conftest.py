@@ -9,6 +9,13 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from accounts.roles import Role
+from tests.backends import (  # noqa: F401 (fixtures)
+    _suite_backends,
+    redis_caches,
+    redis_server,
+    s3_server,
+    s3_storage,
+)
 from tests.factories import UserFactory
 
 

@@ -24,6 +24,8 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection, models, transaction
 
 # Tables the demo never writes and whose keys other tables reach by natural keys
@@ -74,6 +76,8 @@ class _Snapshot:
     added: dict[str, list[dict]] = field(default_factory=dict)
     changed: dict[str, list[dict]] = field(default_factory=dict)
     media: Path | None = None
+    # Object storage (TEST_STORAGE=s3): the stored files the rows name, by name.
+    objects: dict[str, bytes] = field(default_factory=dict)
 
 
 # One snapshot per starting state (most tests share one; a few create users first).
@@ -90,6 +94,14 @@ def _take(base: str, before: dict[str, dict]) -> _Snapshot:
             snapshot.added[label] = added
         if changed:
             snapshot.changed[label] = changed
+    if not isinstance(default_storage, FileSystemStorage):
+        for label, rows in snapshot.added.items():
+            files = [f.attname for f in apps.get_model(label)._meta.concrete_fields
+                     if isinstance(f, models.FileField)]  # fmt: skip
+            for name in (row[attname] for row in rows for attname in files):
+                if name:
+                    with default_storage.open(name, "rb") as stored:
+                        snapshot.objects[name] = stored.read()
     media = Path(settings.MEDIA_ROOT)
     if media.exists():
         snapshot.media = Path(tempfile.mkdtemp(prefix="demo-media-"))
@@ -130,6 +142,9 @@ def _restore(snapshot: _Snapshot) -> None:
                 model._base_manager.filter(pk=row[pk]).update(**values)
     if snapshot.media is not None:
         shutil.copytree(snapshot.media, Path(settings.MEDIA_ROOT), dirs_exist_ok=True)
+    for name, data in snapshot.objects.items():
+        if not default_storage.exists(name):  # each test has a bucket of its own
+            default_storage.save(name, ContentFile(data))
 
 
 def demo_load_snapshotted(load):

@@ -18,6 +18,7 @@ from decisions.selectors.published_files import verified_forget
 from decisions.services import decision_link_create
 from decisions.services.archive import archived_decision_import
 from tests.archive_folder import PDF_ONLY_PHRASE, good_rows, write_folder
+from tests.backends import stored_replace
 from tests.factories import approved_decision, draft_decision
 from tests.helpers import body_bytes, page_text
 
@@ -70,8 +71,7 @@ def test_the_pdf_is_the_signed_original_checked_before_it_is_served(client, arch
     assert response["X-Checksum-SHA256"] == hashlib.sha256(content).hexdigest()
     # Another record's file replaced on disk (before any request kept it in the cache).
     document = archived("PCD 1100").published_document
-    with open(document.file.path, "wb") as replaced:
-        replaced.write(b"%PDF-1.7 forged")
+    stored_replace(document.file, b"%PDF-1.7 forged")
     verified_forget()
     assert client.get("/decisions/pcd-1100/pdf/").status_code == 503
 

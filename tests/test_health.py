@@ -67,6 +67,11 @@ def test_readyz_is_unavailable_when_the_cache_is(client, settings, production_ch
 def test_readyz_is_unavailable_when_uploads_cannot_be_stored(
     client, settings, production_checks, tmp_path
 ):
+    # The local disk's check (tests/test_object_storage.py has the bucket's).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the media folder should be")
     settings.MEDIA_ROOT = str(blocker / "media")

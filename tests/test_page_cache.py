@@ -17,6 +17,7 @@ from core import page_cache
 from decisions.models import Paragraph
 from decisions.selectors import published_files
 from decisions.services import decision_link_create, decision_publication_withdraw
+from tests.backends import stored_bytes, stored_replace
 from tests.factories import (
     UserFactory,
     approved_decision,
@@ -50,9 +51,10 @@ def get_counted(client, url, **headers):
 
 
 def assert_from_cache(client, url, **headers):
-    """Served without rendering: one query, the database cache's lookup."""
+    """Served without rendering: one query, the database cache's lookup (none on Redis)."""
     response, queries = get_counted(client, url, **headers)
-    assert queries == 1, f"{url}: {queries} queries, so it was rendered"
+    lookups = 0 if "Redis" in caches["pages"].__class__.__name__ else 1
+    assert queries == lookups, f"{url}: {queries} queries, so it was rendered"
     return response
 
 
@@ -201,6 +203,8 @@ def test_a_deferral_ending_shows_next_day_on_the_cached_page_of_a_linked_decisio
 def test_a_cached_page_outlives_a_change_made_by_sql_at_most_its_ttl(client, published, caplog):
     """No event announces rows rewritten by SQL: the cached copy (the signed text) is
     served until it expires, then the next request checks the seals and withholds."""
+    if "Redis" in caches["pages"].__class__.__name__:
+        pytest.skip("Redis expires entries by its own clock, which the test cannot move")
     url = published.get_absolute_url()
     client.get(url)
     paragraph = Paragraph.objects.filter(section__decision=published).first()
@@ -255,10 +259,8 @@ def test_a_pdf_replaced_after_it_was_served_is_withheld_by_the_view_at_once(
     url = f"{published.get_absolute_url()}pdf/"
     document = published.published_document
     assert client.get(url).status_code == 200
-    with open(document.file.path, "r+b") as replaced:  # the same size, in place
-        original = replaced.read()
-        replaced.seek(0)
-        replaced.write(original[:-1] + b"X")
+    original = stored_bytes(document.file)
+    stored_replace(document.file, original[:-1] + b"X")  # the same size, in place
     caplog.clear()
     # The cached copy is the bytes verified when it was stored, never the replaced file;
     # a request the view answers (a range, or once the entry is gone) sees the change.

@@ -23,6 +23,7 @@ from django.urls import reverse
 from decisions.digest import decision_content, decision_content_digest
 from decisions.models import Decision, DecisionEvent, Paragraph, SignOff
 from decisions.services import appendix_add, paragraph_add
+from tests.backends import stored_remove, stored_replace
 from tests.factories import approved_decision, complete_draft
 from tests.helpers import page_text
 
@@ -295,8 +296,7 @@ def test_a_digest_recomputed_without_the_key_and_written_back_is_named(client, a
 
 def test_a_pdf_replaced_on_disk_is_named_and_not_served(client, approved, caplog):
     document = approved.published_document
-    with open(document.file.path, "wb") as replaced:
-        replaced.write(b"%PDF-1.7 forged")
+    stored_replace(document.file, b"%PDF-1.7 forged")
     ok, output = verify()
     assert not ok
     assert f"decisions_publisheddocument {document.file.name}: the file's SHA-256" in output
@@ -306,8 +306,7 @@ def test_a_pdf_replaced_on_disk_is_named_and_not_served(client, approved, caplog
 
 def test_an_appendix_replaced_on_disk_is_named_and_not_served(client, officer, approved, caplog):
     [appendix] = approved.appendices.all()
-    with open(appendix.file.path, "wb") as replaced:
-        replaced.write(b"%PDF-1.7 forged")
+    stored_replace(appendix.file, b"%PDF-1.7 forged")
     ok, output = verify()
     assert not ok
     assert f"decisions_appendix {appendix.file.name}: the file's SHA-256" in output
@@ -323,7 +322,7 @@ def test_an_appendix_replaced_on_disk_is_named_and_not_served(client, officer, a
 
 def test_a_missing_pdf_is_named(approved):
     document = approved.published_document
-    os.remove(document.file.path)
+    stored_remove(document.file)
     ok, output = verify()
     assert not ok
     assert f"decisions_publisheddocument {document.file.name}: the file is missing" in output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 
 from django.conf import settings
@@ -34,8 +35,10 @@ def file_sha256(file) -> str:
 
 
 def appendix_upload_to(instance: Appendix, filename: str) -> str:
-    # Never the uploaded name: it is untrusted and may collide.
-    return f"appendices/{uuid.uuid4().hex}.pdf"
+    # Never the uploaded name (untrusted, may collide): the content's SHA-256 given
+    # by the service (core.storage.store_once), or a random one.
+    name = filename if re.fullmatch(r"[0-9a-f]{64}\.pdf", filename) else f"{uuid.uuid4().hex}.pdf"
+    return f"appendices/{name}"
 
 
 class Appendix(models.Model):

@@ -31,6 +31,7 @@ from django.utils.text import capfirst
 from core.history import UNSEALED_FIELDS, ChainedHistory, history_row_seal
 from core.seals import field_value, seals_equal
 from core.security_log import security_event
+from core.storage import READ_ERRORS, read_verified
 from decisions.digest import archive_seal, decision_content_digest, record_seal, sign_off_seal
 from decisions.models import (
     Appendix,
@@ -295,7 +296,7 @@ def stored_file_sha256(file) -> str | None:
         with file.storage.open(file.name, "rb") as stored:
             while chunk := stored.read(_CHUNK):
                 digest.update(chunk)
-    except OSError:
+    except READ_ERRORS:  # missing, or object storage refusing or not answering
         return None
     return digest.hexdigest()
 
@@ -388,4 +389,15 @@ def served_file_alert(
     found = file_break(table, file, recorded)
     if found is not None:
         _alert(found, decision=decision, request=request, served=served)
+    return found
+
+
+def served_file_read(decision: Decision, file, *, recorded: str, table: str, request, served: str):
+    """The stored file read once and checked (core.storage.read_verified): (the open
+    copy, its size) to serve, or None after the alert naming the break."""
+    found = read_verified(file, recorded)
+    if found is None:
+        # Read again to name the break (missing or altered); the alert is logged.
+        broken = file_break(table, file, recorded) or Break(table, file.name, "the file changed")
+        _alert(broken, decision=decision, request=request, served=served)
     return found

@@ -44,7 +44,10 @@ def published_pdf_by_slug(slug: str) -> PublishedDocument | None:
             "reference_number",
             "approved_at",
             "decision_type__code",
-            *(f"published_document__{name}" for name in ("file", "sha256", "record_seal")),
+            *(
+                f"published_document__{name}"
+                for name in ("file", "sha256", "record_seal", "created_at")
+            ),
         )
         .first()
     )

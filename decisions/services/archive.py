@@ -25,6 +25,7 @@ from accounts.models import User
 from core.audit import save_audited
 from core.dates import uk_date
 from core.errors import DomainError, Messages
+from core.storage import store_once
 from decisions import policy
 from decisions.digest import archive_seal, decision_content_digest, record_seal
 from decisions.models import (
@@ -134,8 +135,8 @@ def _publish_original(decision: Decision, record: Checked) -> PublishedDocument:
     document = PublishedDocument(
         decision=decision, sha256=record.document_sha256, size_bytes=len(record.document)
     )
-    name = f"archive-{decision.slug}-{record.document_sha256[:12]}.pdf"
-    document.file.save(name, ContentFile(record.document), save=False)
+    # Under its SHA-256 (published/<sha256>.pdf), written once (core/storage.py).
+    store_once(document.file, ContentFile(record.document), sha256=record.document_sha256)
     document.record_seal = record_seal(
         decision, document, content_digest=decision_content_digest(decision)
     )

@@ -22,6 +22,7 @@ from django.db import models, transaction
 from accounts.models import User
 from core.audit import delete_audited, save_audited
 from core.errors import DomainError, Messages
+from core.storage import content_sha256, store_once
 from decisions.models import (
     Appendix,
     Decision,
@@ -390,8 +391,10 @@ def appendix_add(
     )
     if upload is not None:
         _check_pdf(upload)
-        # Stored under a generated name (see appendix_upload_to), never the uploaded one.
-        appendix.file.save("appendix.pdf", upload, save=False)
+        # Stored under its SHA-256 (appendices/<sha256>.pdf), never the uploaded name,
+        # written once (core/storage.py).
+        appendix.sha256 = content_sha256(upload)
+        store_once(appendix.file, upload, sha256=appendix.sha256)
     save_audited(appendix, user=user, reason=f"Appendix {position} added")
     decision_touch(locked, user=user, reason=f"Appendix {position} added")
     return appendix

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.audit import save_audited
 from core.errors import DomainError, Messages
+from core.storage import store_once
 from core.text import plain_text
 from decisions import extensions, policy
 from decisions.digest import decision_content_digest, record_seal, related_rows
@@ -184,8 +185,8 @@ def decision_publish_pdf(
         content = pdf.html_to_pdf(html)
     digest = hashlib.sha256(content).hexdigest()
     document = PublishedDocument(decision=full, sha256=digest, size_bytes=len(content))
-    name = pdf.decision_pdf_filename(page, draft=False).replace(".pdf", f"-{digest[:12]}.pdf")
-    document.file.save(name, ContentFile(content), save=False)
+    # Under its SHA-256 (published/<sha256>.pdf), written once (core/storage.py).
+    store_once(document.file, ContentFile(content), sha256=digest)
     # Seals the record as published: content, approval, signatures and this PDF.
     document.record_seal = record_seal(
         full, document, content_digest=content_digest or decision_content_digest(full)

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 
 from core.file_response import static_file_response
 from core.page_cache import cacheable_file, cacheable_page
+from core.storage import local_path
 from decisions import extensions
 from decisions.forms_public import DecisionFilterForm
 from decisions.selectors import (
@@ -15,7 +16,11 @@ from decisions.selectors import (
     published_decisions,
 )
 from decisions.selectors.archive import archive_notice
-from decisions.selectors.integrity import published_record_alert, served_file_alert
+from decisions.selectors.integrity import (
+    published_record_alert,
+    served_file_alert,
+    served_file_read,
+)
 from decisions.selectors.paging import DecisionPaginator
 from decisions.selectors.public import (
     decision_lifecycle,
@@ -127,8 +132,10 @@ def decision_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         if published_record_alert(full, request=request, served="pdf"):
             return record_withheld(request, full)
         record_verified_remember(document)
+    if local_path(document.file) is None:
+        return _stored_pdf_response(request, document)
     try:
-        opened = open(document.file.path, "rb")  # noqa: SIM115 (closed with the response)
+        opened = open(local_path(document.file), "rb")  # noqa: SIM115 (closed with the response)
     except OSError:
         opened = None
     identity = file_identity(opened) if opened else None
@@ -148,12 +155,17 @@ def decision_pdf(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return record_withheld(request, decision)
         file_verified_remember(identity, document.sha256)
+    return _pdf_response(request, document, opened, size=identity[3], modified=identity[4] / 1e9)
+
+
+def _pdf_response(request: HttpRequest, document, opened, *, size: int, modified: float):
+    decision = document.decision
     response = static_file_response(
         request,
         opened,
-        size=identity[3],
+        size=size,
         etag=document.sha256,
-        modified=identity[4] / 1e9,
+        modified=modified,
         content_type="application/pdf",
         filename=f"{decision.reference.replace(' ', '-')}.pdf",
         # Short: a withdrawn record's PDF must leave shared caches soon.
@@ -168,22 +180,43 @@ def decision_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     return whole
 
 
+def _stored_pdf_response(request: HttpRequest, document) -> HttpResponse:
+    """The PDF from object storage: read once while its SHA-256 is checked, then served
+    from that copy (ranges and 304s as for a local file); a cached page spares the read."""
+    found = served_file_read(
+        document.decision,
+        document.file,
+        recorded=document.sha256,
+        table=document._meta.db_table,
+        request=request,
+        served="pdf",
+    )
+    if found is None:
+        return record_withheld(request, document.decision)
+    opened, size = found
+    # Written once, never changed: its publication time is its modification time.
+    modified = document.created_at.timestamp() if document.created_at else 0.0
+    return _pdf_response(request, document, opened, size=size, modified=modified)
+
+
 def appendix_file_response(
     request: HttpRequest, appendix, *, decision, filename: str, public: bool
 ) -> HttpResponse:
     """An uploaded appendix: always as a download, under a name we choose; withheld
-    when the stored file is not the one whose SHA-256 was recorded (and signed)."""
-    if served_file_alert(
+    when the stored file is not the one whose SHA-256 was recorded (and signed). Read
+    once, on either storage: the bytes served are the bytes checked."""
+    found = served_file_read(
         decision,
         appendix.file,
         recorded=appendix.sha256,
         table=appendix._meta.db_table,
         request=request,
         served="appendix",
-    ):
+    )
+    if found is None:
         return record_withheld(request, decision)
     response = FileResponse(
-        appendix.file.open("rb"),
+        found[0],
         content_type="application/pdf",
         as_attachment=True,
         filename=filename,

@@ -24,6 +24,13 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         files = manifest["files"]
         size = sum(entry["size"] for entry in files.values())
+        if not manifest["media"]["in_archive"]:
+            self.stdout.write(
+                f"Wrote {path}: the {manifest['database']['engine']} database, {size:,} "
+                f"bytes. The stored files are not in it: they stay in the bucket "
+                f"{manifest['media']['bucket']} (keep its versioning and replication on)."
+            )
+            return
         self.stdout.write(
             f"Wrote {path}: the {manifest['database']['engine']} database and "
             f"{len(files) - 1} stored files, {size:,} bytes, checksums in manifest.json."

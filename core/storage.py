@@ -1,0 +1,106 @@
+"""Stored files (published PDFs, appendices, archived originals) on either storage:
+the local filesystem (MEDIA_ROOT, the default) or S3-compatible object storage
+(django-storages with boto3, when settings say so: config/settings.py).
+
+Files are written once and never overwritten: each is stored under a key made from
+its SHA-256 (``published/<sha256>.pdf``), so the same bytes are stored once and a
+key never names two contents. Reading goes through the storage API (``open``), never
+a local path, except for the filesystem's fast path of the PDF download
+(``local_path``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import PurePosixPath
+
+from django.core.files.storage import FileSystemStorage, Storage
+
+_CHUNK = 64 * 1024
+# A stored file read for serving is kept in memory up to this size, then spooled to disk.
+SPOOL_MAX_BYTES = 2 * 1024 * 1024
+
+
+def _read_errors() -> tuple[type[BaseException], ...]:
+    """What reading a stored file may raise when the storage cannot give it: a missing
+    file (OSError on both storages), or object storage refusing or not answering."""
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # pragma: no cover (boto3 is a dependency)
+        return (OSError,)
+    return (OSError, BotoCoreError, ClientError)
+
+
+READ_ERRORS = _read_errors()
+
+
+def local_path(file) -> str | None:
+    """The file's path on this machine when its storage is the local filesystem,
+    else None (object storage has no path: read it with ``file.open``)."""
+    return file.path if isinstance(file.storage, FileSystemStorage) else None
+
+
+def content_sha256(content) -> str:
+    """The SHA-256 of an uploaded or in-memory file, read in chunks; left at the start."""
+    digest = hashlib.sha256()
+    content.seek(0)
+    for chunk in content.chunks() if hasattr(content, "chunks") else iter(content.read, b""):
+        digest.update(chunk)
+    content.seek(0)
+    return digest.hexdigest()
+
+
+def content_key(folder: str, sha256: str, suffix: str = ".pdf") -> str:
+    return str(PurePosixPath(folder, f"{sha256}{suffix}"))
+
+
+def _stored_sha256(storage: Storage, name: str) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with storage.open(name, "rb") as stored:
+            while chunk := stored.read(_CHUNK):
+                digest.update(chunk)
+    except READ_ERRORS:
+        return None
+    return digest.hexdigest()
+
+
+def store_once(file, content, *, sha256: str, suffix: str = ".pdf") -> None:
+    """Store `content` (whose SHA-256 is `sha256`) in the FieldFile `file` under its
+    content key, through the field's ``upload_to`` folder. An existing object holding
+    these bytes is reused; nothing is ever overwritten: if the key holds other bytes
+    (altered since), the storage picks a new name (FileSystemStorage never overwrites,
+    S3 runs with file_overwrite off) and the altered one stays for the integrity
+    check to report."""
+    name = file.field.generate_filename(file.instance, f"{sha256}{suffix}")
+    storage = file.storage
+    if storage.exists(name) and _stored_sha256(storage, name) == sha256:
+        file.name = name
+    else:
+        content.seek(0)
+        file.name = storage.save(name, content, max_length=file.field.max_length)
+    file._committed = True
+
+
+def read_verified(file, sha256: str):
+    """The stored file read once into a temporary file (memory, then disk) while it is
+    hashed: (the open copy at its start, its size) when the bytes are those recorded,
+    else None (missing, unreadable or altered). What is then served is exactly what
+    was checked, whatever happens to the stored object meanwhile."""
+    copy = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_BYTES)  # noqa: SIM115 (returned)
+    digest = hashlib.sha256()
+    try:
+        with file.storage.open(file.name, "rb") as stored:
+            while chunk := stored.read(_CHUNK):
+                digest.update(chunk)
+                copy.write(chunk)
+    except READ_ERRORS:
+        copy.close()
+        return None
+    if digest.hexdigest() != sha256:
+        copy.close()
+        return None
+    size = copy.tell()
+    copy.seek(0)
+    return copy, size
