@@ -108,12 +108,14 @@ class DecisionFilterForm(forms.Form):
         return active
 
     def query(self, *, without: str = "", **changes: str) -> str:
-        """The list's query string for these values (never the page number), without
-        one field or with some changed: links that keep everything else."""
+        """The list's query string for these values (never the page number, nor empty
+        fields), without one field or with some changed: links that keep the rest."""
         query = QueryDict(mutable=True)
         for name, values in self.data.lists():
-            if name not in ("page", without, *changes):
-                query.setlist(name, values)
+            # Empty fields (a submitted form sends every one) say nothing.
+            kept = [value for value in values if value.strip()]
+            if kept and name not in ("page", without, *changes):
+                query.setlist(name, kept)
         for name, value in changes.items():
             query[name] = value
         return query.urlencode()
