@@ -23,7 +23,9 @@ run: system $(STAMP) $(ASSETS)
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py createcachetable
 	$(RUN_ENV) $(PY) manage.py load_demo
-	@echo "Serving on http://127.0.0.1:8000/"
+	@echo "Serving on http://127.0.0.1:8000/ (and running the task worker: emails, imports)"
+	$(RUN_ENV) $(PY) manage.py db_worker --queue-name '*' --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 # Two pytest-xdist workers, each with its own test database (test_<name>_gw0, _gw1),

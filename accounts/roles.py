@@ -52,6 +52,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "accounts.view_user",
         "auth.view_group",
         "governance.view_governance_audit",
+        # Background tasks, failed ones with their traceback, and queuing them again.
+        "django_tasks_database.view_dbtaskresult",
     ),
     # No decision permission at all: only the power to ask for, and confirm, changes
     # of roles, rules and office holders.

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "rest_framework",
     "drf_spectacular",
+    # Background work (emails, imports) on Django's tasks API, queued in PostgreSQL.
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "accounts",
     "decisions",
@@ -76,6 +79,7 @@ INSTALLED_APPS = [
     "demo",
     "opendata",
     "security",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +87,8 @@ MIDDLEWARE = [
     # request id for every log line and response, and a log line for every 403.
     "core.middleware.TrustedProxyMiddleware",
     "core.middleware.RequestIdMiddleware",
+    # /healthz and /readyz for load balancers, before host checks and the HTTPS redirect.
+    "core.health.HealthCheckMiddleware",
     # Security log rows that had to wait for a transaction to end (SQLite).
     "security.store.FlushDeferredEventsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -125,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "decisions.policy.abilities",
+                "core.context_processors.site",
             ],
         },
     },
@@ -234,6 +241,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Files served at the site's root by WhiteNoise (/favicon.ico), in development too.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -284,6 +293,12 @@ if not os.environ.get("REDIS_URL"):
 # these is X-Forwarded-For (and X-Request-ID) believed. Empty: the peer is the client.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
+# --- Background tasks (core/tasks.py) ---------------------------------------------------
+# Queued in the application's database, in the transaction that causes them, and run by
+# `manage.py db_worker` (`make run` starts one beside the server).
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # --- Open data API (Django REST framework, drf-spectacular) -----------------------------
 # Public, read-only, anonymous, JSON only: no browsable API, no session or other
 # authentication, no throttling (the views set the same in opendata/api.py).
@@ -329,6 +344,20 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "decisions@localhost")
 # Where links in emails point.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# --- Site identity (the public site's header, titles, footer and statements) -------------
+
+# Whose decisions these are: the header and every page title carry it.
+ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Mayor's Office for Policing and Crime")
+# The footer's Contact link: a contact page (CONTACT_URL) if there is one, else an email
+# address. Placeholders only with DEBUG; unset in production, there is no Contact link
+# and `manage.py check --deploy` says so (core/checks.py).
+CONTACT_URL = os.environ.get("CONTACT_URL", "")
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "contact@example.org" if DEBUG else "")
+# Who to tell about an accessibility problem (the accessibility statement).
+ACCESSIBILITY_CONTACT = os.environ.get(
+    "ACCESSIBILITY_CONTACT", "accessibility@example.org" if DEBUG else CONTACT_EMAIL
+)
+
 # --- Security -----------------------------------------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -359,6 +388,11 @@ if not DEBUG:
 # nothing prefixed, not mixed into the root log (propagate off), to standard error or
 # to SECURITY_LOG_FILE; and kept in the database for the records-integrity page.
 
+# LOG_FORMAT: "json" (the default in production: one object a line, with the request
+# id, for a log collector) or "plain" (the default with DEBUG, for a person reading).
+_log_format = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
+if _log_format not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
 _security_stream = (
     {"class": "logging.handlers.WatchedFileHandler", "filename": os.environ["SECURITY_LOG_FILE"]}
     if os.environ.get("SECURITY_LOG_FILE")
@@ -367,9 +401,14 @@ _security_stream = (
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json_line": {"format": "%(message)s"}},
+    "formatters": {
+        "json_line": {"format": "%(message)s"},
+        # One JSON object a line with the request id (core/log_format.py).
+        "json": {"()": "core.log_format.JsonFormatter"},
+        "plain": {"format": "%(levelname)s %(name)s: %(message)s"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {"class": "logging.StreamHandler", "formatter": _log_format},
         "security_stream": {**_security_stream, "formatter": "json_line"},
         "security_store": {"class": "security.store.SecurityEventStoreHandler"},
     },

@@ -14,6 +14,7 @@ urlpatterns = [
     # taken for decision references by decisions/<slug>/.
     path("", include("opendata.urls")),
     path("decisions/", include("decisions.urls")),
+    path("alerts/", include("alerts.urls")),
     path("", include("funding.urls")),
 ]
 

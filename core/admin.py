@@ -30,3 +30,8 @@ class NoRevertAdmin(SimpleHistoryAdmin):
             if not self.has_change_permission(request, obj):
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+# The background tasks' page, with "Queue again" (imported here so the admin's
+# autodiscovery registers it).
+from core import admin_tasks  # noqa: E402, F401

@@ -25,6 +25,14 @@ class Messages:
         "{label} cannot contain HTML such as {tag}. Use Markdown-light instead: "
         "*emphasis*, **bold**, [a link](https://…)."
     )
+    # A whole section (or the recommendations) pasted in one box.
+    PASTE_REQUIRED = "Enter or paste the text of {what}."
+    PASTE_PARAGRAPH_TOO_LONG = (
+        "{which} is {length} characters long: each paragraph must be {limit} characters or "
+        "fewer. Split it with a blank line or a number where a new paragraph starts."
+    )
+    PASTE_TOO_MANY = "{what} can have at most {limit} paragraphs: this text has {count}."
+    PASTE_BUDGET_PLACE = "Choose where the budget table goes."
     LEAD_IN_INVALID = "Choose how the recommendations begin."
     DEFERRAL_REASON_REQUIRED = "Enter the reason for deferring publication."
     DEFERRAL_DATE_REQUIRED = "Enter the date until which publication is deferred."
@@ -57,8 +65,52 @@ class Messages:
     LINK_TARGET_NOT_APPROVED = "{reference} is not approved, so it cannot be amended or superseded."
     APPENDIX_NOT_PDF = "The selected file must be a PDF."
     APPENDIX_TOO_LARGE = "The selected file must be smaller than {limit}."
+    # Starting a draft from the officer's Word form (decisions/wordform/).
+    WORD_FORM_REQUIRED = "Select the Word document (.docx) of your decision form."
+    WORD_FORM_EMPTY = "The selected file is empty. Select the Word document of your decision form."
+    WORD_FORM_TOO_LARGE = (
+        "The selected file must be smaller than {limit}. Large pictures make a form big: "
+        "remove them or save them as smaller pictures, then upload the form again."
+    )
+    WORD_FORM_NOT_DOCX = "The selected file must be a Word document (.docx)."
+    WORD_FORM_OLD_DOC = (
+        "The selected file is an older Word document (.doc). Open it in Word, save it as a "
+        "Word Document (.docx), then upload that."
+    )
+    WORD_FORM_MACROS = (
+        "The selected file contains macros, which cannot be uploaded. In Word, save it as a "
+        "Word Document (.docx), not a macro-enabled document (.docm), then upload that."
+    )
+    WORD_FORM_CORRUPT = (
+        "The selected file could not be read: it may be damaged. Open it in Word, save it "
+        "again, then upload the new copy."
+    )
+    WORD_FORM_NOT_DECISION = (
+        "The selected file is not a DMPC decision form: it does not have the form's "
+        "headings, such as Executive Summary and the numbered sections of Part I."
+    )
+    WORD_FORM_TYPE_NEEDED = (
+        "Your form does not say what type of decision it is. Choose the type, then select "
+        "the file again."
+    )
+    WORD_FORM_TYPE_DIFFERS = (
+        "Your form says it is a {form_type}, but you chose {chosen}. Choose the type the "
+        "form says, or correct the form, then select the file again."
+    )
+    WORD_FORM_NO_TITLE = (
+        "Your form has no title: add one after “Title:” at the top of the form, then "
+        "upload it again."
+    )
     SHARE_NOT_OFFICER = "You can only share a draft with an officer who can draft decisions."
     UNKNOWN_USER = "There is no user called {username}."
+    # Email alerts (alerts/): visitors without an account.
+    ALERT_EMAIL_INVALID = "Enter an email address in the correct format, like name@example.com."
+    ALERT_TOO_MANY = (
+        "You have asked for too many email alerts in a short time. Wait an hour, then try again."
+    )
+    ALERT_LINK_INVALID = (
+        "This link is not valid or has expired. Ask for the email alert again to get a new link."
+    )
     # Workflow
     ACTION_NOT_ALLOWED = "{reference} is {state}: it cannot be {action} now."
     ROLE_REQUIRED = "Only the {role} can do this."
@@ -131,6 +183,32 @@ class Messages:
     MOVE_YEAR_EXCEEDS_SOURCE = (
         "You cannot take {amount} from {year}: the line the money comes from has {available} "
         "in that year."
+    )
+    # Archived records: decisions taken before the system (decisions/services/archive.py).
+    ARCHIVE_REFERENCE_FORMAT = (
+        "Enter the reference as published, like PCD 1760: the series, one space and the number."
+    )
+    ARCHIVE_UNKNOWN_SERIES = (
+        "{reference} is not in a known series: enter {codes}, one space and the number."
+    )
+    ARCHIVE_TITLE_REFERENCE = (
+        "The title begins with {found} but the reference is {reference}: correct one of them."
+    )
+    ARCHIVE_DATE_INVALID = "Enter the {label} as a real date, like 2018-03-27."
+    ARCHIVE_DATE_FUTURE = "The {label} must be today or in the past."
+    ARCHIVE_DATE_REQUIRED = "Enter the date signed, the date published or both."
+    ARCHIVE_DATE_ORDER = "The date published must be the same as or after the date signed."
+    ARCHIVE_SOURCE_URL = "Enter the web address it was published at, starting with https://."
+    ARCHIVE_DOCUMENT_NOT_PDF = "{name} is not a PDF: the signed original must be a PDF file."
+    ARCHIVE_DOCUMENT_MISSING = "There is no file called {name} in the folder."
+    ARCHIVE_DOCUMENT_NAME = "Enter the file name of the signed original, like pcd-1760.pdf."
+    ARCHIVE_CONFLICT = (
+        "{reference} is already in the records with a different {what}. An archived "
+        "record is never changed by importing it again."
+    )
+    ARCHIVE_NOT_ARCHIVED = (
+        "{reference} is a decision made in this system, so no archived record can have "
+        "that reference."
     )
     # Office holders (governance/): who signs as the DMPC or the Chief Executive.
     NOT_OFFICE_HOLDER = (

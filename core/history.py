@@ -58,8 +58,9 @@ class ChainedHistory(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self._state.adding:
             # Our own transaction, so the lock is held until the row is in, even when
-            # the caller is not in one.
-            with transaction.atomic():
+            # the caller is not in one; within the caller's, no savepoint (two round
+            # trips a row): a failure here fails the caller's transaction anyway.
+            with transaction.atomic(savepoint=False):
                 chain_lock(history_purpose(type(self)))
                 last = type(self).objects.order_by("-history_id").only("row_hash").first()
                 self.prev_hash = last.row_hash if last else ""

@@ -50,7 +50,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 
 PAGES = "pages"  # the alias in settings.CACHES
-VERSION = "2"
+VERSION = "3"
 # Five minutes: a miss costs one full render with its integrity check (about 25 ms
 # for PCD 1620), negligible once per page every five minutes, and it bounds both
 # what an event cannot announce and how long an altered record stays served.
@@ -248,11 +248,16 @@ def _replace_now_and_after_commit(keys: list[str]) -> None:
     transaction.on_commit(lambda: _replace(keys))
 
 
-def pages_invalidate(paths: Iterable[str]) -> None:
-    """Drop the cached pages at these paths, for every host and date, on every server."""
+def pages_invalidate(paths: Iterable[str], *, after_commit: bool = True) -> None:
+    """Drop the cached pages at these paths, for every host and date, on every server:
+    now and, unless `after_commit` is False (the caller drops them again itself once
+    committed, or runs after its commit), again after commit."""
     keys = sorted({_generation_key(path) for path in paths})
     if keys:
-        _replace_now_and_after_commit(keys)
+        if after_commit:
+            _replace_now_and_after_commit(keys)
+        else:
+            _replace(keys)
 
 
 def pages_invalidate_all() -> None:

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
+from core.context_processors import site
 from core.security_log import TEXT_LIMIT, security_event
 
 
@@ -33,7 +34,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     handled says which page to show. Rendered without the request (like Django's own
     500 view): the database, sessions and the signed-in user may all be unreachable."""
     if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
-        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response = HttpResponse(loader.get_template("503.html").render(site(None)), status=503)
         response["Retry-After"] = "30"
         return response
-    return HttpResponseServerError(loader.get_template("500.html").render())
+    return HttpResponseServerError(loader.get_template("500.html").render(site(None)))

@@ -19,6 +19,9 @@ recompute any of them:
    — reference, approval time, the content digest at approval, every sign-off's
    seal and the SHA-256 of the PDF rendered then.
 
+4. The **archive seal** on an ArchivedRecord (a decision taken before the system,
+   with no signatures): reference, the time it is listed by and its content digest.
+
 The event log and history tables are chained with the same key (events.py,
 core/history.py); ``decisions.selectors.integrity`` checks all of it.
 """
@@ -31,10 +34,12 @@ from django.db.models import Model
 
 from core.seals import seal, utc_text
 from decisions import extensions
-from decisions.models import Decision, LeadIn, PublishedDocument, SignOff
+from decisions.models import ArchivedRecord, Decision, LeadIn, PublishedDocument, SignOff
 
 
-def _rows(decision: Model, name: str, key: str, *, select: tuple[str, ...] = ()) -> list[Any]:
+def related_rows(
+    decision: Model, name: str, key: str, *, select: tuple[str, ...] = ()
+) -> list[Any]:
     """Related rows in order: the prefetched ones when a page has them (no query),
     else one query."""
     if name in getattr(decision, "_prefetched_objects_cache", {}):
@@ -49,7 +54,7 @@ def decision_content(decision: Decision) -> dict[str, Any]:
         "reference": decision.reference,
         "title": decision.title,
         "executive_summary": decision.executive_summary,
-        "recommendations": [r.text for r in _rows(decision, "recommendations", "position")],
+        "recommendations": [r.text for r in related_rows(decision, "recommendations", "position")],
         # "approves:" rather than "is recommended to:" changes what is decided. The
         # default is left out so digests signed before the choice existed still match.
         **(
@@ -62,19 +67,19 @@ def decision_content(decision: Decision) -> dict[str, Any]:
                 "kind": section.kind,
                 "paragraphs": [
                     [p.text, p.budget_table_follows]
-                    for p in _rows(section, "paragraphs", "position")
+                    for p in related_rows(section, "paragraphs", "position")
                 ],
             }
-            for section in _rows(decision, "sections", "kind")
+            for section in related_rows(decision, "sections", "kind")
         ],
         "links": [
             [link.kind, link.target.reference, link.description]
-            for link in _rows(decision, "links_out", "pk", select=("target__decision_type",))
+            for link in related_rows(decision, "links_out", "pk", select=("target__decision_type",))
         ],
         # The file's SHA-256: what is signed is the document, not just its name.
         "appendices": [
             [a.title, a.published, a.file.name if a.file else "", a.sha256]
-            for a in _rows(decision, "appendices", "position")
+            for a in related_rows(decision, "appendices", "position")
         ],
         "deferral": [
             decision.deferred,
@@ -83,10 +88,26 @@ def decision_content(decision: Decision) -> dict[str, Any]:
         ],
         "part2": [part2.content, part2.legal_rationale] if part2 else None,
         "declarations": [
-            [d.kind, d.statement] for d in _rows(decision, "declarations", "position")
+            [d.kind, d.statement] for d in related_rows(decision, "declarations", "position")
         ],
         **extensions.decision_content(decision),
+        # A decision taken before the system: what was published about it, and the
+        # signed original's SHA-256 (absent for every other decision, whose digests
+        # are unchanged).
+        **({"archive": archive_content(archive)} if (archive := decision.archive) else {}),
     }
+
+
+def archive_content(archive: ArchivedRecord) -> list[Any]:
+    return [
+        archive.decision_by,
+        archive.date_signed.isoformat() if archive.date_signed else None,
+        archive.date_published.isoformat() if archive.date_published else None,
+        archive.source_url,
+        archive.document_name,
+        archive.document_sha256,
+        archive.document_size,
+    ]
 
 
 def decision_content_digest(decision: Decision) -> str:
@@ -115,7 +136,7 @@ def sign_off_seal(sign_off: SignOff) -> str:
 def record_content(
     decision: Decision, document: PublishedDocument, *, content_digest: str
 ) -> dict[str, Any]:
-    sign_offs = _rows(decision, "sign_offs", "role")
+    sign_offs = related_rows(decision, "sign_offs", "role")
     return {
         "decision": decision.pk,
         "reference": decision.reference,
@@ -128,3 +149,18 @@ def record_content(
 
 def record_seal(decision: Decision, document: PublishedDocument, *, content_digest: str) -> str:
     return seal("record", record_content(decision, document, content_digest=content_digest))
+
+
+def archive_seal(decision: Decision, *, content_digest: str) -> str:
+    """The seal of an archived record as imported (it has no signatures, and maybe no
+    PDF, to carry one): the decision, its reference, the time it is listed by and
+    the content digest, which covers the archived fields and the PDF's SHA-256."""
+    return seal(
+        "archive",
+        {
+            "decision": decision.pk,
+            "reference": decision.reference,
+            "approved_at": utc_text(decision.approved_at),
+            "content_digest": content_digest,
+        },
+    )

@@ -64,6 +64,12 @@ class DecisionExtension:
         """Parts of the public page only, built from published records only."""
         return {}
 
+    def amendment_notes(self, decision: Decision, amending: list[Decision]) -> dict[int, str]:
+        """What each of ``amending`` (published decisions that amend or supersede
+        ``decision``) changed, in a few words for the lifecycle on the public page
+        ("£1,800,000 moved to a direct award"), by the amending decision's pk."""
+        return {}
+
     def drafting_urls(self) -> list[URLPattern]:
         """Pages of the work area, under /work/ in the ``drafting`` namespace."""
         return []
@@ -135,6 +141,14 @@ def public_page_parts(decision: Decision) -> dict[str, Any]:
     for extension in _registry:
         parts.update(extension.public_page_parts(decision))
     return parts
+
+
+def amendment_notes(decision: Decision, amending: list[Decision]) -> dict[int, str]:
+    notes: dict[int, list[str]] = {}
+    for extension in _registry:
+        for pk, note in extension.amendment_notes(decision, amending).items():
+            notes.setdefault(pk, []).append(note)
+    return {pk: "; ".join(parts) for pk, parts in notes.items()}
 
 
 def drafting_urls() -> list[URLPattern]:

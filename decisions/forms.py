@@ -261,3 +261,34 @@ class RecommendationsLeadInForm(VersionedForm):
         self.fields["lead_in"].choices = [
             (choice, lead_in_wording(decision_type, choice)) for choice in LeadIn.values
         ]
+
+
+class WordFormUploadForm(forms.Form):
+    """The officer's Word form, and its type if the form does not say."""
+
+    file = forms.FileField(
+        label="Upload your decision form",
+        help_text="A Word document (.docx) of the DMPC decision form, smaller than 10 MB.",
+        error_messages={"required": Messages.WORD_FORM_REQUIRED, "empty": Messages.WORD_FORM_EMPTY},
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".docx,application/vnd.openxmlformats-officedocument"
+                ".wordprocessingml.document"
+            }
+        ),
+    )
+    type_code = forms.ChoiceField(
+        label="What type of decision is this?",
+        help_text="Only needed if your form does not say: its heading reads “DMPC Decision” "
+        "or “CEO Decision”.",
+        choices=[],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["type_code"].choices = [
+            (decision_type.code, decision_type_label(decision_type))
+            for decision_type in decision_types()
+        ]

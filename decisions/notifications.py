@@ -1,22 +1,24 @@
 """Email whoever must act next, and the officers when their decision comes back,
-is rejected or is approved. Sent only once the transaction has committed."""
+is rejected or is approved.
+
+The step queues one task, in its own transaction (core/tasks.py): the email exists
+exactly when the step was committed. The task worker then reads who is told and
+sends it, so nothing of that runs while the step holds the decision's row lock
+(issue 12: an approval holds it for as little as it can), nor in the request."""
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.contrib.auth.models import Permission
-from django.core.mail import send_mail
-from django.db import transaction
+from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.urls import reverse
+from django_tasks import task
 
 from accounts.models import User
+from core.tasks import retried
 from decisions.models import Decision
-from decisions.workflow import ROLE_PERMISSION, TRANSITIONS, next_role
-
-logger = logging.getLogger(__name__)
+from decisions.workflow import ROLE_PERMISSION, TRANSITIONS, State, next_role
 
 
 def users_with_permission(permission: str) -> list[User]:
@@ -35,12 +37,13 @@ def _officers(decision: Decision) -> list[User]:
     return [person for person in people if person.email and person.is_active]
 
 
-def recipients(decision: Decision, action: str) -> list[User]:
-    """Who is told, as the step's entry in the transitions table says."""
+def recipients(decision: Decision, action: str, *, state: str) -> list[User]:
+    """Who is told, as the step's entry in the transitions table says; ``state`` is
+    the one the step left the decision in (it may have moved on since)."""
     notify = TRANSITIONS[action].notify
     if notify == "next":
-        # Called once the decision is in its new state: whoever moves it on from here.
-        role = next_role(decision.state, decision.decision_type.final_approver)
+        # Whoever moves it on from the state the step left it in.
+        role = next_role(state, decision.decision_type.final_approver)
         if role is None:
             return []
         drafters = {person.pk for person in [decision.drafted_by, *decision.shared_with.all()]}
@@ -53,29 +56,44 @@ def recipients(decision: Decision, action: str) -> list[User]:
 
 
 def notify_transition(*, decision: Decision, action: str, actor: User, comment: str) -> None:
-    people = recipients(decision, action)
+    """Queue the step's email (one row, written in the step's transaction)."""
+    if not TRANSITIONS[action].notify:
+        return
+    transition_email_send.enqueue(
+        decision_id=decision.pk,
+        action=action,
+        actor_id=actor.pk,
+        comment=comment,
+        state=decision.state,
+    )
+
+
+@task()
+@retried
+def transition_email_send(
+    *, decision_id: int, action: str, actor_id: int, comment: str, state: str
+) -> None:
+    """Run by the task worker: tell the people of `recipients` what the step did."""
+    decision = Decision.objects.select_related("decision_type", "drafted_by").get(pk=decision_id)
+    people = recipients(decision, action, state=state)
     if not people:
         return
+    actor = User.objects.get(pk=actor_id)
     label = decision.reference or "A draft decision"
     step = TRANSITIONS[action].label_for(decision)
-    subject = f"{label}: {step[0].lower()}{step[1:]} by {actor.display_name}"
     # Reviewers open the review page; officers their task list.
     page = "drafting:review" if TRANSITIONS[action].notify == "next" else "drafting:overview"
     path = reverse(page, kwargs={"pk": decision.pk})
     body = (
         f"{label} – {decision.title}\n\n"
         f"{actor.display_name} chose: {step}.\n"
-        f"It is now {decision.get_state_display().lower()}.\n"
+        f"It is now {State(state).label.lower()}.\n"
         + (f"\nComment: {comment}\n" if comment else "")
         + f"\nOpen it: {settings.SITE_URL}{path}\n"
     )
-    addresses = sorted({person.email for person in people})
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
-        except OSError:
-            # A mail outage must not undo a signature; the event log has the record.
-            logger.exception("Could not send the notification for decision %s", decision.pk)
-
-    transaction.on_commit(send)
+    EmailMessage(
+        subject=f"{label}: {step[0].lower()}{step[1:]} by {actor.display_name}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=sorted({person.email for person in people}),
+    ).send()

@@ -310,6 +310,10 @@ class UserAbilities:
         return can_withdraw_publication(self.user)
 
     @property
+    def import_archive(self) -> bool:
+        return can_import(self.user)
+
+    @property
     def view_part2(self) -> bool:
         return can_view_part2(self.user)
 

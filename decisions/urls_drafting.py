@@ -1,13 +1,26 @@
 from django.urls import path
 
 from decisions import extensions
-from decisions.views import conversation, drafting, review, steps, steps_publication
+from decisions.views import (
+    archive,
+    conversation,
+    drafting,
+    paste,
+    review,
+    steps,
+    steps_publication,
+    word_import,
+)
 
 app_name = "drafting"
 urlpatterns = [
     path("", drafting.home, name="home"),
     path("new/", drafting.create, name="create"),
+    path("decisions/import/", word_import.start, name="word_import"),
+    path("archive/new/", archive.archive_new, name="archive_new"),
+    path("archive/<int:pk>/", archive.archive_done, name="archive_done"),
     path("decisions/<int:pk>/", drafting.overview, name="overview"),
+    path("decisions/<int:pk>/import-report/", word_import.report, name="word_import_report"),
     path("decisions/<int:pk>/summary/", steps.summary, name="summary"),
     path("decisions/<int:pk>/recommendations/", steps.recommendations, name="recommendations"),
     path(
@@ -16,11 +29,19 @@ urlpatterns = [
         name="recommendations_lead_in",
     ),
     path(
+        "decisions/<int:pk>/recommendations/paste/",
+        paste.recommendations_paste,
+        name="recommendations_paste",
+    ),
+    path(
         "decisions/<int:pk>/recommendations/<int:item>/",
         steps.recommendation_edit,
         name="recommendation",
     ),
     path("decisions/<int:pk>/sections/<int:kind>/", steps.section, name="section"),
+    path(
+        "decisions/<int:pk>/sections/<int:kind>/paste/", paste.section_paste, name="section_paste"
+    ),
     path("decisions/<int:pk>/paragraphs/<int:item>/", steps.paragraph_edit, name="paragraph"),
     path("decisions/<int:pk>/links/", steps.links, name="links"),
     path("decisions/<int:pk>/links/<int:item>/", steps.link_remove, name="link"),

@@ -17,8 +17,20 @@ from decisions.selectors import published_decisions
 from decisions.selectors.drafting import COMPLETED, OPTIONAL, Problem, Task
 from decisions.selectors.home_lists import RECORDS_LIMIT, HomeGroup, HomeRow
 from funding import selectors
+from funding.models import BudgetMovement, ProcurementRoute
 from funding.reports import envelope_for_decision, envelope_report
 from funding.services import budget_movements_apply
+
+# Where moved money goes, in the words of a sentence ("moved to a direct award").
+ROUTE_PHRASES = {
+    ProcurementRoute.OPEN_PROCUREMENT: "an open competitive procurement",
+    ProcurementRoute.DIRECT_AWARD_REG_12_7: "a direct award",
+    ProcurementRoute.DIRECT_AWARD: "a direct award",
+    ProcurementRoute.FRAMEWORK: "a call-off from a framework",
+    ProcurementRoute.GRANT: "grants",
+    ProcurementRoute.OTHER: "another route",
+    ProcurementRoute.NOT_PROCUREMENT: "a budget not yet procured",
+}
 
 
 class FundingExtension(DecisionExtension):
@@ -102,6 +114,20 @@ class FundingExtension(DecisionExtension):
                 total=lines.count(),
             )
         ]
+
+    def amendment_notes(self, decision: Decision, amending: list[Decision]) -> dict[int, str]:
+        """The money each amending decision moved, as "£1,800,000 moved to a direct
+        award" (one query for them all)."""
+        notes: dict[int, list[str]] = {}
+        movements = BudgetMovement.objects.filter(decision__in=amending).select_related(
+            "target_line"
+        )
+        for movement in movements.order_by("decision", "pk"):
+            phrase = ROUTE_PHRASES.get(movement.target_line.route, "another route")
+            notes.setdefault(movement.decision_id, []).append(
+                f"{format_money(movement.amount_pence)} moved to {phrase}"
+            )
+        return {pk: "; ".join(parts) for pk, parts in notes.items()}
 
     def public_page_parts(self, decision: Decision) -> dict[str, Any]:
         """The envelope as later published decisions amended it (if ever amended)."""

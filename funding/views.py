@@ -14,13 +14,18 @@ from django.views.decorators.http import require_safe
 
 from core.csv_export import csv_response, csv_streaming_response
 from core.financial_years import format_financial_year
-from core.money import pounds
+from core.money import format_money, pounds
 from decisions import policy
 from decisions.selectors import approved_decisions_visible_to, published_decisions
+from funding.envelope_years import envelope_lists, envelope_years
+from funding.forms_reports import BUDGET_HINT, EnvelopeChoiceForm
 from funding.reports import envelope_for_decision, envelope_report, financial_year_report
 from funding.year_report import TOP_PER_YEAR, financial_year_amounts
 
 CHART_WIDTH, BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 640, 28, 12, 90
+# Width of one character of an amount at the chart's 16px Arial (digits and "£,"
+# are at most 0.56 em), rounded up.
+VALUE_CHAR_WIDTH = 9
 
 
 def _internal(view: Callable) -> Callable:
@@ -44,33 +49,49 @@ def _public(view: Callable) -> Callable:
     return wrapped
 
 
-def _chart(report) -> dict:
-    """Bar geometry for the server-rendered SVG chart (no JavaScript needed)."""
-    largest = report.largest_pence or 1
+def _chart(rows, largest_pence: int) -> dict:
+    """Bar geometry for the server-rendered SVG chart (no JavaScript needed): room on
+    the right for the longest amount, so that the largest bar's label is never cut."""
+    largest = largest_pence or 1
+    longest = max((len(format_money(row.total_pence)) for row in rows), default=0)
+    room = longest * VALUE_CHAR_WIDTH + 8
     bars = []
-    for index, row in enumerate(report.rows):
-        width = round((CHART_WIDTH - LABEL_WIDTH - 110) * row.total_pence / largest)
+    for index, row in enumerate(rows):
+        width = max(round((CHART_WIDTH - LABEL_WIDTH - room) * row.total_pence / largest), 1)
         y = index * (BAR_HEIGHT + BAR_GAP)
-        bars.append({"row": row, "y": y, "text_y": y + BAR_HEIGHT * 0.68, "width": max(width, 1),
-                     "value_x": LABEL_WIDTH + max(width, 1) + 8})  # fmt: skip
+        bars.append({"row": row, "y": y, "text_y": y + BAR_HEIGHT * 0.68, "width": width,
+                     "value_x": LABEL_WIDTH + width + 8})  # fmt: skip
     height = max(len(bars) * (BAR_HEIGHT + BAR_GAP), BAR_HEIGHT)
     return {"bars": bars, "width": CHART_WIDTH, "height": height, "label_width": LABEL_WIDTH,
             "bar_height": BAR_HEIGHT}  # fmt: skip
 
 
+def _chosen_envelope(request, visible: QuerySet) -> tuple[EnvelopeChoiceForm, object]:
+    """The budget asked for by reference (?budget=PCD 1406), if any: its years."""
+    form = EnvelopeChoiceForm(request.GET if "budget" in request.GET else None)
+    if not form.is_valid() or not form.cleaned_data["budget"]:
+        return form, None
+    code, number = form.cleaned_data["budget"]
+    decision = visible.by_reference(code, number).with_type().first()
+    envelope = envelope_for_decision(decision) if decision else None
+    if envelope is None:
+        form.add_error("budget", f"{code} {number} has no published budget. {BUDGET_HINT}")
+        return form, None
+    return form, envelope_years(envelope_report(envelope, visible=visible))
+
+
 @require_safe
 def financial_years(request, *, visible: QuerySet, internal: bool) -> HttpResponse:
-    report = financial_year_report(visible)
-    return render(
-        request,
-        "funding/financial_years.html",
-        {
-            "report": report,
-            "chart": _chart(report),
-            "internal": internal,
-            "top_per_year": TOP_PER_YEAR,
-        },
-    )
+    form, chosen = _chosen_envelope(request, visible)
+    if chosen is not None:
+        chart = _chart(chosen.rows, chosen.largest_pence)
+        context = {"chosen": chosen, "decision": chosen.report.envelope.decision}
+    else:
+        report = financial_year_report(visible)
+        chart = _chart(report.rows, report.largest_pence)
+        context = {"report": report, "envelopes": envelope_lists(visible)}
+    context.update(form=form, chart=chart, internal=internal, top_per_year=TOP_PER_YEAR)
+    return render(request, "funding/financial_years.html", context)
 
 
 @require_safe

@@ -24,9 +24,9 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from decisions.models import Decision
+from decisions.selectors import search
 from decisions.selectors.integrity import published_record_alert
 from decisions.selectors.paging import DecisionPaginator
-from decisions.selectors.search import SEARCH_LIMIT
 from opendata.selectors import api_decision, api_decisions
 from opendata.serializers import (
     SLUG_PATTERN,
@@ -38,7 +38,8 @@ from opendata.serializers import (
 
 API_PAGE_SIZE = 20
 # As on the list page: a search, and the filters computed from each decision's budget,
-# count (and page through) their first SEARCH_LIMIT matches only.
+# count (and page through) their first search.SEARCH_LIMIT matches only; `more` says
+# when there were more.
 LIMITED_BY = ("financial_year", "min_value", "max_value")
 NOT_FOUND = "No published decision has this reference."
 WITHHELD = (
@@ -91,7 +92,7 @@ class DecisionPagination(BasePagination):
         filters = view.filters
         limited = any(filters.get(name) is not None for name in LIMITED_BY) or filters.get("q")
         paginator = DecisionPaginator(
-            queryset, self.page_size, limit=SEARCH_LIMIT if limited else None
+            queryset, self.page_size, limit=search.SEARCH_LIMIT if limited else None
         )
         try:
             self.page = paginator.page(view.filters["page"])
@@ -110,6 +111,7 @@ class DecisionPagination(BasePagination):
         return Response(
             {
                 "count": page.paginator.count,
+                "more": page.paginator.more,
                 "next": self._page_url(page.next_page_number()) if page.has_next() else None,
                 "previous": (
                     self._page_url(page.previous_page_number()) if page.has_previous() else None
@@ -122,14 +124,22 @@ class DecisionPagination(BasePagination):
         link = {"type": ["string", "null"], "format": "uri"}
         return {
             "type": "object",
-            "required": ["count", "next", "previous", "results"],
+            "required": ["count", "more", "next", "previous", "results"],
             "properties": {
                 "count": {
                     "type": "integer",
                     "minimum": 0,
                     "description": (
                         "Matches in all pages; with `q`, `financial_year`, `min_value` or "
-                        "`max_value`, at most 1,000 (the first 1,000 matches)."
+                        "`max_value`, at most 1,000 (the first 1,000 matches): then `more` "
+                        "says whether there were more."
+                    ),
+                },
+                "more": {
+                    "type": "boolean",
+                    "description": (
+                        "True when more decisions match than `count` and the pages hold "
+                        "(a search or value filter past 1,000 matches): narrow the query."
                     ),
                 },
                 "next": {**link, "description": "The next page."},

@@ -52,9 +52,11 @@ def api_decision(slug: str) -> Decision | None:
 
 def published_on_expression() -> Case:
     """`Decision.published_on` in SQL: the later of the day approved (in the site's
-    time zone) and, for a deferred decision, the deferral date."""
+    time zone) and, for a deferred decision, the deferral date; for an archived
+    record, the date it was published (null when not recorded)."""
     approved_on = TruncDate("approved_at", tzinfo=timezone.get_current_timezone())
     return Case(
+        When(archived_record__isnull=False, then=F("archived_record__date_published")),
         When(
             Q(deferred=True, deferred_until__isnull=False),
             then=Greatest(approved_on, F("deferred_until")),
@@ -70,8 +72,8 @@ def published_on_expression() -> Case:
 
 
 def decisions_csv_rows() -> QuerySet:
-    """(code, number, title, approved_at, published_on, value_pence) of every published
-    decision, newest signed first: one query."""
+    """(code, number, title, approved_at, published_on, value_pence, archived id,
+    archived date signed) of every published decision, newest signed first: one query."""
     return (
         with_value(published_decisions())
         .annotate(published_on=published_on_expression())
@@ -82,6 +84,8 @@ def decisions_csv_rows() -> QuerySet:
             "approved_at",
             "published_on",
             "value_pence",
+            "archived_record__id",
+            "archived_record__date_signed",
         )
     )
 

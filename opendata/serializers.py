@@ -175,29 +175,64 @@ class DecisionSummarySerializer(serializers.Serializer):
     url = AbsoluteUrlField(Decision.get_absolute_url, help_text="The decision's public page.")
     api_url = AbsoluteUrlField(_api_url, help_text="This decision in the API.")
     date_signed = serializers.SerializerMethodField()
-    date_published = serializers.DateField(
-        source="published_on",
-        help_text="The later of the date signed and the end of any deferral.",
-    )
+    date_published = serializers.SerializerMethodField()
+    archived = serializers.SerializerMethodField()
     value = MoneySerializer(source="value_pence")
 
     class Meta:
         ref_name = "DecisionSummary"
 
-    @extend_schema_field(serializers.DateField(help_text="The date the final approver signed it."))
-    def get_date_signed(self, decision: Decision) -> str:
+    @extend_schema_field(
+        serializers.DateField(
+            allow_null=True,
+            help_text="The date the final approver signed it; null for an archived record "
+            "whose date signed is not recorded.",
+        )
+    )
+    def get_date_signed(self, decision: Decision) -> str | None:
+        if archive := decision.archive:
+            return archive.date_signed.isoformat() if archive.date_signed else None
         return signed_on(decision).isoformat()
+
+    @extend_schema_field(
+        serializers.DateField(
+            allow_null=True,
+            help_text="The later of the date signed and the end of any deferral; for an "
+            "archived record, the date it was published (null if not recorded).",
+        )
+    )
+    def get_date_published(self, decision: Decision) -> str | None:
+        if archive := decision.archive:
+            return archive.date_published.isoformat() if archive.date_published else None
+        return decision.published_on.isoformat()
+
+    @extend_schema_field(
+        serializers.BooleanField(
+            help_text="An archived record: a decision taken before this system, kept as "
+            "published, its signed original the PDF."
+        )
+    )
+    def get_archived(self, decision: Decision) -> bool:
+        return decision.archive is not None
 
 
 class SignerSerializer(serializers.Serializer):
     name = serializers.CharField(allow_null=True, help_text="Who signed the decision.")
-    title = serializers.CharField(help_text="In what capacity.")
+    title = serializers.CharField(allow_null=True, help_text="In what capacity.")
+    as_published = serializers.CharField(
+        allow_null=True,
+        help_text='An archived record\'s "Decision by", exactly as published (name and '
+        "title in the wording of the time); null for other decisions.",
+    )
 
     def to_representation(self, decision: Decision) -> dict[str, str | None]:
+        if archive := decision.archive:
+            return {"name": None, "title": None, "as_published": archive.decision_by}
         sign_off = decision_sign_off(decision, decision.decision_type.final_approver)
         if sign_off is None:  # imported records may lack a signature row
-            return {"name": None, "title": decision.decision_type.approver_title}
-        return {"name": sign_off.signer_name, "title": sign_off.signer_title}
+            title = decision.decision_type.approver_title
+            return {"name": None, "title": title, "as_published": None}
+        return {"name": sign_off.signer_name, "title": sign_off.signer_title, "as_published": None}
 
 
 class RecommendationSerializer(serializers.Serializer):
@@ -284,7 +319,7 @@ class AppendixSerializer(serializers.Serializer):
 class PublishedPdfSerializer(serializers.Serializer):
     url = AbsoluteUrlField(
         lambda document: reverse("decisions:pdf", args=[document.decision.slug]),
-        help_text="The PDF as rendered at approval.",
+        help_text="The PDF as rendered at approval (an archived record's: its signed original).",
     )
     size_bytes = serializers.IntegerField(min_value=1)
     sha256 = serializers.CharField(

@@ -81,5 +81,5 @@ class PublishedDecisionsSitemap(LimitedSitemap):
 SITEMAPS: dict[str, Any] = {
     "list": PagesSitemap("decisions:list"),
     "decisions": PublishedDecisionsSitemap,
-    "pages": PagesSitemap("open_data:index", "open_data:accessibility"),
+    "pages": PagesSitemap("open_data:index", "open_data:accessibility", "open_data:privacy"),
 }

@@ -45,4 +45,5 @@ urlpatterns = [
     ),
     path("open-data/", views.open_data_index, name="index"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
 ]

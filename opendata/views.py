@@ -1,5 +1,5 @@
-"""Open data files and pages: the Atom feed, CSV downloads, the open data and
-accessibility pages. Published decisions only, through the published selectors."""
+"""Open data files and pages: the Atom feed, CSV downloads, the open data,
+accessibility and privacy pages. Published decisions only, through the published selectors."""
 
 from __future__ import annotations
 
@@ -33,8 +33,6 @@ from opendata.selectors import allocations_csv_rows, decisions_csv_rows
 FEED_SIZE = 50
 # Rows fetched from the database at a time for the CSV downloads.
 CSV_CHUNK = 2_000
-# Who to contact about accessibility. A placeholder until the service has a real inbox.
-ACCESSIBILITY_CONTACT_EMAIL = "accessibility@example.org"
 
 
 # --- Atom feed -------------------------------------------------------------------------------
@@ -82,10 +80,17 @@ class PublishedDecisionsFeed(Feed):
     def item_description(self, item: Decision) -> str:
         # Django writes the summary as type="html": escape the plain text so a "<"
         # typed in a summary is shown by feed readers, never read as markup.
-        return escape(plain_text(item.executive_summary))
+        summary = plain_text(item.executive_summary)
+        if item.archive:
+            summary = f"Archived record, taken before this system. {summary}".strip()
+        return escape(summary)
 
     def item_updateddate(self, item: Decision) -> datetime:
         return item.approved_at
+
+    def item_categories(self, item: Decision) -> tuple[str, ...]:
+        # Archived records (decisions taken before the system) are marked as such.
+        return ("Archived record",) if item.archive else ()
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -100,6 +105,16 @@ def _detail_urls(request: HttpRequest) -> Callable[[str, int], str]:
     return lambda code, number: f"{prefix}{code.lower()}-{number}{suffix}"
 
 
+def _csv_dates(approved_at, published_on, archived_id, archived_signed) -> list[str]:
+    """Date signed and date published as the page shows them: an archived record's as
+    published ('' when not recorded)."""
+    if archived_id is not None:
+        signed = archived_signed.isoformat() if archived_signed else ""
+    else:
+        signed = timezone.localtime(approved_at).date().isoformat()  # as signed_on()
+    return [signed, published_on.isoformat() if published_on else ""]
+
+
 @require_safe
 def decisions_csv(request: HttpRequest) -> StreamingHttpResponse:
     url = _detail_urls(request)
@@ -108,16 +123,16 @@ def decisions_csv(request: HttpRequest) -> StreamingHttpResponse:
             f"{code} {number}",
             title,
             code,
-            timezone.localtime(approved_at).date().isoformat(),  # as signed_on()
-            published_on.isoformat(),
+            *_csv_dates(approved_at, published_on, archived_id, archived_signed),
             pounds(value_pence),
             url(code, number),
+            "true" if archived_id is not None else "false",
         ]
-        for code, number, title, approved_at, published_on, value_pence in (
-            decisions_csv_rows().iterator(chunk_size=CSV_CHUNK)
-        )
-    )
-    header = ["Reference", "Title", "Type", "Date signed", "Date published", "Value (GBP)", "URL"]
+        for code, number, title, approved_at, published_on, value_pence, archived_id,
+        archived_signed in decisions_csv_rows().iterator(chunk_size=CSV_CHUNK)
+    )  # fmt: skip
+    header = ["Reference", "Title", "Type", "Date signed", "Date published", "Value (GBP)", "URL",
+              "Archived"]  # fmt: skip
     return csv_streaming_response("decisions.csv", header, rows)
 
 
@@ -144,6 +159,10 @@ def open_data_index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "pages/accessibility.html", {"contact_email": ACCESSIBILITY_CONTACT_EMAIL}
-    )
+    # Who to tell: settings.ACCESSIBILITY_CONTACT, from core.context_processors.site.
+    return render(request, "pages/accessibility.html")
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/privacy.html")

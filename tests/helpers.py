@@ -93,3 +93,28 @@ def browser_signing_code(form, username: str) -> None:
 
     code = second_factor_code(User.objects.get(username=username))
     form.get_by_label("Code from your authenticator app").fill(code)
+
+
+def run_tasks() -> int:
+    """Run every queued task that is due, as `manage.py db_worker` does (its own task
+    runner, which records success or failure), in this test's transaction. Returns
+    how many ran. (db_worker itself would close the test's database connection.)"""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        result.claim("test")
+        worker.run_task(result)
+        ran += 1
+    return ran

@@ -22,6 +22,7 @@ redirect), "400", "403", "404", "405" (and "500", which is never expected).
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -36,10 +37,14 @@ from accounts.models import User
 from accounts.roles import Role
 from decisions.models import Decision
 from decisions.services import appendix_add, decision_link_create, part2_save
+from decisions.services.archive import archived_decision_import
+from decisions.services.word_import import decision_start_from_word
 from demo.stage_data import STAGE_DECISIONS
 from funding.models import BudgetLine
 from governance.models import OfficeHolder
 from governance.services import role_change_request
+from tests.alert_links import alert_links
+from tests.docx_forms import pcd_1620_form
 
 ROLES = ("anonymous", "officer", "head", "ceo", "dmpc", "records", "user_admin")
 OUTCOMES = {"ok", "login", "redirect", "400", "403", "404", "405"}
@@ -286,6 +291,14 @@ EXPECTED: dict[str, Expect] = {
     "admin:axes_accessfailurelog_delete": ADMIN_REFUSED,
     "admin:axes_accessfailurelog_change": ADMIN_REFUSED,
     "admin/axes/accessfailurelog/<path:object_id>/": ADMIN_ON_TO_CHANGE,
+    # Background tasks (django-tasks-db): records managers see them, queue failed ones
+    # again from the list; nobody adds, changes or deletes one (the demo's emails are some).
+    "admin:django_tasks_database_dbtaskresult_changelist": ADMIN_PAGE,
+    "admin:django_tasks_database_dbtaskresult_add": ADMIN_REFUSED,
+    "admin:django_tasks_database_dbtaskresult_history": ADMIN_PAGE,
+    "admin:django_tasks_database_dbtaskresult_delete": ADMIN_REFUSED,
+    "admin:django_tasks_database_dbtaskresult_change": ADMIN_READ_ONLY,
+    "admin/django_tasks_database/dbtaskresult/<path:object_id>/": ADMIN_ON_TO_CHANGE,
     # The security log: records managers and user administrators.
     "security:integrity": row("login 403 403 403 403 ok ok", "login 405 405 405 405 405 405"),
     # Who can grant power (/work/people/): user administrators only; records managers
@@ -329,6 +342,17 @@ EXPECTED: dict[str, Expect] = {
     ),
     "drafting:home": row("login ok ok ok ok ok ok", "login 405 405 405 405 405 405"),
     "drafting:create": row("login ok 403 403 403 403 403", "login ok 403 403 403 403 403"),
+    # Starting a draft from the Word form: an empty POST shows the page with its error.
+    "drafting:word_import": row("login ok 403 403 403 403 403", "login ok 403 403 403 403 403"),
+    "drafting:word_import_report": row(
+        "login ok 403 403 403 403 403", "login 405 403 403 403 403 403", on="word_draft"
+    ),
+    # Bringing in a decision taken before the system: records managers only (an empty
+    # POST shows the form again, with errors).
+    "drafting:archive_new": row("login 403 403 403 403 ok 403", "login 403 403 403 403 ok 403"),
+    "drafting:archive_done": row(
+        "login 403 403 403 403 ok 403", "login 405 405 405 405 405 405", on="archived"
+    ),
     "drafting:overview": row(
         "login ok 403 403 403 403 403", "login ok 403 403 403 403 403", on="draft"
     ),
@@ -341,10 +365,16 @@ EXPECTED: dict[str, Expect] = {
     "drafting:recommendations_lead_in": row(
         "login ok 403 403 403 403 403", "login ok 403 403 403 403 403", on="draft"
     ),
+    "drafting:recommendations_paste": row(
+        "login ok 403 403 403 403 403", "login ok 403 403 403 403 403", on="draft"
+    ),
     "drafting:recommendation": row(
         "login ok 403 403 403 403 403", "login ok 403 403 403 403 403", on="draft_recommendation"
     ),
     "drafting:section": row(
+        "login ok 403 403 403 403 403", "login ok 403 403 403 403 403", on="draft_section"
+    ),
+    "drafting:section_paste": row(
         "login ok 403 403 403 403 403", "login ok 403 403 403 403 403", on="draft_section"
     ),
     "drafting:paragraph": row(
@@ -423,6 +453,7 @@ EXPECTED: dict[str, Expect] = {
     ),
     "open_data:index": PUBLIC_READ_ONLY,
     "open_data:accessibility": PUBLIC_READ_ONLY,
+    "open_data:privacy": PUBLIC_READ_ONLY,
     "decisions:list": PUBLIC_READ_ONLY,
     "decisions:detail": row(
         "404 404 404 404 404 404 404", "405 405 405 405 405 405 405", on="deferred_slug"
@@ -432,6 +463,14 @@ EXPECTED: dict[str, Expect] = {
     ),
     "decisions:appendix": row(
         "404 404 404 404 404 404 404", "405 405 405 405 405 405 405", on="returned_appendix_slug"
+    ),
+    # Email alerts: anyone, no account; an empty POST shows the form's errors, and a
+    # link's POST confirms or unsubscribes (in the request's rolled-back savepoint).
+    "alerts:subscribe": row("ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok"),
+    "alerts:requested": PUBLIC_READ_ONLY,
+    "alerts:confirm": row("ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok", on="alert_confirm"),
+    "alerts:unsubscribe": row(
+        "ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok", on="alert_unsubscribe"
     ),
     "funding:financial_years": PUBLIC_READ_ONLY,
     "funding:financial_years_csv": PUBLIC_READ_ONLY,
@@ -511,7 +550,17 @@ def demo_objects(officer: User) -> dict[str, dict[str, object]]:
     part2_save(user=officer, decision=draft, content="Confidential", legal_rationale="Section 43")
     paragraph = draft.sections.order_by("kind").first().paragraphs.first()
     section_kind = paragraph.section.kind
+    # A draft started from the officer's Word form, for its import report.
+    word_draft = decision_start_from_word(
+        user=officer, data=pcd_1620_form(), file_name="PCD 1620 form.docx"
+    ).decision
     approved_by_workflow = Decision.objects.by_reference("CEOD", 1).get()
+    # A decision taken before the system, as a records manager brings one in.
+    archived = archived_decision_import(
+        user=User.objects.get(username="records"), reference="PCD 1200", title="An old decision",
+        date_signed=dt.date(2019, 5, 1), date_published=None, decision_by="A. Person, DMPC",
+        summary="", recommendations="", document_bytes=None, document_name="", source_url="",
+    ).decision  # fmt: skip
     line = BudgetLine.objects.active().filter(set_by=approved_by_workflow).first()
     # A request by the second user administrator, for the first one ("useradmin") to
     # confirm or refuse: about the officer, who is not a user administrator.
@@ -529,6 +578,7 @@ def demo_objects(officer: User) -> dict[str, dict[str, object]]:
         "office_holder": {"pk": OfficeHolder.objects.filter(to_date__isnull=True).first().pk},
         "decision_type": {"code": "PCD"},
         "draft": {"pk": draft.pk},
+        "word_draft": {"pk": word_draft.pk},
         "draft_recommendation": {
             "pk": draft.pk,
             "item": draft.recommendations.first().pk,
@@ -543,6 +593,7 @@ def demo_objects(officer: User) -> dict[str, dict[str, object]]:
         "approve": {"pk": stage("awaiting_approval").pk, "action": "approve"},
         "reject": {"pk": stage("awaiting_approval").pk, "action": "reject"},
         "published": {"pk": pcd_1620.pk},
+        "archived": {"pk": archived.pk},
         # A commitment the form accepts, so that only who is asking decides the answer.
         "commitment": {
             "pk": approved_by_workflow.pk,
@@ -560,6 +611,7 @@ def demo_objects(officer: User) -> dict[str, dict[str, object]]:
         "envelope_published": {"slug": "pcd-1406"},
         "envelope_unapproved": {"slug": stage("awaiting_approval").slug},
         "sitemap_section": {"section": "decisions"},
+        **alert_links(pcd_1620),
     }
 
 

@@ -72,6 +72,11 @@ CASES = [
     Case("home-head", "head", lambda ids: "/work/"),
     Case("home-records", "records", lambda ids: "/work/"),
     Case("new", "officer", lambda ids: "/work/new/", form=MAIN_FORM),
+    # Starting from the Word form: the upload page (sent without a file) and a report
+    # with text that could not be placed.
+    Case("word-import", "officer", lambda ids: "/work/decisions/import/", form=MAIN_FORM),
+    Case("word-import-report", "officer", lambda ids: _work(ids, "word_draft", "import-report/")),
+    Case("archive-new", "records", lambda ids: "/work/archive/new/", form=MAIN_FORM),
     Case("task-list", "officer", lambda ids: _work(ids, "draft")),
     _draft_step("summary", "summary/"),
     # The add form, not the lead-in choice above it (a radio always has a valid answer).
@@ -81,6 +86,8 @@ CASES = [
     _draft_step("recommendation", "recommendations/{recommendation}/"),
     _draft_step("section", "sections/1/"),
     _draft_step("section-financial", "sections/3/", form=None),
+    _draft_step("section-paste", "sections/1/paste/"),
+    _draft_step("recommendations-paste", "recommendations/paste/"),
     _draft_step("paragraph", "paragraphs/{paragraph}/"),
     _draft_step("links", "links/"),
     _draft_step("appendices", "appendices/"),
@@ -258,6 +265,7 @@ def _decisions(users) -> dict:
     paragraph_add(user=officer, decision=draft, section_kind=1, text="(a) one\n(b) two")
     decision_link_create(user=officer, decision=draft, target_reference="PCD 1406", kind="amends")
     appendix_add(user=officer, decision=draft, title="Appendix 1: evaluation")
+    word_draft = _word_draft(officer)
     approved = Decision.objects.approved()
     from accounts.models import User
     from governance.services import role_change_request
@@ -274,6 +282,7 @@ def _decisions(users) -> dict:
         "holder": team.dmpc.offices_held.get().pk,
         "change": pending.pk,
         "draft": draft.pk,
+        "word_draft": word_draft.pk,
         "recommendation": recommendation.pk,
         "paragraph": paragraph.pk,
         "submitted": submitted_decision(user=officer, decision=confidential).pk,
@@ -285,6 +294,22 @@ def _decisions(users) -> dict:
         "pcd_1620": approved.by_reference("PCD", 1620).get().pk,
         "ceod": approved.filter(decision_type__code="CEOD").first().pk,
     }
+
+
+def _word_draft(officer):
+    """A draft from the seed's Word form, with a line the form has no place for."""
+    import io
+
+    import docx
+
+    from decisions.services.word_import import decision_start_from_word
+    from tests.docx_forms import pcd_1620_form, saved
+
+    document = docx.Document(io.BytesIO(pcd_1620_form()))
+    document.paragraphs[0].insert_paragraph_before("Draft 3 – for comment by Friday")
+    return decision_start_from_word(
+        user=officer, data=saved(document), file_name="PCD 1620 form.docx"
+    ).decision
 
 
 @pytest.fixture(scope="module")

@@ -37,8 +37,8 @@ def test_over_commitment_is_a_warning_with_the_figures(client, demo, pcd_1406):
     client.force_login(demo[Role.RECORDS_MANAGER])
     text = page_text(client.get(url(pcd_1406)))
     assert (
-        "Open competitive procurement: over-committed by £600,000 "
-        "(£15,400,000 available, £16,000,000 committed)."
+        "Open competitive procurement: £600,000 more has been committed than remains on "
+        "this line (£15,400,000 on the line, £16,000,000 committed)."
     ) in text
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from decisions.models import (
     Appendix,
+    ArchivedRecord,
     Decision,
     DecisionEvent,
     DecisionLink,
@@ -61,6 +62,16 @@ def world(officer):
         section=decision.sections.get(kind=1),
         pcd=DecisionType.objects.get(code="PCD"),
     )
+
+
+def archived(w, **fields):
+    values = {
+        "decision": w.decision,
+        "decision_by": "A. Person, DMPC",
+        "date_signed": dt.date(2018, 1, 1),
+        "date_published": dt.date(2018, 2, 1),
+    }
+    return ArchivedRecord.objects.create(**(values | fields))
 
 
 def decision(w, **fields):
@@ -272,6 +283,15 @@ CASES = {
         size_bytes=10,
         record_seal="x",
     ),
+    # Archived records (decisions taken before the system).
+    "archivedrecord_decision_by_present": lambda w: archived(w, decision_by=""),
+    "archivedrecord_a_date": lambda w: archived(w, date_signed=None, date_published=None),
+    "archivedrecord_published_after_signed": lambda w: archived(
+        w, date_published=dt.date(2017, 12, 31)
+    ),
+    # A hash needs its size: a missing size is refused too (NULL passes a plain CHECK).
+    "archivedrecord_document_complete": lambda w: archived(w, document_sha256=DIGEST),
+    "archivedrecord_record_seal_hex": lambda w: archived(w, record_seal="x"),
     # Appendix.save() hashes the file itself: only a write around it can break this.
     "appendix_sha256_hex": lambda w: Appendix.objects.filter(
         pk=Appendix.objects.create(decision=w.decision, position=1, title="a").pk

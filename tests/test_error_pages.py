@@ -46,7 +46,7 @@ def test_an_expired_form_says_so_in_its_title_and_heading(client, officer):
     response = client.post(reverse("drafting:create"), {"title": "Lost token"})
     assert response.status_code == 403
     html = response.content.decode()
-    assert "<title>This form has expired – Decision records</title>" in html
+    assert "<title>This form has expired – Decision records – Mayor&#x27;s Office" in html
     assert "This form has expired" in page_text(response)
     for link in WORK_LINKS:
         assert link in page_text(response)

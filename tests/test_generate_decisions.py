@@ -62,7 +62,7 @@ def test_generated_records_pass_verify_audit(generated):
 def test_search_index_is_what_the_service_writes(generated):
     approved = list(_generated().filter(state=State.APPROVED).order_by("pk"))
     assert approved
-    rows = DecisionSearch.objects.values_list("text", "vector")
+    rows = DecisionSearch.objects.values_list("text", "vector", "value_pence")
     for decision in approved:
         stored = rows.get(decision=decision)
         with transaction.atomic():

@@ -9,10 +9,13 @@ import shutil
 import subprocess
 
 import time_machine
+from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
 from accounts.roles import Role
+from alerts.models import Subscription
 from decisions import policy
 from decisions.models import Decision
 from decisions.services import (
@@ -24,7 +27,7 @@ from decisions.services import (
 )
 from funding.services import LineSpec, envelope_create
 from tests.factories import complete_draft, draft_decision
-from tests.helpers import body_bytes
+from tests.helpers import body_bytes, run_tasks
 
 MARKER = "QUOKKA7431"
 DEFERRED_MARKER = "WOMBAT5512"
@@ -70,6 +73,7 @@ def public_urls(slugs):
         "/reports/envelopes/pcd-1406/",
         "/open-data/",
         "/accessibility/",
+        "/privacy/",
         "/decisions/no-such-decision/",
     ]
     for slug in slugs:
@@ -179,6 +183,9 @@ def test_markers_appear_nowhere_public_until_the_deferral_ends(
     assert shutil.which("pdftotext"), (
         "pdftotext not found: install poppler-utils (scripts/system-packages.sh does)"
     )
+    # Email alerts confirmed before any of it: every new decision, a search for each
+    # marker, and PCD 1620 followed (the draft "amends" it).
+    alerts_follow(pcd_1620)
     # A draft (numbered, as if submitted) with the marker in its title.
     draft = draft_decision(user=officer, title=f"Draft {MARKER}")
     draft = reference_reserve(user=records_manager, decision=draft, number=7001)
@@ -262,6 +269,10 @@ def test_markers_appear_nowhere_public_until_the_deferral_ends(
     detail = page_text(body_of(client, "/decisions/pcd-7002/", tmp_path)[1])
     assert "Is there a Part 2 form? Yes" in detail
 
+    # Alerts: the published decisions, never a marker (each search's own words aside).
+    assert "Talked over before approval" in alert_emails_text()
+    assert_no_markers_in_alerts(MARKERS)
+
     with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
         for url in (
             "/decisions/",
@@ -283,3 +294,41 @@ def test_markers_appear_nowhere_public_until_the_deferral_ends(
             status, body = body_of(client, url, tmp_path)
             for marker in (MARKER, COMMENT_MARKER, LINK_MARKER):
                 assert marker not in body, (marker, url)
+        # The deferred decision reaches the alerts now, and nothing else does.
+        assert "Deferred" in alert_emails_text(), "the deferred decision is in no alert"
+        assert_no_markers_in_alerts((MARKER, COMMENT_MARKER, LINK_MARKER))
+
+
+def alerts_follow(decision) -> None:
+    from alerts.services import subscription_confirm, subscription_request
+
+    searches = ["", *(f"q={marker}" for marker in MARKERS)]
+    for number, query in enumerate([*searches, None]):
+        email = f"alert{number}@example.org"
+        target = {"decision": decision} if query is None else {"query": query}
+        subscription_request(user=None, email=email, client_address="192.0.2.7", **target)
+    for subscription in Subscription.objects.all():
+        subscription_confirm(user=None, subscription=subscription)
+
+
+def alert_emails_text() -> str:
+    """Every alert sent so far (send_alerts run now), subjects and bodies, without the
+    confirmation emails and each search's own words echoed back."""
+    call_command("send_alerts")
+    run_tasks()
+    text = "\n".join(
+        f"{message.subject}\n{message.body}"
+        for message in mail.outbox
+        if "alert" in message.to[0] and "Confirm your email alert" not in message.subject
+    )
+    for marker in MARKERS:
+        text = text.replace(f"‘{marker}’", "")
+    return text
+
+
+def assert_no_markers_in_alerts(markers) -> None:
+    text = alert_emails_text()
+    assert text, "no alert was sent: the sweep would prove nothing"
+    for marker in markers:
+        assert marker not in text, marker
+    assert "PCD 7001" not in text

@@ -154,6 +154,7 @@ def test_api_list_shows_published_decisions_newest_first(client, demo):
             "api_url": f"{BASE}/api/decisions/pcd-1620/",
             "date_signed": "2024-03-01",
             "date_published": "2024-03-01",
+            "archived": False,
             "value": money(180_000_000, "£1,800,000"),
         },
         {
@@ -165,6 +166,7 @@ def test_api_list_shows_published_decisions_newest_first(client, demo):
             "api_url": f"{BASE}/api/decisions/pcd-1406/",
             "date_signed": "2023-03-09",
             "date_published": "2023-03-09",
+            "archived": False,
             "value": money(1_720_000_000, "£17,200,000"),
         },
     ]
@@ -283,6 +285,7 @@ def test_api_detail_of_pcd_1620(client, demo):
     assert body["decision_by"] == {
         "name": "Dee Morgan",
         "title": "Deputy Mayor for Policing and Crime",
+        "as_published": None,
     }
     assert body["executive_summary"].startswith("This decision seeks approval to amend")
     assert [r["number"] for r in body["recommendations"]] == [1, 2]
@@ -459,7 +462,16 @@ def test_decisions_csv(client, demo, django_assert_max_num_queries):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="decisions.csv"'
     assert csv_rows(response) == [
-        ["Reference", "Title", "Type", "Date signed", "Date published", "Value (GBP)", "URL"],
+        [
+            "Reference",
+            "Title",
+            "Type",
+            "Date signed",
+            "Date published",
+            "Value (GBP)",
+            "URL",
+            "Archived",
+        ],
         [
             "CEOD 1",
             ceod_mentoring.TITLE,
@@ -468,6 +480,7 @@ def test_decisions_csv(client, demo, django_assert_max_num_queries):
             demo_ceod_signed_on(),
             "38000.00",
             f"{BASE}/decisions/ceod-1/",
+            "false",
         ],
         [
             "PCD 1620",
@@ -477,6 +490,7 @@ def test_decisions_csv(client, demo, django_assert_max_num_queries):
             "2024-03-01",
             "1800000.00",
             f"{BASE}/decisions/pcd-1620/",
+            "false",
         ],
         [
             "PCD 1406",
@@ -486,6 +500,7 @@ def test_decisions_csv(client, demo, django_assert_max_num_queries):
             "2023-03-09",
             "17200000.00",
             f"{BASE}/decisions/pcd-1406/",
+            "false",
         ],
     ]
 
@@ -553,11 +568,13 @@ def test_sitemap_lists_the_public_pages(client, demo):
         f"{BASE}/decisions/ceod-1/",
         f"{BASE}/open-data/",
         f"{BASE}/accessibility/",
+        f"{BASE}/privacy/",
     ]
     assert urls[2].findtext(f"{SITEMAP}lastmod") == "2024-03-01"
 
 
-def test_accessibility_statement(client):
+def test_accessibility_statement(client, settings):
+    settings.ACCESSIBILITY_CONTACT = "access@mopac.test"
     response = client.get("/accessibility/")
     assert response.status_code == 200
     text = page_text(response)
@@ -566,7 +583,8 @@ def test_accessibility_statement(client):
     assert "We do not know of any part of this website that fails to meet it" in text
     assert "axe-core" in text and "keyboard only" in text and "JavaScript switched off" in text
     assert "last reviewed on 26 November 2026" in text
-    assert 'href="mailto:' in response.content.decode()
+    assert 'href="mailto:access@mopac.test"' in response.content.decode()
+    assert "example.org" not in response.content.decode()
 
 
 def test_open_data_page_links_every_download(client):
@@ -594,6 +612,7 @@ ENDPOINTS = [
     "/sitemap-decisions.xml",
     "/open-data/",
     "/accessibility/",
+    "/privacy/",
 ]
 
 
@@ -648,6 +667,7 @@ def test_config_urls_send_the_feed_to_open_data_once_wired():
     [
         ("/accessibility/", "Accessibility statement for Decision records"),
         ("/open-data/", "Open data"),
+        ("/privacy/", "Privacy notice"),
     ],
 )
 def test_open_data_pages_have_no_wcag_violations(page, live_demo, path, heading):

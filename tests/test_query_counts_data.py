@@ -35,6 +35,7 @@ from decisions.services import (
 )
 from demo.drafts import draft_write
 from demo.stage_data import DECLARATIONS
+from tests.alert_links import alert_links
 
 
 def _pdf() -> SimpleUploadedFile:
@@ -235,7 +236,9 @@ def dataset(users: dict, *, size: int, tag: str) -> dict[str, dict]:
     )
     paragraph = draft.sections.get(kind=SectionKind.ISSUES).paragraphs.first()
     appendix = made["published"].appendices.order_by("position").first()
+    word_draft = _word_draft(users, tag=tag)
     return {
+        "word_draft": {"pk": word_draft.pk},
         **{state: {"pk": decision.pk} for state, decision in made.items()},
         **{f"{state}_slug": {"slug": d.slug} for state, d in made.items() if d.reference},
         "draft_recommendation": {"pk": draft.pk, "item": draft.recommendations.first().pk},
@@ -244,8 +247,44 @@ def dataset(users: dict, *, size: int, tag: str) -> dict[str, dict]:
         "draft_appendix": {"pk": draft.pk, "item": draft.appendices.first().pk},
         "published_appendix": {"slug": made["published"].slug, "position": appendix.position},
         "reject": {"pk": made["awaiting_approval"].pk, "action": "reject"},
+        **_archived(users, size=size),
         **_people(users, size=size, tag=tag),
+        **alert_links(made["published"], size=size),
     }
+
+
+def _word_draft(users: dict, *, tag: str) -> Decision:
+    """A draft started from the officer's Word form (the seed's PCD 1620 form)."""
+    from decisions.services.word_import import decision_start_from_word
+    from tests.docx_forms import pcd_1620_form
+
+    return decision_start_from_word(
+        user=users[Role.OFFICER], data=pcd_1620_form(), file_name=f"form {tag}.docx"
+    ).decision
+
+
+def _archived(users: dict, *, size: int) -> dict[str, dict]:
+    """A decision taken before the system, with ``size`` recommendations and a PDF."""
+    import datetime as dt
+
+    from decisions.services.archive import archived_decision_import
+    from tests.archive_folder import pdf_bytes
+
+    decision = archived_decision_import(
+        user=users[Role.RECORDS_MANAGER],
+        # Below the numbers the series gives (it is at PCD 1620 and more): never taken.
+        reference=f"PCD {500 + size}",
+        title=f"Archived {size}",
+        date_signed=dt.date(2019, 5, size),
+        date_published=dt.date(2019, 6, size),
+        decision_by="A. Person, Deputy Mayor for Policing and Crime",
+        summary="Taken before the system.",
+        recommendations="\n\n".join(f"Recommendation {n}." for n in range(size)),
+        document_bytes=pdf_bytes(f"Archived {size}"),
+        document_name="original.pdf",
+        source_url="",
+    ).decision
+    return {"archived": {"pk": decision.pk}, "archived_slug": {"slug": decision.slug}}
 
 
 def _people(users: dict, *, size: int, tag: str) -> dict[str, dict]:

@@ -9,7 +9,8 @@ import pytest
 from tests.test_query_counts_setup import Page, assert_same_count, counts, params
 
 STEPS = (
-    "overview", "summary", "recommendations", "recommendations_lead_in", "links",
+    "overview", "summary", "recommendations", "recommendations_lead_in",
+    "recommendations_paste", "links",
     "appendices", "public_access", "part2", "declarations", "sharing", "preview",
     "preview_pdf", "budget", "history",
 )  # fmt: skip
@@ -17,9 +18,12 @@ STEPS = (
 PAGES = [
     *[Page("drafting:home", role=role) for role in ("officer", "head", "ceo", "dmpc")],
     Page("drafting:create", role="officer"),
+    Page("drafting:word_import", role="officer"),
+    Page("drafting:word_import_report", role="officer", on="word_draft"),
     *[Page(f"drafting:{step}", role="officer", on="draft") for step in STEPS],
     Page("drafting:recommendation", role="officer", on="draft_recommendation"),
     Page("drafting:section", role="officer", on="draft_section"),
+    Page("drafting:section_paste", role="officer", on="draft_section"),
     Page("drafting:paragraph", role="officer", on="draft_paragraph"),
     Page("drafting:appendix_file", role="officer", on="draft_appendix"),
     Page("drafting:review", role="head", on="submitted", label="to clear"),
@@ -36,6 +40,9 @@ PAGES = [
     Page("drafting:history", role="officer", on="deferred", label="deferred"),
     Page("drafting:review", role="officer", on="published", label="published"),
     Page("drafting:commitments", role="officer", on="published"),
+    Page("drafting:archive_new", role="records"),
+    Page("drafting:archive_done", role="records", on="archived"),
+    Page("drafting:history", role="records", on="archived", label="archived"),
     Page("funding:internal_financial_years", role="officer"),
     Page("funding:internal_financial_years_csv", role="officer"),
     Page("funding:internal_envelope", role="officer", on="published_slug"),

@@ -16,8 +16,9 @@ def rows(response):
 def test_pcd_1406_envelope_report_shows_the_amended_lines_and_the_warning(client, demo):
     text = page_text(client.get("/reports/envelopes/pcd-1406/"))
     assert "Total £17,200,000" in text
-    assert "Open competitive procurement PCD 1406 £15,400,000 £16,000,000 -£600,000" in text
-    assert "over-committed by £600,000" in text
+    assert "Open competitive procurement PCD 1406 £15,400,000 £16,000,000 £600,000 over" in text
+    assert "£600,000 more has been committed than remains on this line" in text
+    assert "-£600,000" not in text
     assert "Direct award under Regulation 12(7) PCR 2015 PCD 1620 £1,800,000" in text
     for allocation in ("2024/25: £450,000", "2025/26: £600,000", "2026/27: £600,000",
                        "2027/28: £150,000"):  # fmt: skip

@@ -173,6 +173,12 @@ def test_a_common_word_counts_up_to_the_limit_and_says_there_are_more(client, of
     html = client.get("/decisions/", {"q": "bollard"}).content.decode()
     assert "of 2 results" in html
     assert len(made) == 8
+    # The API says the same: its count stops at the limit and `more` tells a client so.
+    body = client.get("/api/decisions/", {"q": "lantern"}).json()
+    assert (body["count"], body["more"], len(body["results"])) == (5, True, 5)
+    body = client.get("/api/decisions/", {"q": "bollard"}).json()
+    assert (body["count"], body["more"]) == (2, False)
+    assert client.get("/api/decisions/").json()["more"] is False
 
 
 def test_the_years_are_those_of_published_decisions_only(officer):

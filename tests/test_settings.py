@@ -49,9 +49,21 @@ def test_check_deploy_is_clean_with_production_settings():
         "WARNING",
         SECRET_KEY="a-long-random-production-secret-" + "k3y" * 20,
         ALLOWED_HOSTS="decisions.example.org",
+        CONTACT_EMAIL="enquiries@decisions.example.org",
+        ACCESSIBILITY_CONTACT="accessibility@decisions.example.org",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_without_the_contacts():
+    result = run_manage(
+        "check",
+        "--deploy",
+        SECRET_KEY="a-long-random-production-secret-" + "k3y" * 20,
+        ALLOWED_HOSTS="decisions.example.org",
+    )
+    assert "core.W001" in result.stderr and "core.W002" in result.stderr
 
 
 def test_debug_uses_sqlite_by_default_and_database_url_when_set():

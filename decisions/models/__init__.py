@@ -1,3 +1,4 @@
+from decisions.models.archive import ArchivedRecord
 from decisions.models.decision import (
     INVERSE_LINK_LABELS,
     Decision,
@@ -11,6 +12,7 @@ from decisions.models.decision import (
     Section,
     SectionKind,
 )
+from decisions.models.imports import DraftImport
 from decisions.models.records import (
     DECLARATION_ORDER,
     DEFAULT_DECLARATION_STATEMENTS,
@@ -31,6 +33,7 @@ __all__ = [
     "INVERSE_LINK_LABELS",
     "REVIEWER_DECLARATIONS",
     "Appendix",
+    "ArchivedRecord",
     "Decision",
     "DecisionEvent",
     "DecisionLink",
@@ -38,6 +41,7 @@ __all__ = [
     "DecisionSearch",
     "DecisionType",
     "DeclarationKind",
+    "DraftImport",
     "LeadIn",
     "LinkKind",
     "OfficerDeclaration",

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -115,7 +116,7 @@ class Decision(models.Model):
                 include=["deferred", "deferred_until", "approved_at"],
             ),
             # "Did you mean": a GIN trigram index on titles, PostgreSQL only, made by
-            # migration 0014 (SQLite has no pg_trgm; it suggests nothing).
+            # migration 0017 (SQLite has no pg_trgm; it suggests nothing).
         ]
         permissions = [
             ("draft_decision", "Can draft decisions"),
@@ -196,6 +197,18 @@ class Decision(models.Model):
     @property
     def slug(self) -> str:
         return f"{self.decision_type.code.lower()}-{self.reference_number}"
+
+    @property
+    def archive(self):
+        """The ArchivedRecord of a decision taken before the system, or None. Only an
+        approved decision can be one (no query for the others); read the list with
+        select_related("archived_record") to spare a query a row."""
+        if self.pk is None or self.state != State.APPROVED:
+            return None
+        try:
+            return self.archived_record
+        except ObjectDoesNotExist:
+            return None
 
     @property
     def recommendations_preamble(self) -> str:

@@ -32,10 +32,16 @@ class DecisionSearch(models.Model):
     )
     text = models.TextField(blank=True)
     vector = SearchVectorColumn(null=True, blank=True)
+    # The decision's value (decisions.extensions.decision_value_pence: its budget's
+    # total and the money it moves) as approved, for the public list's value filter
+    # without reading the budget tables of every match (issue 12). Its budget can no
+    # longer change once it is approved (and is part of its signed content).
+    value_pence = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = "decision search index"
         verbose_name_plural = "decision search indexes"
+        indexes = [models.Index(fields=["value_pence", "decision"], name="decisionsearch_value")]
 
     def __str__(self) -> str:
         return f"Search index of decision {self.decision_id}"

@@ -80,7 +80,7 @@ def spelling_suggestion(q: str) -> str:
     """The search with each word that is in no published title replaced by the
     nearest word that is, or "" when there is nothing to suggest.
 
-    PostgreSQL only (pg_trgm, with the trigram index on titles, migration 0014): one
+    PostgreSQL only (pg_trgm, with the trigram index on titles, migration 0017): one
     query a word, for at most SUGGESTION_WORDS words, each reading at most
     SUGGESTION_TITLES titles that hold a word like it (`<%`, from the index)."""
     if connection.vendor != "postgresql":

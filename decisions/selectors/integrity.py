@@ -10,8 +10,8 @@ row. Checks:
   every live row of an audited model still equals its last history row (a change
   made by SQL writes no history row: this names the row and the field);
 - every approved decision: today's content digest against each signature's and
-  the approval event's, each sign-off's seal, the published record's seal
-  (decisions/digest.py);
+  the approval event's, each sign-off's seal, the published record's seal, and an
+  archived record's own seal (decisions/digest.py);
 - every stored file (published PDFs, appendices) against its recorded SHA-256.
 
 The public pages use ``published_record_problem``: digests and seals only, from
@@ -31,8 +31,14 @@ from django.utils.text import capfirst
 from core.history import UNSEALED_FIELDS, ChainedHistory, history_row_seal
 from core.seals import field_value, seals_equal
 from core.security_log import security_event
-from decisions.digest import decision_content_digest, record_seal, sign_off_seal
-from decisions.models import Appendix, Decision, DecisionEvent, PublishedDocument
+from decisions.digest import archive_seal, decision_content_digest, record_seal, sign_off_seal
+from decisions.models import (
+    Appendix,
+    ArchivedRecord,
+    Decision,
+    DecisionEvent,
+    PublishedDocument,
+)
 from decisions.services.events import event_seal
 from decisions.workflow import COMMENT_ACTION, State
 
@@ -198,6 +204,7 @@ def decision_history_breaks(decision: Decision) -> list[Break]:
         (OfficerDeclaration, OfficerDeclaration.objects.filter(decision=decision)),
         (SignOff, SignOff.objects.filter(decision=decision)),
         (Part2, Part2.objects.filter(decision=decision)),
+        (ArchivedRecord, ArchivedRecord.objects.filter(decision=decision)),
     ]
     breaks: list[Break] = []
     for model, queryset in sources:
@@ -225,8 +232,25 @@ def _signed_digest_breaks(decision: Decision, current: str) -> Iterator[Break]:
             )
 
 
+def _archive_seal_break(decision: Decision, archive: ArchivedRecord, current: str) -> Break | None:
+    expected = archive_seal(decision, content_digest=current)
+    if not archive.record_seal or not seals_equal(archive.record_seal, expected):
+        return Break(
+            ArchivedRecord._meta.db_table,
+            str(archive.pk),
+            "the archived record (reference, date or content) no longer matches its seal",
+        )
+    return None
+
+
 def _record_seal_break(decision: Decision, current: str) -> Break | None:
     document = getattr(decision, "published_document", None)
+    archive = decision.archive
+    if archive is not None:
+        # A decision taken before the system: its own seal, and its PDF's if it has one.
+        found = _archive_seal_break(decision, archive, current)
+        if found is not None or (document is None and not archive.has_document):
+            return found
     if document is None:
         return Break(Decision._meta.db_table, str(decision.pk), "it has no published record")
     expected = record_seal(decision, document, content_digest=current)

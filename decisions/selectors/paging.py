@@ -21,19 +21,43 @@ class DecisionPaginator(Paginator):
 
     With `limit` (a search, whose queryset is already its newest matches, ranked):
     the count stops at `limit` + 1, `more` says whether there were more matches than
-    the pages show, and a page is a plain slice (an OFFSET below `limit`).
+    the pages show, and a page is a plain slice (an OFFSET below `limit`); or, given
+    `rows` (the same decisions, unfiltered), the keys are read once (`keys`).
     """
 
-    def __init__(self, object_list: QuerySet, per_page: int, *, limit: int | None = None):
+    def __init__(
+        self,
+        object_list: QuerySet,
+        per_page: int,
+        *,
+        limit: int | None = None,
+        rows: QuerySet | None = None,
+    ):
         super().__init__(object_list, per_page)
         self.limit = limit
+        self.rows = rows
+
+    @cached_property
+    def keys(self) -> list | None:
+        """With `limit` and `rows`: the keys of the first `limit` + 1 matches in order,
+        read once (one query), from which the count and the page's rows come. A
+        search's matches are then found and ranked once a request, not once for the
+        count and again for the page."""
+        if self.limit is None or self.rows is None:
+            return None
+        return list(self.object_list.values_list("pk", flat=True)[: self.limit + 1])
 
     @cached_property
     def found(self) -> int:
         """The matches counted: all of them, or at most `limit` + 1."""
+        if self.keys is not None:
+            return len(self.keys)
         if self.limit is None:
             return self.object_list.count()
-        return self.object_list[: self.limit + 1].count()
+        # Unordered: how many of the first `limit` + 1 there are does not depend on
+        # their order (a search's ranking, which reads every match's vector, is left
+        # out of the count).
+        return self.object_list.order_by()[: self.limit + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -48,6 +72,12 @@ class DecisionPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
+        if self.keys is not None:
+            # The page's rows by key from `rows` (not `object_list`, whose conditions
+            # would find every match again), in the order of the keys.
+            wanted = self.keys[bottom:top]
+            found = self.rows.in_bulk(wanted)
+            return self._get_page([found[k] for k in wanted if k in found], number, self)
         if self.limit is not None or bottom >= top:
             return self._get_page(list(self.object_list[bottom:top]), number, self)
         if bottom > self.found // 2:

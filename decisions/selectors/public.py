@@ -23,6 +23,8 @@ from decisions.models import (
     SignOffRole,
     SignOffWording,
 )
+from decisions.selectors.archive import archive_key_information, archive_lifecycle
+from decisions.selectors.related import lifecycle_amendments
 from decisions.workflow import COMMENT_ACTION
 
 _REFERENCE = re.compile(r"\s*([A-Za-z]{2,10})[\s-]*(\d{1,7})\s*")
@@ -52,7 +54,13 @@ def decision_types() -> QuerySet[DecisionType]:
 
 
 def published_decisions() -> QuerySet[Decision]:
-    return Decision.objects.published().with_type().order_by("-approved_at", "-pk")
+    # With any archived record (one join): lists mark and date archived decisions.
+    return (
+        Decision.objects.published()
+        .with_type()
+        .select_related("archived_record")
+        .order_by("-approved_at", "-pk")
+    )
 
 
 def approved_decisions_visible_to(user) -> QuerySet[Decision]:
@@ -66,26 +74,30 @@ def approved_decisions_visible_to(user) -> QuerySet[Decision]:
 
 
 def full_decision(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
-    return queryset.with_type().prefetch_related(
-        "decision_type__wordings",
-        "recommendations",
-        Prefetch(
-            "sections",
-            queryset=Section.objects.order_by("kind").prefetch_related(
-                Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
+    return (
+        queryset.with_type()
+        .select_related("archived_record")
+        .prefetch_related(
+            "decision_type__wordings",
+            "recommendations",
+            Prefetch(
+                "sections",
+                queryset=Section.objects.order_by("kind").prefetch_related(
+                    Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
+                ),
             ),
-        ),
-        "appendices",
-        "declarations",
-        "sign_offs",
-        Prefetch(
-            "links_out",
-            queryset=DecisionLink.objects.select_related("target__decision_type"),
-        ),
-        Prefetch(
-            "links_in",
-            queryset=DecisionLink.objects.select_related("source__decision_type"),
-        ),
+            "appendices",
+            "declarations",
+            "sign_offs",
+            Prefetch(
+                "links_out",
+                queryset=DecisionLink.objects.select_related("target__decision_type"),
+            ),
+            Prefetch(
+                "links_in",
+                queryset=DecisionLink.objects.select_related("source__decision_type"),
+            ),
+        )
     )
 
 
@@ -152,8 +164,12 @@ def published_years() -> list[int]:
         return [year for (year,) in cursor.fetchall()]
 
 
-def decision_lifecycle(decision: Decision) -> list[dict[str, str]]:
-    """Drafted, cleared, signed, published: when each happened, as far as recorded."""
+def decision_lifecycle(decision: Decision, *, links: list[LinkView] = ()) -> list[dict[str, str]]:
+    """Drafted, cleared, signed, published: when each happened, as far as recorded
+    (an archived record: as it was given); then each amendment or supersession among
+    ``links`` (the page's public links)."""
+    if archive := decision.archive:
+        return archive_lifecycle(decision, archive) + lifecycle_amendments(decision, links)
     # Only the steps: the internal conversation never reaches a public page.
     events = {
         e.action: e for e in decision.events.exclude(action=COMMENT_ACTION).order_by("created_at")
@@ -174,7 +190,7 @@ def decision_lifecycle(decision: Decision) -> list[dict[str, str]]:
         )
     if decision.published_on:
         rows.append({"key": "Published", "value": date_format(decision.published_on)})
-    return rows
+    return rows + lifecycle_amendments(decision, links)
 
 
 def _all_links(decision: Decision) -> tuple[list[LinkView], set[int]]:
@@ -319,6 +335,8 @@ class DecisionPage:
     def key_information(self) -> list[dict[str, str]]:
         # The decision is the final approver's: no other signature stands for it.
         decision, signer = self.decision, self.final_sign_off
+        if archive := decision.archive:
+            return archive_key_information(decision, archive)
         return [
             {"key": "Reference code", "value": decision.reference or "Not yet assigned"},
             {

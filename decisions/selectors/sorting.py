@@ -1,7 +1,7 @@
 """The orders the public list offers, each read from an index at any depth.
 
 Newest and oldest walk `decision_published_order` one way or the other; reference
-walks `decision_published_reference` (migration 0014). Relevance exists only for a
+walks `decision_published_reference` (migration 0017). Relevance exists only for a
 search, and is then the default: someone who typed words expects the best matches
 first (as GOV.UK search does); without words the list is newest signed first.
 """

@@ -77,3 +77,13 @@ def last_saved(history: QuerySet, fields) -> tuple[object | None, dt.datetime | 
             break
         saved_by, saved_at = record.history_user, record.history_date
     return saved_by, saved_at
+
+
+def items_version(items: QuerySet) -> str:
+    """Whole-list edits (a section or the recommendations pasted in one box): every
+    item's id, place, version and flag, so an edit, move, add or removal of any of
+    them since the box was opened is a conflict."""
+    fields = ["pk", "position", "version"]
+    if items.model.__name__ == "Paragraph":
+        fields.append("budget_table_follows")
+    return fingerprint(list(items.order_by("position").values_list(*fields)))

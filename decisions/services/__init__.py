@@ -31,6 +31,7 @@ from decisions.services.imports import (
     sign_off_import,
 )
 from decisions.services.lead_in import recommendations_lead_in_set
+from decisions.services.paste import recommendations_replace, section_paragraphs_replace
 from decisions.services.publication import (
     decision_publication_withdraw,
     decision_publish_pdf,
@@ -83,6 +84,8 @@ __all__ = [
     "recommendation_remove",
     "recommendation_update",
     "recommendations_lead_in_set",
+    "recommendations_replace",
     "reference_reserve",
+    "section_paragraphs_replace",
     "sign_off_import",
 ]

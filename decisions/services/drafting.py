@@ -123,9 +123,11 @@ def decision_touch(decision: Decision, *, user: User, reason: str) -> None:
 
 @transaction.atomic
 def decision_create(
-    *, user: User, type_code: str, title: str, executive_summary: str = ""
+    *, user: User, type_code: str, title: str, executive_summary: str = "", comment: str = ""
 ) -> Decision:
-    """A new draft, with the form's nine sections and eight declaration rows."""
+    """A new draft, with the form's nine sections and eight declaration rows.
+
+    ``comment``: how it was started, if not typed (kept on its first event)."""
     try:
         decision_type = DecisionType.objects.get(code=(type_code or "").strip().upper())
     except DecisionType.DoesNotExist as error:
@@ -164,7 +166,12 @@ def decision_create(
             reason="Draft created",
         )
     event_record(
-        decision=decision, user=user, action=CREATE_ACTION, from_state="", to_state=State.DRAFT
+        decision=decision,
+        user=user,
+        action=CREATE_ACTION,
+        from_state="",
+        to_state=State.DRAFT,
+        comment=comment,
     )
     return decision
 

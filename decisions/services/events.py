@@ -49,7 +49,8 @@ def event_seal(event: DecisionEvent) -> str:
     return seal("event", event_content(event))
 
 
-@transaction.atomic
+# No savepoint within the caller's transaction: a failure fails it anyway.
+@transaction.atomic(savepoint=False)
 def event_record(
     *,
     decision: Decision,
@@ -59,11 +60,18 @@ def event_record(
     to_state: str,
     actor_role: str = "",
     comment: str = "",
+    content_digest: str = "",
+    page_paths: list[str] | None = None,
 ) -> DecisionEvent:
     """Append one event with the digest of the decision's content at this moment.
 
     Events are stamped with the time they are written, never backdated: an
-    imported historical decision carries its real dates on its sign-offs."""
+    imported historical decision carries its real dates on its sign-offs.
+
+    `content_digest`: that digest, if the caller has just computed it from the
+    content it holds locked (else computed here). `page_paths`: the cached pages to
+    drop, if the caller read them before it locked anything (see
+    `decision_pages_invalidate`)."""
     chain_lock(EVENT_CHAIN)
     last_in_table = DecisionEvent.objects.order_by("-pk").only("row_hash").first()
     last_of_decision = (
@@ -78,7 +86,7 @@ def event_record(
         actor_name=user.display_name if user else "System",
         actor_role=actor_role,
         comment=comment,
-        content_digest=decision_content_digest(decision),
+        content_digest=content_digest or decision_content_digest(decision),
         created_at=timezone.now(),
         decision_prev_hash=last_of_decision.row_hash if last_of_decision else "",
         table_prev_hash=last_in_table.row_hash if last_in_table else "",
@@ -86,5 +94,5 @@ def event_record(
     event.row_hash = event_seal(event)
     event.save(force_insert=True)
     # Every change a public page could show writes an event: drop the cached pages.
-    decision_pages_invalidate(decisions=[decision])
+    decision_pages_invalidate(decisions=[decision], paths=page_paths)
     return event

@@ -26,26 +26,42 @@ What changes a published page without an event, and how each is handled:
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
 from core.page_cache import pages_invalidate
-from decisions.models import Decision
+from decisions.models import Decision, DecisionLink
 
 
-def decision_pages_invalidate(*, decisions: list[Decision]) -> None:
-    """Drop the cached pages of these decisions and of every decision linked to them."""
+def decision_page_paths(*, decisions: list[Decision]) -> list[str]:
+    """The paths of the pages (and PDFs) of these decisions and of every decision
+    linked to them either way."""
     ids = [decision.pk for decision in decisions]
-    related = (
-        Decision.objects.filter(
-            Q(pk__in=ids) | Q(links_out__target__in=ids) | Q(links_in__source__in=ids),
-            reference_number__isnull=False,
-        )
-        .values_list("decision_type__code", "reference_number")
-        .distinct()
-    )
-    pages_invalidate(
+    # The links first (an index each way), then those decisions by primary key: one
+    # query joining decisions to their links both ways read every decision.
+    linked = DecisionLink.objects.filter(Q(source__in=ids) | Q(target__in=ids))
+    every = set(ids).union(*linked.values_list("source_id", "target_id"))
+    related = Decision.objects.filter(pk__in=sorted(every), reference_number__isnull=False)
+    return [
         reverse(name, kwargs={"slug": f"{code.lower()}-{number}"})
-        for code, number in related
+        for code, number in related.values_list("decision_type__code", "reference_number")
         for name in ("decisions:detail", "decisions:pdf")
+    ]
+
+
+def decision_pages_invalidate(*, decisions: list[Decision], paths: list[str] | None = None) -> None:
+    """Drop the cached pages of these decisions and of every decision linked to them,
+    now and again once the transaction commits.
+
+    `paths`: `decision_page_paths` as the caller read it before it locked anything
+    (an approval, issue 12): those are dropped now, with no query under its locks;
+    once committed, the pages of the decisions then linked are read and dropped."""
+    if paths is None:
+        pages_invalidate(decision_page_paths(decisions=decisions))
+        return
+    pages_invalidate(paths, after_commit=False)
+    transaction.on_commit(
+        lambda: pages_invalidate(decision_page_paths(decisions=decisions), after_commit=False),
+        robust=True,
     )

@@ -8,18 +8,19 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import User
 from core.audit import save_audited
 from core.errors import DomainError, Messages
 from core.text import plain_text
-from decisions import policy
-from decisions.digest import decision_content_digest, record_seal
+from decisions import extensions, policy
+from decisions.digest import decision_content_digest, record_seal, related_rows
 from decisions.models import Decision, DecisionSearch, PublishedDocument, SignOff
 from decisions.services.events import event_record
 from decisions.workflow import State
@@ -31,30 +32,78 @@ REASON_MAX_LENGTH = 2_000
 SEARCH_CONFIG = "english"
 
 
-def _search_parts(decision: Decision) -> tuple[str, str, str]:
-    body = [plain_text(r.text) for r in decision.recommendations.order_by("position")]
-    for section in decision.sections.order_by("kind").prefetch_related("paragraphs"):
+def _search_parts(decision: Decision) -> tuple[str, str, str, str]:
+    """Title, summary, body and an archived record's document text; from the content
+    prefetched (full_decision), if it is."""
+    body = [plain_text(r.text) for r in related_rows(decision, "recommendations", "position")]
+    for section in related_rows(decision, "sections", "kind"):
         body.append(section.heading)
-        body += [plain_text(p.text) for p in section.paragraphs.all()]
-    return decision.title, plain_text(decision.executive_summary), "\n".join(body)
+        body += [plain_text(p.text) for p in related_rows(section, "paragraphs", "position")]
+    # An archived record's signed original, as pdftotext read it: the least weight.
+    archive = decision.archive
+    document = archive.document_text if archive else ""
+    return decision.title, plain_text(decision.executive_summary), "\n".join(body), document
 
 
-def decision_search_index(*, decision: Decision) -> DecisionSearch:
-    """Store Part 1 as plain text and, on PostgreSQL, as a weighted tsvector, in the
-    decision's own search row (derived data, not content: no history)."""
-    title, summary, body = _search_parts(decision)
+# What Django's SearchVector(Value(part), weight=w, config=SEARCH_CONFIG), added up
+# as `decision_search_index` did, compiles to; as text, which reads back the same. The
+# D part (an archived record's PDF text) is empty for every other decision.
+_VECTOR_SQL = "SELECT ({})::text".format(
+    " || ".join(
+        f"setweight(to_tsvector('{SEARCH_CONFIG}'::regconfig, COALESCE(%s, '')), '{weight}')"
+        for weight in "ABCD"
+    )
+)
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """A decision's search row, worked out before it is stored: Part 1 as plain text
+    and, on PostgreSQL, its weighted tsvector (as text)."""
+
+    text: str
+    vector: str | None
+    value_pence: int = 0
+
+
+def decision_search_entry(decision: Decision) -> SearchEntry:
+    """The search row of `decision` as it now reads (one query on PostgreSQL, for the
+    vector; none for the content if it is prefetched; the value as the extensions
+    give it). Writes nothing: an approval works it out before it locks the row."""
+    title, summary, body, document = _search_parts(decision)
     vector = None
     if connection.vendor == "postgresql":
-        vector = (
-            SearchVector(Value(title), weight="A", config=SEARCH_CONFIG)
-            + SearchVector(Value(summary), weight="B", config=SEARCH_CONFIG)
-            + SearchVector(Value(body), weight="C", config=SEARCH_CONFIG)
-        )
-    index, _ = DecisionSearch.objects.update_or_create(
-        decision=decision,
-        defaults={"text": "\n".join((title, summary, body)), "vector": vector},
+        with connection.cursor() as cursor:
+            cursor.execute(_VECTOR_SQL, [title, summary, body, document])
+            vector = cursor.fetchone()[0]
+    return SearchEntry(
+        text="\n".join((title, summary, body, document) if document else (title, summary, body)),
+        vector=vector,
+        value_pence=extensions.decision_value_pence(decision),
     )
-    return index
+
+
+def decision_search_store(*, decision: Decision, entry: SearchEntry) -> None:
+    """Write the decision's search row (derived data, not content: no history), new
+    or replacing the one it had, in one statement."""
+    vector = None if entry.vector is None else Cast(Value(entry.vector), SearchVectorField())
+    row = DecisionSearch(
+        decision=decision, text=entry.text, vector=vector, value_pence=entry.value_pence
+    )
+    DecisionSearch.objects.bulk_create(
+        [row],
+        update_conflicts=True,
+        unique_fields=["decision"],
+        update_fields=["text", "vector", "value_pence"],
+    )
+
+
+def decision_search_index(*, decision: Decision) -> SearchEntry:
+    """Store Part 1 as plain text and, on PostgreSQL, as a weighted tsvector, in the
+    decision's own search row."""
+    entry = decision_search_entry(decision)
+    decision_search_store(decision=decision, entry=entry)
+    return entry
 
 
 @dataclass(frozen=True)
@@ -146,11 +195,16 @@ def decision_publish_pdf(
 
 
 def decision_on_approval(
-    *, decision: Decision, rendered: ApprovalPdf | None = None, content_digest: str = ""
+    *,
+    decision: Decision,
+    rendered: ApprovalPdf | None = None,
+    content_digest: str = "",
+    search: SearchEntry | None = None,
 ) -> None:
     """Everything approval makes final: the search index and the published PDF
-    (`rendered`, `content_digest`: see decision_publish_pdf)."""
-    decision_search_index(decision=decision)
+    (`rendered`, `content_digest`: see decision_publish_pdf; `search`: the search
+    entry, if the caller has worked it out from this content already)."""
+    decision_search_store(decision=decision, entry=search or decision_search_entry(decision))
     decision_publish_pdf(decision=decision, rendered=rendered, content_digest=content_digest)
 
 

@@ -70,8 +70,12 @@ def sign_off_write(
     statement: str,
     approval_line: str = "",
     interests: str = "",
+    content_digest: str = "",
 ) -> SignOff:
-    """Called inside the caller's transaction, with the decision row locked."""
+    """Called inside the caller's transaction, with the decision row locked.
+
+    `content_digest`: the digest of the content signed, if the caller has just
+    computed it from the content it holds locked (else computed here)."""
     role = SignOffRole(role)
     interests = _interests(interests)
     if SignOff.objects.filter(decision=decision, role=role).exists():
@@ -87,7 +91,7 @@ def sign_off_write(
         approval_line=approval_line,
         interests=interests,
     )
-    sign_off.content_digest = decision_content_digest(decision)
+    sign_off.content_digest = content_digest or decision_content_digest(decision)
     sign_off.seal = sign_off_seal(sign_off)
     save_audited(sign_off, user=actor, reason=f"Signed as {role.label}")
     return sign_off

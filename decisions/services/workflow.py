@@ -5,6 +5,7 @@ change (with history) and one event carrying the content digest."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,16 +17,20 @@ from core.errors import DomainError, Messages
 from core.money import format_money
 from core.seals import chain_lock
 from decisions import extensions, policy
+from decisions.digest import decision_content_digest
 from decisions.models import Decision, DecisionEvent, DecisionType, SignOff, SignOffWording
 from decisions.notifications import notify_transition
 from decisions.selectors import full_decision
 from decisions.selectors.drafting import submission_problems
 from decisions.services.events import event_record
 from decisions.services.imports import reference_reserve
+from decisions.services.pages import decision_page_paths
 from decisions.services.publication import (
     ApprovalPdf,
+    SearchEntry,
     approval_pdf_render,
     decision_on_approval,
+    decision_search_entry,
     prefetched_sign_offs_set,
 )
 from decisions.services.signing import sign_off_build, sign_off_write
@@ -52,7 +57,9 @@ def _begin(
     `full`: with its content prefetched (after the lock, in a few queries), so that
     the digests computed under the lock read no more of it."""
     transition: Transition = TRANSITIONS[action]
-    queryset = Decision.objects.select_for_update()
+    # The decision and its type, as ever (not the archived record full_decision joins:
+    # the nullable side of an outer join cannot be locked).
+    queryset = Decision.objects.select_for_update(of=("self", "decision_type"))
     queryset = full_decision(queryset) if full else queryset.with_type()
     locked = queryset.get(pk=decision.pk)
     refused = policy.refusal(user, locked, action)
@@ -72,9 +79,17 @@ def _finish(
 
 
 def _transition_record(
-    *, transition: Transition, decision: Decision, user: User, role: Role, comment: str
+    *,
+    transition: Transition,
+    decision: Decision,
+    user: User,
+    role: Role,
+    comment: str,
+    content_digest: str = "",
+    page_paths: list[str] | None = None,
 ) -> DecisionEvent:
-    """The new state, with its history row, its event and the emails it sends."""
+    """The new state, with its history row, its event and the emails it sends
+    (`content_digest`, `page_paths`: see event_record)."""
     source = decision.state
     decision.state = transition.target
     reason = f"{transition.label_for(decision)}: {source} → {decision.state}"
@@ -87,6 +102,8 @@ def _transition_record(
         to_state=decision.state,
         actor_role=role,
         comment=comment,
+        content_digest=content_digest,
+        page_paths=page_paths,
     )
     notify_transition(decision=decision, action=transition.action, actor=user, comment=comment)
     return event
@@ -107,10 +124,12 @@ def _sign(
     role: Role,
     interests: str = "",
     at: dt.datetime | None = None,
+    content_digest: str = "",
 ) -> SignOff:
     """The actor signs in their role, on the wording stored for this type and role."""
     wording = _wording(decision, role)
     return sign_off_write(
+        content_digest=content_digest,
         actor=user,
         decision=decision,
         role=role,
@@ -185,17 +204,20 @@ def decision_approve(
 ) -> Decision:
     """The final approver signs: the content is frozen and any budget moves happen.
 
-    The PDF is rendered before the decision row is locked (issue 12, choice (a)).
-    Awaiting the final approver, the content can no longer change, so the PDF is
-    rendered first, holding no lock, from the decision as it is with the signature
-    about to be given: the office holder's name and title on the day, and the time
-    fixed now as both the signing and the approval time. Only then are the row and
-    the event chain locked, for the short part: the signature, budget moves, event,
-    search entry and the stored PDF, in one transaction. Under the lock the content
-    the approver signs must have the digest of the content the PDF was rendered
-    from (else nothing is approved, with APPROVAL_CONTENT_CHANGED), and the PDF is
-    stored only if the record as now stored gives the same HTML (else it is
-    rendered again, under the lock: correct, if slow, and rare).
+    Everything that can be worked out before the decision row is locked is (issue
+    12, choice (a)). Awaiting the final approver, the content can no longer change,
+    so the PDF is rendered first, holding no lock, from the decision as it is with
+    the signature about to be given: the office holder's name and title on the day,
+    and the time fixed now as both the signing and the approval time; its search
+    entry (text and vector) is worked out from the same read. Only then is the row
+    locked, for the short part, until the commit: the content read again, whose
+    digest (computed once) must be the one the PDF was rendered from (else nothing
+    is approved, with APPROVAL_CONTENT_CHANGED); the signature, budget moves, state,
+    event, search entry and the stored PDF, in one transaction. The PDF is stored
+    only if the record as now stored gives the same HTML (else it is rendered
+    again, under the lock: correct, if slow, and rare). Which cached pages to drop
+    is read before the lock too (and again after commit); who is emailed is read
+    once the approval has committed.
 
     Not (b), rendering after commit: for a while the decision would be approved
     without its PDF, so its public page would have to be hidden until the PDF
@@ -209,31 +231,59 @@ def decision_approve(
     comment = _comment(transition, comment)
     chain_lock(f"approval of decision {decision.pk}")
     at = timezone.now()
-    rendered = _approval_render(user=user, decision=decision, interests=interests, at=at)
+    prepared = _approval_prepare(user=user, decision=decision, interests=interests, at=at)
+    # The decision row is locked from here to the commit.
     transition, locked, role, comment = _begin(
         action="approve", user=user, decision=decision, comment=comment, full=True
     )
-    sign_off = _sign(decision=locked, user=user, role=role, interests=interests, at=at)
-    if sign_off.content_digest != rendered.content_digest:
+    content_digest = decision_content_digest(locked)
+    if content_digest != prepared.pdf.content_digest:
         raise DomainError(Messages.APPROVAL_CONTENT_CHANGED, reference=locked.reference)
+    sign_off = _sign(
+        decision=locked,
+        user=user,
+        role=role,
+        interests=interests,
+        at=at,
+        content_digest=content_digest,
+    )
     # The record as now written, for the published PDF and its seal without reading
     # the decision again.
     prefetched_sign_offs_set(locked, [*locked.sign_offs.all(), sign_off])
     extensions.on_approval(user=user, decision=locked, at=at)
     locked.approved_at = at
-    event = _transition_record(
-        transition=transition, decision=locked, user=user, role=role, comment=comment
+    _transition_record(
+        transition=transition,
+        decision=locked,
+        user=user,
+        role=role,
+        comment=comment,
+        content_digest=content_digest,
+        page_paths=prepared.page_paths,
     )
     # In the same transaction: no approval without its search entry and its PDF.
-    decision_on_approval(decision=locked, rendered=rendered, content_digest=event.content_digest)
+    decision_on_approval(
+        decision=locked,
+        rendered=prepared.pdf,
+        content_digest=content_digest,
+        search=prepared.search,
+    )
     return locked
 
 
-def _approval_render(
+@dataclass(frozen=True)
+class _Prepared:
+    pdf: ApprovalPdf
+    search: SearchEntry
+    page_paths: list[str]
+
+
+def _approval_prepare(
     *, user: User, decision: Decision, interests: str, at: dt.datetime
-) -> ApprovalPdf:
-    """The PDF this approval will publish, rendered from an unlocked read. A step
-    the policy refuses now is refused before rendering (and again under the lock)."""
+) -> _Prepared:
+    """The PDF this approval will publish and the decision's search entry, worked
+    out from an unlocked read. A step the policy refuses now is refused before
+    rendering (and again under the lock)."""
     current = full_decision(Decision.objects.filter(pk=decision.pk)).get()
     refused = policy.refusal(user, current, "approve")
     if refused is not None:
@@ -249,7 +299,9 @@ def _approval_render(
         approval_line=wording.approval_line,
         interests=interests if wording.records_interests else "",
     )
-    return approval_pdf_render(decision=current, sign_off=sign_off, approved_at=at)
+    search = decision_search_entry(current)
+    pdf = approval_pdf_render(decision=current, sign_off=sign_off, approved_at=at)
+    return _Prepared(pdf=pdf, search=search, page_paths=decision_page_paths(decisions=[current]))
 
 
 @transaction.atomic

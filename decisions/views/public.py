@@ -2,7 +2,6 @@
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
@@ -17,6 +16,7 @@ from decisions.selectors import (
     published_decision_by_slug,
     published_decisions,
 )
+from decisions.selectors.archive import archive_notice
 from decisions.selectors.finding import (
     published_decision_for_reference,
     results,
@@ -76,8 +76,14 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     named = published_decision_for_reference(filters.q) if filters.q else None
     if named is not None:
         return redirect(named)
+    # A search's matches are found and ranked once (DecisionPaginator.keys); the
+    # filters alone count unordered and read the page's 20 in order, which is less.
+    rows = published_decisions() if filters.q else None
     paginator = DecisionPaginator(
-        filter_published(published_decisions(), filters), PAGE_SIZE, limit=count_limit(filters)
+        filter_published(published_decisions(), filters),
+        PAGE_SIZE,
+        limit=count_limit(filters),
+        rows=rows,
     )
     page = paginator.get_page(request.GET.get("page"))
     searching = bool(filters.q.strip())
@@ -125,10 +131,6 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if published_record_alert(decision, request=request, served="page"):
         return record_withheld(request, decision)
     page = decision_page(decision, links=decision_public_links(decision))
-    breadcrumbs = [
-        {"text": "Decisions", "href": reverse("decisions:list")},
-        {"text": decision.reference},
-    ]
     response = render(
         request,
         "decisions/detail.html",
@@ -136,10 +138,11 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "decision": decision,
             "key_information": page.key_information,
-            "breadcrumbs": breadcrumbs,
-            "lifecycle": decision_lifecycle(decision),
+            "lifecycle": decision_lifecycle(decision, links=page.links),
             "document": getattr(decision, "published_document", None),
             "share": share_metadata(request, decision),
+            "archive": decision.archive,
+            "archive_notice": archive_notice(decision.archive) if decision.archive else "",
             **extensions.public_page_parts(decision),
         },
     )

@@ -19,8 +19,9 @@ class Batch:
     live: dict[type[models.Model], list[dict[str, Any]]] = field(default_factory=dict)
     history: dict[type[models.Model], list[dict[str, Any]]] = field(default_factory=dict)
     events: list[DecisionEvent] = field(default_factory=list)
-    # (decision id, title, summary, body): the three weighted parts of the search index.
-    search: list[tuple[int, str, str, str]] = field(default_factory=list)
+    # (decision id, title, summary, body, value): the three weighted parts of the
+    # search index, and the decision's value.
+    search: list[tuple[int, str, str, str, int]] = field(default_factory=list)
     # (PublishedDocument row, file name, PDF bytes) to store.
     files: list[tuple[dict[str, Any], str, bytes]] = field(default_factory=list)
     # Decisions whose PDF the real service renders once everything is written.

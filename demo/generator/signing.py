@@ -51,7 +51,10 @@ def search_parts(plan: Plan) -> tuple[str, str, str]:
 def approval_write(rng: random.Random, plan: Plan, batch: Batch, *, digest: str,
                    taken_down: float) -> None:  # fmt: skip
     decision, context = plan.decision, batch.context
-    batch.search.append((decision["id"], *search_parts(plan)))
+    # The value as decision_value_pence gives it: the envelope's total (the generator
+    # moves no money between decisions).
+    value = plan.content.envelope[2] if plan.content.envelope else 0
+    batch.search.append((decision["id"], *search_parts(plan), value))
     reference = plan.content.reference
     if context.render_left > 0:
         context.render_left -= 1

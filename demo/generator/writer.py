@@ -77,7 +77,8 @@ def staging_create() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f'CREATE TEMP TABLE IF NOT EXISTS "{SEARCH_STAGING}" '
-            "(decision_id bigint PRIMARY KEY, title text, summary text, body text) ON COMMIT DROP"
+            "(decision_id bigint PRIMARY KEY, title text, summary text, body text,"
+            " value_pence bigint) ON COMMIT DROP"
         )
 
 
@@ -85,20 +86,24 @@ def search_index_send(batch: Batch) -> None:
     """For approved decisions, the search index as ``decision_search_index`` stores it
     (a DecisionSearch row): ``text`` is title, summary and body on three lines;
     ``vector`` weighs them A, B and C in the English configuration, concatenated in
-    that order (what Django's SearchVector + builds). The one place that knows where
-    the search index lives.
+    that order (what Django's SearchVector + builds); ``value_pence`` the decision's
+    value. The one place that knows where the search index lives.
 
     Sent without waiting: PostgreSQL computes the vectors while the next batch is
     planned; ``search_index_wait`` collects the result before the connection is used
     again."""
-    copy_rows(SEARCH_STAGING, ["decision_id", "title", "summary", "body"], batch.search)
+    copy_rows(
+        SEARCH_STAGING, ["decision_id", "title", "summary", "body", "value_pence"], batch.search
+    )
     vector = " || ".join(
         f"setweight(to_tsvector('{SEARCH_CONFIG}'::regconfig, COALESCE({part}, '')), '{w}')"
         for part, w in (("title", "A"), ("summary", "B"), ("body", "C"))
     )
     sql = (
-        f'INSERT INTO "{DecisionSearch._meta.db_table}" ("decision_id", "text", "vector") '  # noqa: S608 (a model's table)
-        f"SELECT decision_id, title || E'\\n' || summary || E'\\n' || body, {vector} "
+        f'INSERT INTO "{DecisionSearch._meta.db_table}" '  # noqa: S608 (a model's table)
+        '("decision_id", "text", "vector", "value_pence") '
+        f"SELECT decision_id, title || E'\\n' || summary || E'\\n' || body, {vector}, "
+        "value_pence "
         f'FROM "{SEARCH_STAGING}" ORDER BY decision_id; TRUNCATE "{SEARCH_STAGING}"'
     )
     connection.connection.pgconn.send_query(sql.encode())

@@ -24,7 +24,7 @@ def drop_title_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("decisions", "0013_decision_published_order"),
+        ("decisions", "0016_decisionsearch_value"),
     ]
 
     operations = [

@@ -1,0 +1,26 @@
+"""Deployment checks of the site's identity settings (`manage.py check --deploy`)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def contact_settings(app_configs, **kwargs) -> list[Warning]:
+    problems = []
+    if not (settings.CONTACT_URL or settings.CONTACT_EMAIL):
+        problems.append(
+            Warning(
+                "Neither CONTACT_URL nor CONTACT_EMAIL is set: the footer has no Contact link.",
+                id="core.W001",
+            )
+        )
+    if not settings.ACCESSIBILITY_CONTACT:
+        problems.append(
+            Warning(
+                "ACCESSIBILITY_CONTACT is not set: the accessibility statement names no address.",
+                id="core.W002",
+            )
+        )
+    return problems
