@@ -51,7 +51,13 @@ def references(response) -> list[str]:
 
 
 def title_of(response) -> str:
-    return squash(tree(response).findtext(".//title"))
+    """The page title without the organisation's name that ends every title."""
+    from django.conf import settings
+
+    title = squash(tree(response).findtext(".//title"))
+    suffix = f" – {settings.ORGANISATION_NAME}"
+    assert title.endswith(suffix), title
+    return title.removesuffix(suffix)
 
 
 @pytest.fixture
