@@ -50,7 +50,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 
 PAGES = "pages"  # the alias in settings.CACHES
-VERSION = "2"
+VERSION = "3"
 # Five minutes: a miss costs one full render with its integrity check (about 25 ms
 # for PCD 1620), negligible once per page every five minutes, and it bounds both
 # what an event cannot announce and how long an altered record stays served.

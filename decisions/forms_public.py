@@ -5,6 +5,7 @@ to information). Bad values are reported beside their field, never a 500."""
 from __future__ import annotations
 
 from django import forms
+from django.http import QueryDict
 
 from core.errors import DomainError, Messages
 from core.financial_years import parse_financial_year
@@ -12,6 +13,7 @@ from core.forms import GovukDateField
 from decisions.forms import VersionedForm, _text, _yes_no
 from decisions.selectors import decision_types
 from decisions.selectors.search import VALUE_BANDS, Filters
+from decisions.selectors.sorting import SORT_CHOICES, sort_choices, sort_key
 from decisions.selectors.versions import public_access_version
 
 
@@ -32,6 +34,16 @@ class DecisionFilterForm(forms.Form):
         help_text="For example, 2024/25",
         max_length=9,
     )
+    # Shown beside the results (decisions/list.html), submitted with this form.
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=SORT_CHOICES,
+        error_messages={"invalid_choice": "Choose an order from the list"},
+    )
+
+    # The filters (not the words searched for), in the order the form shows them.
+    FILTER_FIELDS = ("year", "type", "value", "financial_year")
 
     def __init__(self, *args, years: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -63,7 +75,50 @@ class DecisionFilterForm(forms.Form):
             type_code=data.get("type") or "",
             value_band=data.get("value") or "",
             financial_year=data.get("financial_year"),
+            sort=data.get("sort") or "",
         )
+
+    @property
+    def searching(self) -> bool:
+        return bool(self.filters().q.strip())
+
+    @property
+    def current_sort(self) -> str:
+        return sort_key(self.filters().sort, searching=self.searching)
+
+    @property
+    def sort_options(self) -> list[tuple[str, str]]:
+        return sort_choices(searching=self.searching)
+
+    def active_filters(self) -> list[dict[str, str]]:
+        """Each filter in use: what it is ("Year signed: 2024") and the list's query
+        string without it (a link that removes it)."""
+        if not self.is_bound:
+            return []
+        active = []
+        for name in self.FILTER_FIELDS:
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            field = self[name]
+            shown = self.data.get(name, "").strip()
+            if hasattr(field.field, "choices") and name != "financial_year":
+                shown = dict(field.field.choices).get(value, shown)
+            active.append({"text": f"{field.label}: {shown}", "query": self.query(without=name)})
+        return active
+
+    def query(self, *, without: str = "", **changes: str) -> str:
+        """The list's query string for these values (never the page number, nor empty
+        fields), without one field or with some changed: links that keep the rest."""
+        query = QueryDict(mutable=True)
+        for name, values in self.data.lists():
+            # Empty fields (a submitted form sends every one) say nothing.
+            kept = [value for value in values if value.strip()]
+            if kept and name not in ("page", without, *changes):
+                query.setlist(name, kept)
+        for name, value in changes.items():
+            query[name] = value
+        return query.urlencode()
 
 
 class PublicAccessForm(VersionedForm):

@@ -4,13 +4,14 @@ accessibility and privacy pages. Published decisions only, through the published
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
@@ -20,8 +21,12 @@ from core.csv_export import csv_streaming_response
 from core.financial_years import format_financial_year
 from core.money import pounds
 from core.text import plain_text
+from decisions.forms_public import DecisionFilterForm
 from decisions.models import Decision
 from decisions.selectors import published_decisions
+from decisions.selectors.public import published_years
+from decisions.selectors.search import filter_published
+from decisions.selectors.sorting import NEWEST
 from funding.models import ProcurementRoute
 from opendata.selectors import allocations_csv_rows, decisions_csv_rows
 
@@ -34,15 +39,37 @@ CSV_CHUNK = 2_000
 
 
 class PublishedDecisionsFeed(Feed):
+    """The newest published decisions, or the newest of a search or filter: the
+    public list's query string (`/decisions/feed/?q=violence&type=PCD`), read by the
+    list's own form and selector, newest signed first whatever the list's order."""
+
     feed_type = Atom1Feed
-    title = "Published decisions"
     subtitle = "The newest decisions published in Decision records."
-    link = reverse_lazy("decisions:list")
-    feed_url = reverse_lazy("open_data:feed")
     author_name = "Decision records"
 
-    def items(self) -> QuerySet[Decision]:
-        return published_decisions()[:FEED_SIZE]
+    def get_object(self, request: HttpRequest) -> DecisionFilterForm:
+        form = DecisionFilterForm(request.GET or None, years=published_years())
+        if form.is_bound:
+            form.is_valid()  # as the list: an invalid filter is left out
+        return form
+
+    def title(self, form: DecisionFilterForm) -> str:
+        filters = form.filters()
+        shown = [f"“{filters.q}”"] if filters.q else []
+        shown += [active["text"] for active in form.active_filters()]
+        return "Published decisions" + (f": {', '.join(shown)}" if shown else "")
+
+    def link(self, form: DecisionFilterForm) -> str:
+        query = form.query(without="sort")
+        return reverse("decisions:list") + (f"?{query}" if query else "")
+
+    def feed_url(self, form: DecisionFilterForm) -> str:
+        query = form.query(without="sort")
+        return reverse("open_data:feed") + (f"?{query}" if query else "")
+
+    def items(self, form: DecisionFilterForm) -> QuerySet[Decision]:
+        filters = replace(form.filters(), sort=NEWEST)
+        return filter_published(published_decisions(), filters)[:FEED_SIZE]
 
     def item_title(self, item: Decision) -> str:
         return f"{item.reference}: {item.title}"

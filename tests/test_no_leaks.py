@@ -51,6 +51,18 @@ def public_urls(slugs):
         f"/api/decisions/?q={COMMENT_MARKER}",
         f"/decisions/?q={LINK_MARKER}",
         f"/api/decisions/?q={LINK_MARKER}",
+        # The feed of a search (and a filter), and searches for the references of
+        # the draft and the deferred decision: never a redirect to them.
+        f"/decisions/feed/?q={MARKER}",
+        f"/decisions/feed/?q={DEFERRED_MARKER}&type=PCD",
+        f"/decisions/feed/?q={COMMENT_MARKER}",
+        f"/decisions/feed/?q={LINK_MARKER}",
+        "/decisions/feed/?type=PCD&sort=reference",
+        "/decisions/?q=pcd-7001",
+        "/decisions/?q=pcd7003",
+        "/decisions/?q=7003",
+        "/decisions/?sort=reference",
+        "/decisions/?sort=oldest",
         "/api/openapi.json",
         "/decisions/export/decisions.csv",
         "/decisions/export/allocations.csv",
@@ -95,12 +107,18 @@ def internal_urls(slugs, pks):
 
 
 def body_of(client, url, tmp_path):
-    """The response's text, without the visitor's own search words echoed back."""
+    """The response's text, without the visitor's own search words echoed back (in
+    the search box, the page title, the links that keep the search, and a search
+    feed's title)."""
     status, body = _raw_body(client, url, tmp_path)
     for marker in MARKERS:
-        body = body.replace(f'value="{marker}"', 'value=""')
-        # ...and in the links that carry the search on (email alerts for this search).
-        body = body.replace(f"?q={marker}", "?q=")
+        for echo, blank in (
+            (f'value="{marker}"', 'value=""'),
+            (f"q={marker}", "q="),
+            (f"Search: {marker}", "Search: "),
+            (f"“{marker}”", "“”"),
+        ):
+            body = body.replace(echo, blank)
     return status, body
 
 
@@ -259,6 +277,7 @@ def test_markers_appear_nowhere_public_until_the_deferral_ends(
         for url in (
             "/decisions/",
             f"/decisions/?q={DEFERRED_MARKER}",
+            f"/decisions/feed/?q={DEFERRED_MARKER}&type=PCD",
             "/decisions/pcd-7003/",
             "/decisions/pcd-7003/pdf/",
             "/decisions/feed/",

@@ -108,6 +108,15 @@ class Decision(models.Model):
                 condition=Q(state=State.APPROVED, publication_withdrawn_at__isnull=True),
                 include=["deferred", "deferred_until", "decision_type"],
             ),
+            # The list sorted by reference (series, then number), the same way.
+            models.Index(
+                fields=["decision_type", "reference_number", "id"],
+                name="decision_published_reference",
+                condition=Q(state=State.APPROVED, publication_withdrawn_at__isnull=True),
+                include=["deferred", "deferred_until", "approved_at"],
+            ),
+            # "Did you mean": a GIN trigram index on titles, PostgreSQL only, made by
+            # migration 0017 (SQLite has no pg_trgm; it suggests nothing).
         ]
         permissions = [
             ("draft_decision", "Can draft decisions"),

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from decisions import extensions
 from decisions.models import Decision, DecisionSearch
+from decisions.selectors.sorting import ordering
 from decisions.services.publication import SEARCH_CONFIG
 
 SNIPPET_RADIUS = 110
@@ -42,7 +43,9 @@ def query_terms(q: str) -> list[str]:
     return [term.lower() for term in _WORD.findall(q or "") if len(term) > 1][:12]
 
 
-def search_published(queryset: QuerySet[Decision], q: str) -> QuerySet[Decision]:
+def search_published(
+    queryset: QuerySet[Decision], q: str, *, order: tuple[str, ...] | None = None
+) -> QuerySet[Decision]:
     """Full-text search on PostgreSQL (stored, GIN-indexed vector); words on SQLite.
 
     Relevance is ranked among the newest SEARCH_LIMIT + 1 matches only. Ranking reads
@@ -54,6 +57,9 @@ def search_published(queryset: QuerySet[Decision], q: str) -> QuerySet[Decision]
     that has it; a common one shows its newest SEARCH_LIMIT matches by relevance, and
     the count stops there ("more than 1,000 results": DecisionPaginator's `limit`).
 
+    With `order` (a sort other than relevance: decisions/selectors/sorting.py), the
+    first SEARCH_LIMIT + 1 matches in that order, in that order, unranked.
+
     The text and vector live in DecisionSearch, joined for the match and the rank;
     the snippets of the rows shown are read by `with_snippets`, once the page is known.
     """
@@ -64,9 +70,11 @@ def search_published(queryset: QuerySet[Decision], q: str) -> QuerySet[Decision]
         query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
         newest = (
             queryset.filter(search_index__vector=query)
-            .order_by("-approved_at", "-pk")
+            .order_by(*(order or ("-approved_at", "-pk")))
             .values("pk")[: SEARCH_LIMIT + 1]
         )
+        if order:
+            return queryset.filter(pk__in=Subquery(newest)).order_by(*order)
         return (
             queryset.filter(pk__in=Subquery(newest))
             .annotate(rank=SearchRank(F("search_index__vector"), query))
@@ -123,6 +131,8 @@ class Filters:
     type_code: str = ""
     value_band: str = ""
     financial_year: int | None = None
+    # The order (decisions/selectors/sorting.py): not a filter, the same matches.
+    sort: str = ""
 
 
 def count_limit(filters: Filters) -> int | None:
@@ -153,7 +163,10 @@ def filter_published(queryset: QuerySet[Decision], filters: Filters) -> QuerySet
         if band[3] is not None:
             in_band = in_band.filter(value_pence__lt=band[3])
         queryset = queryset.filter(pk__in=in_band.values("decision_id"))
-    return search_published(queryset, filters.q)
+    order = ordering(filters.sort, searching=bool(filters.q.strip()))
+    if order:
+        queryset = queryset.order_by(*order)
+    return search_published(queryset, filters.q, order=order)
 
 
 def search_snippet(decision: Decision, q: str) -> SafeString:

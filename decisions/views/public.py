@@ -1,12 +1,14 @@
 """Public pages: published Part 1 records only, through the published selectors."""
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
 from core.file_response import static_file_response
 from core.page_cache import cacheable_file, cacheable_page
 from core.storage import local_path
+from core.text import plain_text
 from decisions import extensions
 from decisions.forms_public import DecisionFilterForm
 from decisions.selectors import (
@@ -16,6 +18,11 @@ from decisions.selectors import (
     published_decisions,
 )
 from decisions.selectors.archive import archive_notice
+from decisions.selectors.finding import (
+    published_decision_for_reference,
+    results,
+    spelling_suggestion,
+)
 from decisions.selectors.integrity import (
     published_record_alert,
     served_file_alert,
@@ -36,9 +43,12 @@ from decisions.selectors.published_files import (
     record_verified,
     record_verified_remember,
 )
-from decisions.selectors.search import count_limit, filter_published, with_snippets
+from decisions.selectors.search import count_limit, filter_published
+from decisions.selectors.sorting import LIMIT_NOTES
 
 PAGE_SIZE = 20
+# Characters of the summary in a shared link's description (search engines show ~160).
+SHARE_DESCRIPTION_LENGTH = 200
 RECORDS_CONTACT_EMAIL = "records@example.org"
 
 
@@ -67,23 +77,52 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         form.is_valid()  # errors are shown; valid filters still apply
     filters = form.filters()
-    results = filter_published(published_decisions(), filters)
+    # A reference typed into the search box opens that decision, if it is public.
+    named = published_decision_for_reference(filters.q) if filters.q else None
+    if named is not None:
+        return redirect(named)
     # A search's matches are found and ranked once (DecisionPaginator.keys); the
     # filters alone count unordered and read the page's 20 in order, which is less.
     rows = published_decisions() if filters.q else None
-    paginator = DecisionPaginator(results, PAGE_SIZE, limit=count_limit(filters), rows=rows)
+    paginator = DecisionPaginator(
+        filter_published(published_decisions(), filters),
+        PAGE_SIZE,
+        limit=count_limit(filters),
+        rows=rows,
+    )
     page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    rows = [
-        {"decision": d, "snippet": d.search_snippet} for d in with_snippets(list(page), filters.q)
-    ]
+    searching = bool(filters.q.strip())
+    active_filters = form.active_filters()
+    # Only when nothing matched: one bounded query a word (at most five).
+    suggestion = spelling_suggestion(filters.q) if searching and not paginator.count else ""
     return render(
         request,
         "decisions/list.html",
-        {"page_obj": page, "rows": rows, "form": form, "query": query.urlencode(),
-         "filtered": any(filters.__dict__.values())},
-    )  # fmt: skip
+        {
+            "page_obj": page,
+            "rows": results(list(page), filters.q),
+            "form": form,
+            "filters": filters,
+            "query": form.query(),
+            "filtered": searching or bool(active_filters),
+            "active_filters": active_filters,
+            "limit_note": LIMIT_NOTES[form.current_sort].format(limit=f"{paginator.count:,}"),
+            "suggestion": suggestion,
+            "suggestion_query": form.query(q=suggestion) if suggestion else "",
+            "feed_query": form.query(without="sort"),
+        },
+    )
+
+
+def share_metadata(request: HttpRequest, decision) -> dict[str, str]:
+    """What a link to the page shows when shared (Open Graph) and in search engines:
+    the reference and title, the summary's opening words, the page's address."""
+    summary = " ".join(plain_text(decision.executive_summary).split())
+    return {
+        "title": f"{decision.reference}: {decision.title}",
+        "description": Truncator(summary).chars(SHARE_DESCRIPTION_LENGTH),
+        "url": request.build_absolute_uri(decision.get_absolute_url()),
+    }
 
 
 @require_safe
@@ -106,6 +145,7 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "key_information": page.key_information,
             "lifecycle": decision_lifecycle(decision, links=page.links),
             "document": getattr(decision, "published_document", None),
+            "share": share_metadata(request, decision),
             "archive": decision.archive,
             "archive_notice": archive_notice(decision.archive) if decision.archive else "",
             **extensions.public_page_parts(decision),
