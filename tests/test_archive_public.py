@@ -95,8 +95,8 @@ def test_the_list_marks_archived_records_newest_signed_first(client, archive):
     positions = [text.index(f"{reference}:") for reference in LIST_ORDER]
     assert positions == sorted(positions)
     assert text.count("Archived record") == len(LIST_ORDER)
-    assert "Archived record Published 2 March 2016 (date signed not recorded)" in text
-    assert "Archived record Signed 5 June 2018" in text
+    assert "Signed: not recorded (published 2 March 2016)" in text
+    assert "Signed: 5 June 2018" in text
 
 
 def test_the_list_tags_only_archived_records(client, archive, officer):

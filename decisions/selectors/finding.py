@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils.safestring import SafeString
 
-from decisions import extensions
-from decisions.models import Decision, SignOff
+from decisions.models import Decision, DecisionSearch, SignOff
 from decisions.selectors.search import query_terms, with_snippets
 
 # "PCD 1620", "pcd1620", "pcd-1620", or the number alone ("1620").
@@ -41,8 +40,12 @@ def results(decisions: list[Decision], q: str) -> list[Result]:
     signatures), never one a decision."""
     decisions = with_snippets(decisions, q)
     keys = [decision.pk for decision in decisions]
+    # The value stored with the search row at approval (the budget is signed content,
+    # so it cannot change after), not worked out again from the budget tables.
     values = dict(
-        extensions.with_value(Decision.objects.filter(pk__in=keys)).values_list("pk", "value_pence")
+        DecisionSearch.objects.filter(decision_id__in=keys).values_list(
+            "decision_id", "value_pence"
+        )
     )
     signers = {
         (decision_id, role): f"{name}, {title}"
