@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import IntegerField, QuerySet, Value
+from django.db.models import QuerySet
 
 if TYPE_CHECKING:
     from django.urls import URLPattern
@@ -37,10 +37,6 @@ class DecisionExtension:
     def value_pence(self, decision: Decision) -> int:
         """The decision's value for the scheme of delegation."""
         return 0
-
-    def with_value(self, queryset: QuerySet) -> QuerySet | None:
-        """The queryset annotated with ``value_pence`` (None: this app adds no value)."""
-        return None
 
     def filter_financial_year(self, queryset: QuerySet, year: int) -> QuerySet | None:
         """Decisions spending in this financial year (None: this app has no years)."""
@@ -98,14 +94,6 @@ def decision_content(decision: Decision) -> dict[str, Any]:
 
 def decision_value_pence(decision: Decision) -> int:
     return sum(extension.value_pence(decision) for extension in _registry)
-
-
-def with_value(queryset: QuerySet) -> QuerySet:
-    for extension in _registry:
-        annotated = extension.with_value(queryset)
-        if annotated is not None:
-            return annotated
-    return queryset.annotate(value_pence=Value(0, output_field=IntegerField()))
 
 
 def filter_financial_year(queryset: QuerySet, year: int) -> QuerySet:

@@ -42,9 +42,6 @@ class FundingExtension(DecisionExtension):
     def value_pence(self, decision: Decision) -> int:
         return selectors.decision_value_pence(decision)
 
-    def with_value(self, queryset: QuerySet) -> QuerySet:
-        return selectors.with_value(queryset)
-
     def filter_financial_year(self, queryset: QuerySet, year: int) -> QuerySet:
         return selectors.decisions_spending_in(queryset, year)
 
