@@ -122,15 +122,21 @@ def _force_login_passes_second_factor(monkeypatch):
 def _no_cached_pages(request):
     """Every test starts with no cached page and no remembered file check. Inside a
     test's transaction the cache tables roll back by themselves; tests that commit
-    (live servers) leave them behind, since flushing the database skips them."""
+    (live servers) leave them behind, since flushing the database skips them, so
+    they clear the cache before and after: a page they cached must not reach the
+    next test, whose settings (the footer's contact, say) may differ."""
     from decisions.selectors.published_files import verified_forget
 
     verified_forget()
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
-        from django.core.cache import caches
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        yield
+        return
+    from django.core.cache import caches
 
-        request.getfixturevalue("transactional_db")
-        caches["pages"].clear()
+    request.getfixturevalue("transactional_db")
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()
 
 
 @pytest.fixture(autouse=True)
