@@ -22,6 +22,7 @@ RUN_ENV := DEBUG=1 DATABASE_URL=$(or $(DATABASE_URL),sqlite:///$(CURDIR)/db.sqli
 run: system $(STAMP) $(ASSETS)
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py createcachetable
+	$(RUN_ENV) $(PY) manage.py signing_demo_ca
 	$(RUN_ENV) $(PY) manage.py load_demo
 	@echo "Serving on http://127.0.0.1:8000/ (and running the task worker: emails, imports)"
 	$(RUN_ENV) $(PY) manage.py db_worker --queue-name '*' --interval 2 & worker=$$!; \

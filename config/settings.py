@@ -394,6 +394,30 @@ ACCESSIBILITY_CONTACT = os.environ.get(
     "ACCESSIBILITY_CONTACT", "accessibility@example.org" if DEBUG else CONTACT_EMAIL
 )
 
+# --- Digital signatures (core/signing.py) --------------------------------------------
+
+# The organisation's signing identity: a PKCS#12 file, or a key and certificate (PEM)
+# with the chain's certificates (comma-separated paths). With DEBUG and nothing set,
+# the demo identity `make run` creates (`manage.py signing_demo_ca`), named DEMO.
+_DEMO_SIGNING = BASE_DIR / ".demo-signing"
+SIGNING_PKCS12 = os.environ.get(
+    "SIGNING_PKCS12",
+    str(_DEMO_SIGNING / "demo-signing.p12") if DEBUG and not os.environ.get("SIGNING_KEY") else "",
+)
+SIGNING_PKCS12_PASSPHRASE = os.environ.get("SIGNING_PKCS12_PASSPHRASE", "")
+SIGNING_KEY = os.environ.get("SIGNING_KEY", "")
+SIGNING_KEY_PASSPHRASE = os.environ.get("SIGNING_KEY_PASSPHRASE", "")
+SIGNING_CERT = os.environ.get("SIGNING_CERT", "")
+SIGNING_CHAIN = os.environ.get("SIGNING_CHAIN", "")
+# The roots a signature must chain to (comma-separated certificate files); unset: the
+# self-signed certificates of the signer's own chain.
+SIGNING_TRUST_ROOTS = os.environ.get(
+    "SIGNING_TRUST_ROOTS",
+    str(_DEMO_SIGNING / "demo-ca.pem") if DEBUG and "SIGNING_PKCS12" not in os.environ else "",
+)
+# An RFC 3161 timestamp authority; unset: the signature carries the approval time only.
+SIGNING_TSA_URL = os.environ.get("SIGNING_TSA_URL", "")
+
 # --- Security -----------------------------------------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

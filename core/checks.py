@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -24,3 +24,19 @@ def contact_settings(app_configs, **kwargs) -> list[Warning]:
             )
         )
     return problems
+
+
+@register(Tags.security, deploy=True)
+def signing_settings(app_configs, **kwargs) -> list[Error]:
+    """Published PDFs are signed at approval: without an identity, approval fails."""
+    from core import signing
+
+    if signing.is_configured():
+        return []
+    return [
+        Error(
+            "No signing identity: set SIGNING_PKCS12 (and SIGNING_PKCS12_PASSPHRASE), or "
+            "SIGNING_KEY and SIGNING_CERT; published PDFs are signed at approval.",
+            id="core.E001",
+        )
+    ]

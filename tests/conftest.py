@@ -45,6 +45,28 @@ def _pdf_cache_dir(tmp_path_factory):
     _PDF_CACHE_DIR.mkdir(exist_ok=True)
 
 
+@pytest.fixture(scope="session")
+def demo_signing_identity(tmp_path_factory):
+    """This worker's demo CA and signing certificate (core/signing_demo.py), made once;
+    exported to the environment too, for the servers tests start as subprocesses."""
+    from core.signing_demo import demo_identity_create
+
+    identity = demo_identity_create(
+        tmp_path_factory.mktemp("signing"), organisation="Test organisation"
+    )
+    os.environ["SIGNING_PKCS12"] = str(identity.pkcs12)
+    os.environ["SIGNING_TRUST_ROOTS"] = str(identity.ca_certificate)
+    return identity
+
+
+@pytest.fixture(autouse=True)
+def _signing_identity(demo_signing_identity, settings):
+    settings.SIGNING_PKCS12 = str(demo_signing_identity.pkcs12)
+    settings.SIGNING_PKCS12_PASSPHRASE = ""
+    settings.SIGNING_KEY = ""
+    settings.SIGNING_TRUST_ROOTS = str(demo_signing_identity.ca_certificate)
+
+
 def pdf_rendered_once(real, html: str) -> bytes:
     """``real(html)``, or the bytes an earlier call (in this process, or in another
     worker of this run) got for exactly this HTML."""
