@@ -14,6 +14,7 @@ CA and signing certificate, clearly named as a demo, for `make run` and tests.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import functools
 import io
@@ -28,8 +29,8 @@ from django.core.exceptions import ImproperlyConfigured
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers, timestamps
-from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
+from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 DIGEST = "sha256"
@@ -39,6 +40,19 @@ FIELD_NAME = "OrganisationSignature"
 
 class SignatureNotConfigured(ImproperlyConfigured):
     pass
+
+
+def _run(make_coroutine):
+    """Run pyHanko's coroutine to its end from synchronous code. pyHanko's own sync
+    wrappers call asyncio.run, which refuses to start inside a thread whose event
+    loop is running (an ASGI worker, or a browser driver in the same process): there,
+    the coroutine runs on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coroutine())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
 @dataclass(frozen=True)
@@ -175,7 +189,7 @@ def pdf_sign(content: bytes, *, reason: str, signed_at: dt.datetime) -> bytes:
         new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME),
         signed_at=signed_at,
     )
-    output = pdf_signer.sign_pdf(writer)
+    output = _run(lambda: pdf_signer.async_sign_pdf(writer))
     return output.getvalue()
 
 
@@ -190,7 +204,8 @@ def pdf_signature_check(content: bytes) -> SignatureCheck | None:
     if not embedded:
         return None
     signature = embedded[-1]
-    status = validate_pdf_signature(signature, validation_context())
+    context = validation_context()
+    status = _run(lambda: async_validate_pdf_signature(signature, context))
     whole_file = status.coverage == status.coverage.__class__.ENTIRE_FILE
     reason = signature.sig_object.get("/Reason", "")
     return SignatureCheck(
@@ -207,8 +222,8 @@ def pdf_signature_check(content: bytes) -> SignatureCheck | None:
 def detached_sign(data: bytes) -> bytes:
     """A detached CMS signature (DER) over `data`, with the signing time."""
     own = signer()
-    signed = asyncio.run(
-        own.async_sign_general_data(data, DIGEST, detached=True, timestamper=_timestamper())
+    signed = _run(
+        lambda: own.async_sign_general_data(data, DIGEST, detached=True, timestamper=_timestamper())
     )
     return signed.dump()
 
@@ -217,9 +232,10 @@ def detached_check(data: bytes, signature: bytes) -> SignatureCheck:
     """The check of a detached CMS signature (as detached_sign makes) over `data`."""
     try:
         signed_data = cms.ContentInfo.load(signature)["content"]
-        status = asyncio.run(
-            async_validate_detached_cms(
-                data, signed_data, signer_validation_context=validation_context()
+        context = validation_context()
+        status = _run(
+            lambda: async_validate_detached_cms(
+                data, signed_data, signer_validation_context=context
             )
         )
     except Exception as error:  # a malformed signature fails the check

@@ -90,3 +90,16 @@ def test_the_demo_command_writes_an_identity_once(tmp_path, capsys):
     assert (tmp_path / "demo-signing.p12").read_bytes() == first
     (ca,) = signing._read_certificates(str(tmp_path / "demo-ca.pem"))
     assert "DEMO" in signing.signer_name(ca)
+
+
+def test_signing_works_where_an_event_loop_is_running(pdf_bytes):
+    """As under an ASGI worker, or beside a browser driver in the same process."""
+    import asyncio
+
+    async def inside_a_loop():
+        signed = signing.pdf_sign(pdf_bytes, reason="x", signed_at=dt.datetime.now(dt.UTC))
+        signature = signing.detached_sign(b"data")
+        return signing.pdf_signature_check(signed), signing.detached_check(b"data", signature)
+
+    pdf_check, detached = asyncio.run(inside_a_loop())
+    assert pdf_check.valid and detached.valid
