@@ -5,6 +5,7 @@ internal pages of an officer who may not open them (their home, the reports, the
 pages of the decision a draft links to)."""
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 
@@ -312,15 +313,24 @@ def alerts_follow(decision) -> None:
 
 
 def alert_emails_text() -> str:
-    """Every alert sent so far (send_alerts run now), subjects and bodies, without the
-    confirmation emails and each search's own words echoed back."""
+    """Every alert sent so far (send_alerts run now): subjects, text and HTML bodies,
+    and each email's web view as it reads now, without the confirmation emails and
+    each search's own words echoed back."""
     call_command("send_alerts")
     run_tasks()
-    text = "\n".join(
-        f"{message.subject}\n{message.body}"
-        for message in mail.outbox
-        if "alert" in message.to[0] and "Confirm your email alert" not in message.subject
-    )
+    reader = Client()
+    parts = []
+    for message in mail.outbox:
+        if "alert" not in message.to[0] or "Confirm your email alert" in message.subject:
+            continue
+        parts += [message.subject, message.body, *(html for html, _ in message.alternatives)]
+        view = re.search(r"^View this email in your browser: \S+(/alerts/email/\S+/)$",
+                         message.body, re.M)  # fmt: skip
+        assert view and message.alternatives, message.body  # the sweep sees all three
+        response = reader.get(view[1])
+        assert response.status_code == 200, view[1]
+        parts.append(response.content.decode())
+    text = "\n".join(parts)
     for marker in MARKERS:
         text = text.replace(f"‘{marker}’", "")
     return text
