@@ -150,6 +150,12 @@ def _discussed_and_published(officer):
 
     reviewers = reviewers_create()
     decision = complete_draft(user=officer, title="Talked over before approval")
+    # It amends PCD 1620 in public words: those following PCD 1620 get an email (and
+    # its web view) for the sweep to read, next to the draft that also links to it.
+    decision_link_create(
+        user=officer, decision=decision, target_reference="PCD 1620", kind="amends",
+        description="Extends the alliance grant",
+    )  # fmt: skip
     decision = decision_submit(user=officer, decision=decision, comment=f"Note {COMMENT_MARKER}")
     comment_add(decision=decision, user=reviewers.head, text=f"Question {COMMENT_MARKER}")
     decision = decision_return(
@@ -272,6 +278,7 @@ def test_markers_appear_nowhere_public_until_the_deferral_ends(
 
     # Alerts: the published decisions, never a marker (each search's own words aside).
     assert "Talked over before approval" in alert_emails_text()
+    assert "PCD 1620 has changed" in alert_emails_text()  # the follower's email was swept
     assert_no_markers_in_alerts(MARKERS)
 
     with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
