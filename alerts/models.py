@@ -89,3 +89,35 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.change} {self.decision_id}"
+
+
+class EmailKind(models.TextChoices):
+    CONFIRM = "confirm", "Confirmation"
+    DIGEST = "digest", "New decisions matching a search"
+    DECISION = "decision", "Changes to a followed decision"
+
+
+class EmailView(models.Model):
+    """One alert email, to read in a browser by the "View this email in your browser"
+    link in it: no account, the link's random token is the key (only its SHA-256 is
+    stored, so the table does not hold working links).
+
+    Holds no address and no words of its own: what the email listed (decision ids, in
+    order) is read again from the public record when viewed, so a decision no longer
+    public drops out. It goes with its subscription: unsubscribing (or a request never
+    confirmed) deletes it, and its link then answers 404 like a wrong one."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="email_views"
+    )
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=10, choices=EmailKind.choices)
+    subject = models.CharField(max_length=200)
+    sent_at = models.DateTimeField(default=timezone.now)
+    # [[decision id, change, link description], ...] in the email's order ([] for a
+    # confirmation); `more`: the digest was full, the rest waited for the next one.
+    items = models.JSONField(default=list, blank=True)
+    more = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} email of {self.sent_at:%Y-%m-%d}"

@@ -1,7 +1,8 @@
 """The one place alert emails are sent: queued on the task queue (core/mail.py) in the
 transaction that records the delivery, so an alert is sent once the delivery is
-committed, and exactly once. Every message carries its unsubscribe link in the text
-and in the List-Unsubscribe headers, with one-click unsubscribing (RFC 8058)."""
+committed, and exactly once. Every message is text with an HTML alternative, and
+carries its unsubscribe link in both and in the List-Unsubscribe headers, with
+one-click unsubscribing (RFC 8058)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from alerts.models import Subscription
 from core.mail import email_enqueue, email_tasks_forget
 
 
-def alert_email_send(*, to: str, subject: str, body: str, unsubscribe_url: str) -> None:
+def alert_email_send(*, to: str, subject: str, body: str, html: str, unsubscribe_url: str) -> None:
     email_enqueue(
         subject=subject,
         body=body,
+        html=html,
         to=[to],
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",

@@ -11,12 +11,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from alerts import selectors, throttle
-from alerts.models import AlertKind, Change, Delivery, Subscription
+from alerts.emails import Links, email_render, token_sha256
+from alerts.models import AlertKind, Change, Delivery, EmailKind, EmailView, Subscription
 from alerts.sending import alert_address_forget, alert_email_send
 from alerts.tokens import CONFIRM_WITHIN, confirm_token, unsubscribe_token
 from core.errors import DomainError, Messages
@@ -71,12 +71,11 @@ def _subscription_store(*, email: str, query: str, decision: Decision | None) ->
     if not created and subscription.created_at < timezone.now() - CONFIRM_WITHIN:
         subscription.created_at = timezone.now()
         subscription.save(update_fields=["created_at"])
-    context = {
-        "what": describe(subscription),
-        "confirm_url": site_url(reverse("alerts:confirm", args=[confirm_token(subscription)])),
-        "hours": int(CONFIRM_WITHIN.total_seconds() // 3600),
-    }
-    _send(subscription, "Confirm your email alert", "alerts/email/confirm.txt", context)
+    confirm_url = site_url(reverse("alerts:confirm", args=[confirm_token(subscription)]))
+    _send(
+        subscription, kind=EmailKind.CONFIRM, subject="Confirm your email alert",
+        confirm_url=confirm_url,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -95,34 +94,40 @@ def subscription_cancel(*, user, subscription: Subscription) -> None:
     alert_address_forget(email=email)
 
 
-def describe(subscription: Subscription) -> str:
-    """What a subscription follows, in words, for its emails and pages."""
-    if subscription.kind == AlertKind.DECISION:
-        decision = subscription.decision
-        return f"changes to {decision.reference}: {decision.title}"
-    form = selectors.search_form(subscription.query)
-    form.is_valid()
-    parts = selectors.search_description(form)
-    return "new decisions" + (f" ({'; '.join(parts)})" if parts else "")
-
-
-def _send(subscription: Subscription, subject: str, template: str, context: dict) -> None:
+def _send(
+    subscription: Subscription,
+    *,
+    kind: EmailKind,
+    subject: str,
+    items: list[tuple[Decision, str, str]] = (),
+    more: bool = False,
+    confirm_url: str = "",
+) -> None:
+    """Record the email's web view (its token's hash, and the decisions it lists) and
+    queue the email, text and HTML, both rendered from that record (alerts/emails.py)."""
+    token = secrets.token_urlsafe(32)
+    view = EmailView.objects.create(
+        subscription=subscription,
+        token_sha256=token_sha256(token),
+        kind=kind,
+        subject=subject,
+        items=[[decision.pk, change, description] for decision, change, description in items],
+        more=more,
+    )
     unsubscribe_url = site_url(
         reverse("alerts:unsubscribe", args=[unsubscribe_token(subscription)])
     )
-    body = render_to_string(
-        template,
-        {
-            **context,
-            "subscription": subscription,
-            "unsubscribe_url": unsubscribe_url,
-            "site_url": settings.SITE_URL,
-        },
+    links = Links(
+        view_url=site_url(reverse("alerts:email_view", args=[token])),
+        unsubscribe_url=unsubscribe_url,
+        confirm_url=confirm_url,
     )
+    text, html = email_render(view, links=links)
     alert_email_send(
         to=subscription.email,
-        subject=f"Decision records: {subject}",
-        body=body,
+        subject=f"Decision records: {view.subject}",
+        body=text,
+        html=html,
         unsubscribe_url=unsubscribe_url,
     )
 
@@ -165,24 +170,18 @@ def subscription_alert_send(*, user, subscription_id: int) -> int:
         return 0
     if subscription.kind == AlertKind.SEARCH:
         decisions = selectors.search_news(subscription)
-        rows = [(decision, Change.NEW) for decision in decisions]
+        rows = [(decision, Change.NEW, "") for decision in decisions]
         subject = f"{len(decisions)} new decision{'s' if len(decisions) != 1 else ''}"
-        search = reverse("decisions:list")
-        search += f"?{subscription.query}" if subscription.query else ""
-        context = {"decisions": decisions, "more": len(decisions) == selectors.DIGEST_LIMIT,
-                   "search_url": site_url(search)}  # fmt: skip
-        template = "alerts/email/digest.txt"
+        kind, more = EmailKind.DIGEST, len(decisions) == selectors.DIGEST_LIMIT
     else:
         news = selectors.follow_news(subscription)
-        rows = [(item.decision, item.change) for item in news]
+        rows = [(item.decision, item.change, item.description) for item in news]
         subject = f"{subscription.decision.reference} has changed"
-        context = {"news": news, "followed": subscription.decision}
-        template = "alerts/email/decision.txt"
+        kind, more = EmailKind.DECISION, False
     if not rows:
         return 0
     Delivery.objects.bulk_create(
-        [Delivery(subscription=subscription, decision=d, change=c) for d, c in rows]
+        [Delivery(subscription=subscription, decision=d, change=c) for d, c, _ in rows]
     )
-    context["what"] = describe(subscription)
-    _send(subscription, subject, template, context)
+    _send(subscription, kind=kind, subject=subject, items=rows, more=more)
     return 1

@@ -8,4 +8,5 @@ urlpatterns = [
     path("check-your-email/", views.requested, name="requested"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("email/<str:token>/", views.email_view, name="email_view"),
 ]

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from alerts import selectors, services
+from alerts import emails, selectors, services
 from alerts.forms import AlertEmailForm
 from alerts.tokens import CONFIRM_WITHIN, read_confirm_token, read_unsubscribe_token
 from core.security_log import client_address
@@ -98,7 +98,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     if subscription is None:
         return _invalid_link(request)
     context = {
-        "what": services.describe(subscription),
+        "what": emails.describe(subscription),
         "subscription": subscription,
         "breadcrumbs": _breadcrumbs("Confirm your email alert"),
     }
@@ -121,8 +121,31 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     context = {"breadcrumbs": _breadcrumbs("Unsubscribe")}
     if subscription is None:
         return render(request, "alerts/unsubscribed.html", {**context, "already": True})
-    context["what"] = services.describe(subscription)
+    context["what"] = emails.describe(subscription)
     if request.method == "POST":
         services.subscription_cancel(user=request.user, subscription=subscription)
         return render(request, "alerts/unsubscribed.html", context)
     return render(request, "alerts/unsubscribe.html", context)
+
+
+@never_cache
+@require_safe
+def email_view(request: HttpRequest, token: str) -> HttpResponse:
+    """An alert email in the browser, by the random link in it. 404 for a wrong link,
+    and once its alert is gone (unsubscribed, or never confirmed): it holds what the
+    alert followed, which goes with the address (alerts/emails.py says what it shows)."""
+    view = emails.email_view_for_token(token)
+    if view is None:
+        return render(
+            request,
+            "alerts/email_view_missing.html",
+            {"breadcrumbs": _breadcrumbs("Email not found")},
+            status=404,
+        )
+    context = emails.email_context(view)
+    return render(
+        request,
+        "alerts/email_view.html",
+        {**context, "view": view, "body_template": f"{emails.TEMPLATES[view.kind]}.html",
+         "breadcrumbs": _breadcrumbs("Email alert")},
+    )  # fmt: skip

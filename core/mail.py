@@ -5,7 +5,7 @@ nothing, and a failed send is retried."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
 
 from core.tasks import retried
@@ -13,14 +13,20 @@ from core.tasks import retried
 
 @task()
 @retried
-def email_send(*, subject: str, body: str, to: list[str], headers: dict[str, str]) -> None:
-    EmailMessage(
+def email_send(
+    *, subject: str, body: str, to: list[str], headers: dict[str, str], html: str = ""
+) -> None:
+    """Plain text, and ``html`` as its alternative (multipart/alternative) if given."""
+    message = EmailMultiAlternatives(
         subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
         headers=headers,
-    ).send()
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()
 
 
 def email_tasks_forget(*, address: str) -> int:
@@ -35,7 +41,14 @@ def email_tasks_forget(*, address: str) -> int:
 
 
 def email_enqueue(
-    *, subject: str, body: str, to: list[str], headers: dict[str, str] | None = None
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    headers: dict[str, str] | None = None,
+    html: str = "",
 ) -> None:
     """Queue one email, in the current transaction (it is sent once that commits)."""
-    email_send.enqueue(subject=subject, body=body, to=sorted(set(to)), headers=headers or {})
+    email_send.enqueue(
+        subject=subject, body=body, to=sorted(set(to)), headers=headers or {}, html=html
+    )

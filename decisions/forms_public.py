@@ -16,17 +16,28 @@ from decisions.selectors.search import VALUE_BANDS, Filters
 from decisions.selectors.sorting import SORT_CHOICES, sort_choices, sort_key
 from decisions.selectors.versions import public_access_version
 
+YEAR_NOT_LISTED = (
+    "Choose a year from the list: it has each year in which a published decision was signed"
+)
+
 
 class DecisionFilterForm(forms.Form):
     q = forms.CharField(label="Search decisions", required=False, max_length=200)
+    # A year, type or value not on the list (an old or edited link): said in the
+    # visitor's words, not Django's "Select a valid choice".
     year = forms.TypedChoiceField(
-        label="Year signed", required=False, coerce=int, empty_value=None, choices=[]
-    )
-    type = forms.ChoiceField(label="Decision type", required=False, choices=[])
+        label="Year signed", required=False, coerce=int, empty_value=None, choices=[],
+        error_messages={"invalid_choice": YEAR_NOT_LISTED},
+    )  # fmt: skip
+    type = forms.ChoiceField(
+        label="Decision type", required=False, choices=[],
+        error_messages={"invalid_choice": "Choose a decision type from the list"},
+    )  # fmt: skip
     value = forms.ChoiceField(
         label="Value",
         required=False,
         choices=[("", "Any value"), *[(key, label) for key, label, _, _ in VALUE_BANDS]],
+        error_messages={"invalid_choice": "Choose a value from the list"},
     )
     financial_year = forms.CharField(
         label="Financial year of spend",

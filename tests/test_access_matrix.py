@@ -472,6 +472,10 @@ EXPECTED: dict[str, Expect] = {
     "alerts:unsubscribe": row(
         "ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok", on="alert_unsubscribe"
     ),
+    # An alert email in the browser: anyone with its link; read only.
+    "alerts:email_view": row(
+        "ok ok ok ok ok ok ok", "405 405 405 405 405 405 405", on="alert_email_view"
+    ),
     "funding:financial_years": PUBLIC_READ_ONLY,
     "funding:financial_years_csv": PUBLIC_READ_ONLY,
     "funding:envelope": row(

@@ -10,7 +10,10 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
 
+from alerts.models import Subscription
 from tests.accessibility import axe_violations
 from tests.helpers import run_tasks
 
@@ -65,6 +68,74 @@ def test_alert_on_a_search_asked_confirmed_and_unsubscribed(page, live_demo, set
     look(page, width, "unsubscribed")
     page.goto(f"{live_demo.url}/alerts/confirm/not-a-real-link/")
     look(page, width, "link-not-valid")
+
+
+def _publish_news(decision_followed) -> None:
+    """A decision matching "host borough", and one amending the decision followed,
+    both published now (committed: the live server's thread reads them)."""
+    from accounts.roles import Role
+    from decisions.services import (
+        decision_import_approved,
+        decision_link_create,
+        decision_public_access_set,
+        reference_reserve,
+    )
+    from tests.factories import UserFactory, complete_draft, imported_decision
+
+    officer = UserFactory(role=Role.OFFICER)
+    records = UserFactory(role=Role.RECORDS_MANAGER)
+    imported_decision(
+        user=officer, records_manager=records, number=9101, approved_at=timezone.now(),
+        title="Host borough policing grant for the summer festival season",
+    )  # fmt: skip
+    draft = complete_draft(user=officer, title="Support services contract extension")
+    decision_link_create(
+        user=officer, decision=draft, target_reference=decision_followed.reference,
+        kind="amends", description="moves £250,000 to a direct award",
+    )  # fmt: skip
+    decision_public_access_set(user=officer, decision=draft, deferred=False, has_part2=False)
+    draft = reference_reserve(user=records, decision=draft, number=9102)
+    decision_import_approved(
+        user=records, decision=draft, reference_number=9102, approved_at=timezone.now()
+    )
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_alert_emails_and_their_web_views(page, live_demo, settings, device):
+    """Each kind of alert email, as HTML in a mail client's window and as its web
+    view, has no violation and fits the screen."""
+    from alerts.services import subscription_confirm, subscription_request
+    from decisions.models import Decision
+
+    settings.SITE_URL = live_demo.url
+    width = WIDTHS[device]
+    page.set_viewport_size({"width": width, "height": 900})
+    address = f"reader-{device}@example.org"
+    followed = Decision.objects.published().by_slug("pcd-1406").get()
+    for target in ({"query": "q=host+borough"}, {"decision": followed}):
+        subscription_request(user=None, email=address, client_address="192.0.2.9", **target)
+    for subscription in Subscription.objects.filter(email=address):
+        subscription_confirm(user=None, subscription=subscription)
+    _publish_news(followed)
+    call_command("send_alerts")
+    run_tasks()
+    messages = {m.subject: m for m in mail.outbox if address in m.to}
+    assert len(messages) == 3, list(messages)  # the confirmation, a digest, PCD 1406's news
+    for number, (subject, message) in enumerate(sorted(messages.items())):
+        [(html, _)] = message.alternatives
+        page.goto("about:blank")  # not the site's page: its CSP would drop the styles
+        page.set_content(html)
+        name = f"email-{number}"
+        look(page, width, name)
+        view = re.search(r"^View this email in your browser: (\S+)$", message.body, re.M)[1]
+        page.goto(view)
+        assert page.get_by_role("heading", level=1).inner_text() == subject.removeprefix(
+            "Decision records: "
+        )
+        assert address not in page.content()
+        look(page, width, f"{name}-web-view")
+    page.goto(f"{live_demo.url}/alerts/email/not-a-real-link/")
+    look(page, width, "email-not-found")
 
 
 @pytest.mark.parametrize("device", WIDTHS)

@@ -14,7 +14,11 @@ from lxml import html as lxml_html
 
 from decisions.selectors.finding import similarity
 from decisions.selectors.search import SEARCH_LIMIT
-from decisions.services import decision_public_access_set, reference_reserve
+from decisions.services import (
+    decision_public_access_set,
+    decision_publication_withdraw,
+    reference_reserve,
+)
 from funding.selectors import decision_value_pence
 from tests.factories import complete_draft, imported_decision
 from tests.helpers import page_text, squash
@@ -262,6 +266,76 @@ def test_a_reference_that_is_not_public_is_searched_like_any_words(
     with time_machine.travel(timezone.now() + dt.timedelta(days=11)):
         opened = client.get("/decisions/", {"q": "pcd8001"})
         assert opened["Location"] == "/decisions/pcd-8001/"
+
+
+def test_a_bare_year_or_a_number_nobody_has_is_a_search_not_a_redirect(client, archive):
+    """A year such as "2019" is a year here (PCD 25 was signed in it), not a reference: the list
+    answers, with the decisions whose text has it. So does a number no decision has,
+    and a reference with other words ("40 budget")."""
+    for typed in ["2019", "2023", "999", "40 budget", "budget 40", "PCD 40 2021", "12345678"]:
+        response = client.get("/decisions/", {"q": typed})
+        assert response.status_code == 200, typed
+        assert "Location" not in response, typed
+    assert client.get("/decisions/", {"q": "40"})["Location"] == "/decisions/pcd-40/"
+
+
+def test_a_year_that_is_also_one_published_reference_opens_that_decision(
+    client, archive, officer, records_manager
+):
+    """The rule is the reference, not the look of the number: once exactly one
+    published decision is numbered 2019, "2019" opens it; a second series with 2019
+    makes it a search again, and its series names the one meant."""
+    imported_decision(
+        user=officer, records_manager=records_manager, number=2019,
+        approved_at=timezone.now(), type_code="PCD",
+    )  # fmt: skip
+    assert client.get("/decisions/", {"q": "2019"})["Location"] == "/decisions/pcd-2019/"
+    imported_decision(
+        user=officer, records_manager=records_manager, number=2019,
+        approved_at=timezone.now(), type_code="CEOD",
+    )  # fmt: skip
+    assert client.get("/decisions/", {"q": "2019"}).status_code == 200
+    assert client.get("/decisions/", {"q": "CEOD 2019"})["Location"] == "/decisions/ceod-2019/"
+
+
+def test_a_number_held_by_a_withdrawn_decision_and_a_public_one_opens_the_public_one(
+    client, archive, officer, records_manager
+):
+    """Only published decisions count: a withdrawn CEOD 40 neither opens nor stops
+    "40" opening PCD 40, and "CEOD 40" is a search that says nothing of it."""
+    withdrawn = imported_decision(
+        user=officer, records_manager=records_manager, number=40,
+        approved_at=timezone.now(), type_code="CEOD", title="Withdrawn lantern scheme",
+    )  # fmt: skip
+    assert client.get("/decisions/", {"q": "40"}).status_code == 200  # two public, a search
+    decision_publication_withdraw(user=records_manager, decision=withdrawn, reason="Sent in error")
+    assert client.get("/decisions/", {"q": "40"})["Location"] == "/decisions/pcd-40/"
+    response = client.get("/decisions/", {"q": "CEOD 40"})
+    assert response.status_code == 200
+    assert "Withdrawn lantern" not in response.content.decode()
+
+
+def test_the_open_data_links_say_which_decisions_they_hold(client, archive):
+    """Searching, the feed is the search's (same query string) and says so; the JSON
+    and CSV, of every decision, say that instead; the plain list offers all three."""
+
+    def open_data(params):
+        box = tree(client.get("/decisions/", params)).xpath(f"//*[{cls('dr-open-data')}]")[0]
+        return squash(box.text_content()), {
+            squash(a.text_content()): a.get("href") for a in box.xpath(".//a")
+        }
+
+    text, links = open_data({"q": "lantern", "type": "PCD", "sort": "oldest"})
+    assert text == "Open data: Atom feed of this search; every published decision as JSON or CSV."
+    assert "all decisions" not in text
+    feed = urlsplit(links["Atom feed of this search"])
+    assert feed.path == "/decisions/feed/"
+    assert parse_qs(feed.query) == {"q": ["lantern"], "type": ["PCD"]}
+    assert (links["JSON"], links["CSV"]) == ("/api/decisions/", "/decisions/export/decisions.csv")
+    text, links = open_data({})
+    assert text == "Open data: Atom feed of all decisions, JSON, CSV."
+    assert links["Atom feed of all decisions"] == "/decisions/feed/"
+    assert links["Open data"] == "/open-data/"
 
 
 # ---- Nothing found ------------------------------------------------------------------------

@@ -5,6 +5,7 @@ internal pages of an officer who may not open them (their home, the reports, the
 pages of the decision a draft links to)."""
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 
@@ -149,6 +150,12 @@ def _discussed_and_published(officer):
 
     reviewers = reviewers_create()
     decision = complete_draft(user=officer, title="Talked over before approval")
+    # It amends PCD 1620 in public words: those following PCD 1620 get an email (and
+    # its web view) for the sweep to read, next to the draft that also links to it.
+    decision_link_create(
+        user=officer, decision=decision, target_reference="PCD 1620", kind="amends",
+        description="Extends the alliance grant",
+    )  # fmt: skip
     decision = decision_submit(user=officer, decision=decision, comment=f"Note {COMMENT_MARKER}")
     comment_add(decision=decision, user=reviewers.head, text=f"Question {COMMENT_MARKER}")
     decision = decision_return(
@@ -271,6 +278,7 @@ def test_markers_appear_nowhere_public_until_the_deferral_ends(
 
     # Alerts: the published decisions, never a marker (each search's own words aside).
     assert "Talked over before approval" in alert_emails_text()
+    assert "PCD 1620 has changed" in alert_emails_text()  # the follower's email was swept
     assert_no_markers_in_alerts(MARKERS)
 
     with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
@@ -312,15 +320,24 @@ def alerts_follow(decision) -> None:
 
 
 def alert_emails_text() -> str:
-    """Every alert sent so far (send_alerts run now), subjects and bodies, without the
-    confirmation emails and each search's own words echoed back."""
+    """Every alert sent so far (send_alerts run now): subjects, text and HTML bodies,
+    and each email's web view as it reads now, without the confirmation emails and
+    each search's own words echoed back."""
     call_command("send_alerts")
     run_tasks()
-    text = "\n".join(
-        f"{message.subject}\n{message.body}"
-        for message in mail.outbox
-        if "alert" in message.to[0] and "Confirm your email alert" not in message.subject
-    )
+    reader = Client()
+    parts = []
+    for message in mail.outbox:
+        if "alert" not in message.to[0] or "Confirm your email alert" in message.subject:
+            continue
+        parts += [message.subject, message.body, *(html for html, _ in message.alternatives)]
+        view = re.search(r"^View this email in your browser: \S+(/alerts/email/\S+/)$",
+                         message.body, re.M)  # fmt: skip
+        assert view and message.alternatives, message.body  # the sweep sees all three
+        response = reader.get(view[1])
+        assert response.status_code == 200, view[1]
+        parts.append(response.content.decode())
+    text = "\n".join(parts)
     for marker in MARKERS:
         text = text.replace(f"‘{marker}’", "")
     return text

@@ -8,11 +8,11 @@ import subprocess
 
 import pytest
 
-from decisions.models import Decision
+from decisions.models import Decision, Paragraph
 from decisions.pdf import decision_pdf_html, html_to_pdf
 from decisions.selectors import decision_page, full_decision
 from decisions.services import paragraph_add
-from tests.factories import complete_draft
+from tests.factories import complete_draft, draft_decision
 from tests.helpers import body_bytes
 
 pytestmark = pytest.mark.skipif(
@@ -35,6 +35,9 @@ HEADINGS = {
     CLOSING_HEADING,
 }
 SECTION_HEADING = re.compile(r"^\d\. [A-Z]")
+# The DRAFT watermark (an SVG drawn on each page of a draft) comes out of pdftotext as
+# lines of its letters, anywhere on the page: they are no content of the page.
+WATERMARK = re.compile(r"^[DRAFT]{1,5}$")
 
 
 def pdf_pages(data: bytes, tmp_path) -> list[list[str]]:
@@ -47,6 +50,7 @@ def pdf_pages(data: bytes, tmp_path) -> list[list[str]]:
     pages = []
     for text in out.split("\f"):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
+        lines = [line for line in lines if not WATERMARK.match(line)]
         if lines:
             assert re.search(r"– page \d+ of \d+$", lines[-1]), lines[-1]
             pages.append(lines[:-1])
@@ -122,3 +126,50 @@ def test_a_long_decision_breaks_well_wherever_its_pages_end(officer, tmp_path):
         problems += [f"step {step}: {problem}" for problem in break_problems(pages)]
     assert max(seen_pages) >= 6
     assert problems == []
+
+
+# One line of the PDF's body text (12 of them fill its width, pdftotext shows).
+LINE = "Words. " * 12
+
+
+def _heading_page(pages: list[list[str]], heading: str) -> tuple[int, int]:
+    """(the page the heading is on, how many lines follow it on that page)."""
+    for number, lines in enumerate(pages):
+        if heading in lines:
+            return number, len(lines) - lines.index(heading) - 1
+    raise AssertionError(f"{heading!r} is on no page")
+
+
+@pytest.mark.django_db
+def test_a_heading_walked_to_the_foot_of_a_page_goes_over_with_what_it_heads(officer, tmp_path):
+    """The declaration's heading is moved down a line at a time (section 2's
+    paragraph growing) until it goes over to the next page: at every step the table's
+    first row is on its page. A line is less than the room the heading would leave
+    stranded (the table's heading row and first row, which do not split), so without
+    `break-after: avoid` on headings one of the steps ends a page with the heading."""
+    decision = draft_decision(user=officer, title="Heading at the foot", summary="Summary.")
+    paragraph_add(user=officer, decision=decision, section_kind=2, text=LINE)
+    decision = complete_draft(user=officer, decision=decision)
+    growing = Paragraph.objects.get(section__decision=decision, section__kind=2)
+
+    def render(lines: int) -> list[list[str]]:
+        Paragraph.objects.filter(pk=growing.pk).update(text=LINE * lines)
+        full = full_decision(Decision.objects.filter(pk=decision.pk)).get()
+        html = decision_pdf_html(decision_page(full, links=[]), draft=False)
+        return pdf_pages(html_to_pdf(html), tmp_path)
+
+    start, below = _heading_page(render(1), DECLARATION_HEADING)
+    # Near the foot of its page in one step, then a line at a time until it goes over.
+    lines, steps = max(1, below - 4), []
+    while len(steps) < 16:
+        pages = render(lines)
+        page, _ = _heading_page(pages, DECLARATION_HEADING)
+        steps.append((lines, page))
+        on_page = pages[page]
+        assert on_page[-1] != DECLARATION_HEADING, f"{lines} lines: the heading ends a page"
+        assert break_problems(pages) == [], (lines, break_problems(pages))
+        if page > start:
+            break
+        lines += 1
+    # The walk reached the foot of the page and went over (else it proved nothing).
+    assert steps[-1][1] == start + 1 and len(steps) >= 2, steps

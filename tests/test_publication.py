@@ -137,7 +137,13 @@ def test_filters(client, demo):
     assert response.status_code == 200
     text = page_text(response)
     assert "Enter a financial year as two consecutive years" in text
-    assert "Select a valid choice" in text
+    # In the visitor's words, beside each field: not Django's "Select a valid choice".
+    assert "Select a valid choice" not in text
+    assert "Choose a year from the list: it has each year in which a published decision" in text
+    text = page_text(client.get("/decisions/", {"type": "XX", "value": "huge"}))
+    assert "Choose a decision type from the list" in text
+    assert "Choose a value from the list" in text
+    assert "Select a valid choice" not in text
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN is PostgreSQL's")

@@ -53,6 +53,7 @@ PAGES = [
     Page("alerts:requested"),
     Page("alerts:confirm", on="alert_confirm"),
     Page("alerts:unsubscribe", on="alert_unsubscribe"),
+    Page("alerts:email_view", on="alert_email_view"),
     Page("accounts:login"),
     Page("accounts:password_reset"),
     Page("accounts:password_reset_done"),

@@ -92,3 +92,36 @@ def test_debug_uses_sqlite_by_default_and_database_url_when_set():
         check=True,
     )
     assert postgres.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_sqlite_migrates_without_the_covering_index_warning_and_postgresql_keeps_it(tmp_path):
+    """`make run` (SQLite) checks the database on migrate: the covering indexes'
+    INCLUDE columns, which SQLite ignores, must not warn there (models.W040, silenced
+    as harmless for SQLite only); PostgreSQL silences nothing."""
+    sqlite = run_manage(
+        "check",
+        "--database",
+        "default",
+        "--fail-level",
+        "WARNING",
+        DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'run.sqlite3'}",
+    )
+    assert sqlite.returncode == 0, sqlite.stderr
+    assert "W040" not in sqlite.stdout + sqlite.stderr
+    assert "no issues (1 silenced)" in sqlite.stdout
+    code = "from django.conf import settings; print(settings.SILENCED_SYSTEM_CHECKS)"
+    postgres = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DEBUG": "1",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/any",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert postgres.stdout.strip() == "[]"

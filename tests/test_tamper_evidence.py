@@ -259,6 +259,28 @@ def test_a_signer_name_changed_is_named_and_the_page_withheld(client, approved, 
     assert "Made Up" not in client.get(PAGE).content.decode()
 
 
+def test_the_withheld_page_gives_the_site_contact_not_a_made_up_address(
+    client, approved, caplog, settings
+):
+    """The contact on the withheld page is the site identity's (CONTACT_URL, else
+    CONTACT_EMAIL), as the footer's is; with neither set, the organisation by name."""
+    sql("UPDATE decisions_signoff SET signer_name = 'Made Up' WHERE decision_id = %s",
+        [approved.pk])  # fmt: skip
+    settings.CONTACT_URL, settings.CONTACT_EMAIL = "", "records@mopac.test"
+    assert_withheld(client, caplog)
+    html = client.get(PAGE).content.decode()
+    body = html[html.index("<main") : html.index("</main>")]
+    assert 'href="mailto:records@mopac.test">contact the Mayor&#x27;s Office' in body
+    assert "example.org" not in html
+    settings.CONTACT_URL = "https://www.example.gov.uk/contact-us"
+    body = client.get(PAGE).content.decode()
+    assert 'href="https://www.example.gov.uk/contact-us">contact the' in body
+    assert "mailto:" not in body.split("<main")[1].split("</main>")[0]
+    settings.CONTACT_URL = settings.CONTACT_EMAIL = ""
+    text = page_text(client.get(PAGE))
+    assert f"contact the {settings.ORGANISATION_NAME} and quote PCD {NUMBER}." in text
+
+
 def test_approved_at_changed_breaks_the_record_seal(client, approved, caplog):
     document = approved.published_document
     sql(

@@ -49,7 +49,6 @@ from decisions.selectors.sorting import LIMIT_NOTES
 PAGE_SIZE = 20
 # Characters of the summary in a shared link's description (search engines show ~160).
 SHARE_DESCRIPTION_LENGTH = 200
-RECORDS_CONTACT_EMAIL = "records@example.org"
 
 
 def record_withheld(request: HttpRequest, decision) -> HttpResponse:
@@ -63,7 +62,7 @@ def record_withheld(request: HttpRequest, decision) -> HttpResponse:
     response = render(
         request,
         "decisions/withheld.html",
-        {"decision": decision, "contact_email": RECORDS_CONTACT_EMAIL},
+        {"decision": decision},
         status=503,
     )
     response["Cache-Control"] = "no-store"
