@@ -151,7 +151,7 @@ def _signed_copy(verification: Verification) -> Answer:
     decision = verification.signed_copy_of
     reference = decision.reference
     return Answer(
-        heading=f"Signed by {signature.signer}, but not the published version of any decision",
+        heading="Validly signed, but not the published version of any decision",
         sentences=[
             Sentence(
                 f"Its digital signature is valid: signed by {_signed(signature)}, for {reference}."
@@ -170,10 +170,10 @@ def _signed_copy(verification: Verification) -> Answer:
 def _not_published(verification: Verification) -> Answer:
     # Never more than this: the same words whatever the bytes were.
     return Answer(
-        heading=f"This is not a document {organisation()} published",
+        heading="This is not a document we published",
         sentences=[
             Sentence(
-                f"The SHA-256 fingerprint {verification.sha256} is not that of any document "
+                f"Its SHA-256 fingerprint is not that of any document {organisation()} has "
                 "published on this site."
             ),
             Sentence(

@@ -101,11 +101,11 @@ def test_a_published_pdf_is_named_current_and_amended_with_links(client, pcd_140
     assert words.NO_SIGNATURE_ON_A_FINGERPRINT in by_hash
 
 
-def test_a_changed_byte_is_not_a_document_this_body_published(client, pcd_1620, settings):
+def test_a_changed_byte_is_not_a_document_this_body_published(client, pcd_1620):
     content = flip_a_byte(stored_pdf(pcd_1620))
     text = answer_text(upload(client, content))
 
-    assert f"This is not a document {settings.ORGANISATION_NAME} published" in text
+    assert "This is not a document we published" in text
     assert pcd_1620.reference not in text and pcd_1620.title not in text
 
 
@@ -157,7 +157,7 @@ def test_a_deferred_decisions_pdf_gets_the_answer_of_a_random_one(client, office
     )
 
 
-def test_a_draft_preview_pdf_is_not_a_published_document(client, officer, settings):
+def test_a_draft_preview_pdf_is_not_a_published_document(client, officer):
     from tests.factories import complete_draft
 
     draft = complete_draft(user=officer, title="A draft nobody outside has seen")
@@ -167,7 +167,7 @@ def test_a_draft_preview_pdf_is_not_a_published_document(client, officer, settin
     client.logout()
 
     text = answer_text(upload(client, content))
-    assert f"This is not a document {settings.ORGANISATION_NAME} published" in text
+    assert "This is not a document we published" in text
     assert "A draft nobody outside" not in text
 
 
@@ -213,8 +213,8 @@ def test_a_signed_pdf_that_is_not_the_published_one_is_said_to_be_so(client, pcd
     response = upload(client, earlier)
 
     text = answer_text(response)
-    assert f"Signed by {SIGNER}, but not the published version of any decision" in text
-    assert f"for {pcd_1620.reference}" in text
+    assert "Validly signed, but not the published version of any decision" in text
+    assert f"signed by {SIGNER} on {uk_datetime(signed_at)}, for {pcd_1620.reference}." in text
     assert f'href="{pcd_1620.get_absolute_url()}">the page of {pcd_1620.reference}</a>' in (
         response.content.decode()
     )

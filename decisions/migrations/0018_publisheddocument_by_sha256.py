@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('decisions', '0017_finding_indexes'),
+        ("decisions", "0017_finding_indexes"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='publisheddocument',
-            index=models.Index(fields=['sha256'], name='publisheddocument_by_sha256'),
+            model_name="publisheddocument",
+            index=models.Index(fields=["sha256"], name="publisheddocument_by_sha256"),
         ),
     ]
