@@ -6,14 +6,13 @@ JavaScript."""
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from accounts.models import User
-from core import signing
 from decisions.models import Decision
 from decisions.services import decision_publication_withdraw
 from tests.accessibility import axe_violations
 from tests.archive_folder import pdf_bytes
+from tests.test_verify import sign_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,9 +36,7 @@ def files(live_demo, tmp_path):
     made = {
         "published": _stored("PCD 1406"),
         "withdrawn": _stored("CEOD 1"),
-        "signed": signing.pdf_sign(
-            pdf_bytes("Earlier"), reason="PCD 1620 approved", signed_at=timezone.now()
-        ),
+        "signed": sign_pdf(pdf_bytes("Earlier"), reason="PCD 1620 approved"),
         "unknown": pdf_bytes("Nobody published this."),
         "not_a_pdf": b"Plain text.",
     }

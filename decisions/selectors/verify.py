@@ -10,9 +10,11 @@ such a decision exists. The words of every answer are in decisions/verify_words.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from core import signing
@@ -116,9 +118,21 @@ def _public_by_reference(reference: str) -> Decision | None:
     )
 
 
+def _outside_any_event_loop(function, *args):
+    """pyHanko's synchronous calls run an event loop of their own (asyncio.run), which
+    cannot start inside a running one (an async caller; Playwright's, in tests): then
+    the call is made on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
+
+
 def _signature_check(content: bytes) -> signing.SignatureCheck | None:
     try:
-        return signing.pdf_signature_check(content)
+        return _outside_any_event_loop(signing.pdf_signature_check, content)
     except Exception:  # a signature too damaged to validate is simply not valid
         return signing.SignatureCheck(
             intact=False, trusted=False, valid=False, signer="", signed_at=None
