@@ -365,6 +365,18 @@ def test_the_page_is_linked_from_the_footer_the_decision_and_open_data(client, p
     assert form.status_code == 200
     assert "We do not keep the file you upload" in page_text(form)
     assert form["Cache-Control"].startswith("max-age=0")
+    # As the privacy notice says: no cookie, for the form or an answer.
+    answer = upload(client, stored_pdf(pcd_1620))
+    assert "This is the published record" in page_text(answer)
+    assert not form.cookies and not answer.cookies
+
+
+def test_the_upload_needs_no_csrf_token(pcd_1620):
+    # It changes nothing: a form from anywhere (or curl) may ask.
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    assert "This is the published record" in page_text(upload(strict, stored_pdf(pcd_1620)))
 
 
 def test_a_record_altered_since_it_was_signed_is_not_vouched_for(client, officer):
