@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
+from core.throttle import counted_within_limits
 
 WINDOW_SECONDS = 60 * 60
 PER_ADDRESS = 20  # requests from one client address an hour (an office shares one)
@@ -23,13 +23,4 @@ def _keys(client_address: str, email: str) -> list[tuple[str, int]]:
 
 def request_allowed(client_address: str, email: str) -> bool:
     """Count one request; False once either count is over its limit this hour."""
-    allowed = True
-    for key, limit in _keys(client_address, email):
-        cache.add(key, 0, WINDOW_SECONDS)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, WINDOW_SECONDS)
-            count = 1
-        allowed = allowed and count <= limit
-    return allowed
+    return counted_within_limits(_keys(client_address, email), WINDOW_SECONDS)

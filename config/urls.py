@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from decisions.views.verify import verify
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="decisions:list", permanent=False)),
     path("admin/", admin.site.urls),
@@ -13,6 +15,8 @@ urlpatterns = [
     # Open data first: its /decisions/feed/ and /decisions/export/ would otherwise be
     # taken for decision references by decisions/<slug>/.
     path("", include("opendata.urls")),
+    # Public: is this PDF (or SHA-256) a document published here, and what is it now.
+    path("verify/", verify, name="verify"),
     path("decisions/", include("decisions.urls")),
     path("alerts/", include("alerts.urls")),
     path("", include("funding.urls")),

@@ -8,7 +8,7 @@ from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from opendata import api, views
+from opendata import api, api_verify, views
 from opendata.sitemaps import SITEMAPS
 
 app_name = "open_data"
@@ -24,6 +24,9 @@ urlpatterns = [
         require_safe(api.DecisionDetail.as_view()),
         name="api_detail",
     ),
+    # The document check: GET ?sha256= or POST a file (the one open data URL that takes
+    # a POST: it changes nothing and keeps nothing).
+    path("api/verify/", api_verify.DocumentVerify.as_view(), name="api_verify"),
     path("api/openapi.json", require_safe(api.OpenApiDocument.as_view()), name="openapi"),
     # The entry point for crawlers: an index of the section files below, each at
     # most 50,000 URLs a file (?p=2 and on, as the index lists them).

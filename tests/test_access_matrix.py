@@ -446,6 +446,9 @@ EXPECTED: dict[str, Expect] = {
     "open_data:api_detail": row(
         "404 404 404 404 404 404 404", "405 405 405 405 405 405 405", on="deferred_slug"
     ),
+    # The document check: GET without a fingerprint and an empty POST are a 400 naming
+    # the field, for anyone.
+    "open_data:api_verify": row("400 400 400 400 400 400 400", "400 400 400 400 400 400 400"),
     "open_data:openapi": PUBLIC_READ_ONLY,
     "open_data:sitemap": PUBLIC_READ_ONLY,
     "open_data:sitemap_section": row(
@@ -466,6 +469,8 @@ EXPECTED: dict[str, Expect] = {
     ),
     # Email alerts: anyone, no account; an empty POST shows the form's errors, and a
     # link's POST confirms or unsubscribes (in the request's rolled-back savepoint).
+    # Verify a document: anyone; an empty POST shows the form's error beside the field.
+    "verify": row("ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok"),
     "alerts:subscribe": row("ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok"),
     "alerts:requested": PUBLIC_READ_ONLY,
     "alerts:confirm": row("ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok", on="alert_confirm"),

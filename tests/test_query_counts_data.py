@@ -247,6 +247,11 @@ def dataset(users: dict, *, size: int, tag: str) -> dict[str, dict]:
         "draft_appendix": {"pk": draft.pk, "item": draft.appendices.first().pk},
         "published_appendix": {"slug": made["published"].slug, "position": appendix.position},
         "reject": {"pk": made["awaiting_approval"].pk, "action": "reject"},
+        # The published PDFs' SHA-256 the document check is asked about (/verify/).
+        **{
+            f"{state}_pdf": {"sha256": made[state].published_document.sha256}
+            for state in ("published", "taken_down", "deferred")
+        },
         **_archived(users, size=size),
         **_people(users, size=size, tag=tag),
         **alert_links(made["published"], size=size),
@@ -284,7 +289,11 @@ def _archived(users: dict, *, size: int) -> dict[str, dict]:
         document_name="original.pdf",
         source_url="",
     ).decision
-    return {"archived": {"pk": decision.pk}, "archived_slug": {"slug": decision.slug}}
+    return {
+        "archived": {"pk": decision.pk},
+        "archived_slug": {"slug": decision.slug},
+        "archived_pdf": {"sha256": decision.archived_record.document_sha256},
+    }
 
 
 def _people(users: dict, *, size: int, tag: str) -> dict[str, dict]:

@@ -88,8 +88,10 @@ def client_for(role: str) -> Client:
 
 
 def url(page: Page, objects: dict[str, dict]) -> str:
+    """The page's address; its query may name the dataset's values ({published_pdf[sha256]})."""
     address = reverse(page.name, kwargs=objects[page.on] if page.on else None)
-    return f"{address}?{page.query}" if page.query else address
+    query = page.query.format_map(objects) if "{" in page.query else page.query
+    return f"{address}?{query}" if query else address
 
 
 def _get(client: Client, address: str):

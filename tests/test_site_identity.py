@@ -151,4 +151,5 @@ def test_privacy_notice_says_what_the_site_stores(client):
     assert "Reading, searching and downloading decisions sets no cookies" in text
     assert "Server logs" in text and "internet (IP) address" in text
     assert "Email alerts" in text and "delete your address when you unsubscribe" in text
+    assert "Verifying a document" in text and "we do not store it, or its fingerprint" in text
     assert "Information Commissioner’s Office" in text

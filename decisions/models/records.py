@@ -290,6 +290,8 @@ class PublishedDocument(models.Model):
     record_seal = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
+        # /verify/ finds a document by its bytes' SHA-256.
+        indexes = [models.Index(fields=["sha256"], name="publisheddocument_by_sha256")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(sha256__regex=SHA256_HEX), name="publisheddocument_sha256"
