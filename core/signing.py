@@ -205,7 +205,12 @@ def pdf_signature_check(content: bytes) -> SignatureCheck | None:
         return None
     signature = embedded[-1]
     context = validation_context()
-    status = _run(lambda: async_validate_pdf_signature(signature, context))
+    try:
+        status = _run(lambda: async_validate_pdf_signature(signature, context))
+    except Exception as error:  # a signature too damaged to validate is not valid
+        return SignatureCheck(
+            intact=False, trusted=False, valid=False, signer="", signed_at=None, summary=str(error)
+        )
     whole_file = status.coverage == status.coverage.__class__.ENTIRE_FILE
     reason = signature.sig_object.get("/Reason", "")
     return SignatureCheck(

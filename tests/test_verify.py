@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.apps import apps
@@ -37,17 +36,8 @@ from tests.helpers import page_text
 SIGNER = "Test organisation DEMO document signing"  # tests/conftest.py's demo identity
 
 
-def on_a_thread(function, *args, **kwargs):
-    """Signing calls on a thread of their own: after a browser test in this process,
-    Playwright's event loop runs in this thread, and pyHanko's asyncio.run cannot."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(function, *args, **kwargs).result()
-
-
 def sign_pdf(content: bytes, *, reason: str, signed_at: dt.datetime | None = None) -> bytes:
-    return on_a_thread(
-        signing.pdf_sign, content, reason=reason, signed_at=signed_at or timezone.now()
-    )
+    return signing.pdf_sign(content, reason=reason, signed_at=signed_at or timezone.now())
 
 
 def stored_pdf(decision: Decision) -> bytes:
@@ -103,7 +93,7 @@ def test_a_published_pdf_is_named_current_and_amended_with_links(client, pcd_140
         f"{pcd_1406.reference}</a>: {escape(pcd_1406.title)}."
     ) in body
     # Signed by approval or not (whichever the PDFs are), the answer says which.
-    check = on_a_thread(signing.pdf_signature_check, content)
+    check = signing.pdf_signature_check(content)
     if check is None:
         assert "The file has no digital signature" in text
     else:

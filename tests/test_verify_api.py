@@ -17,7 +17,7 @@ from decisions import verify_words as words
 from tests.archive_folder import pdf_bytes
 from tests.factories import approved_decision, deferred_decision, publication_withdrawn_decision
 from tests.test_open_data import BASE, assert_matches
-from tests.test_verify import _archived_signed, flip_a_byte, on_a_thread, sha, sign_pdf, stored_pdf
+from tests.test_verify import _archived_signed, flip_a_byte, sha, sign_pdf, stored_pdf
 
 PATH = "/api/verify/"
 
@@ -61,7 +61,7 @@ def test_a_published_pdf_and_its_fingerprint(client, pcd_1406, pcd_1620, api_doc
         assert body["withdrawn_at"] is None and body["archived"] is None
     assert by_hash.json()["signature"] is None
     assert by_file.json()["signature"]["present"] == (
-        on_a_thread(signing.pdf_signature_check, content) is not None
+        signing.pdf_signature_check(content) is not None
     )
     assert by_file.json()["summary"][0] == f"This is {pcd_1406.reference}: {pcd_1406.title}."
 

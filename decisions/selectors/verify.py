@@ -10,11 +10,9 @@ such a decision exists. The words of every answer are in decisions/verify_words.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from core import signing
@@ -118,27 +116,6 @@ def _public_by_reference(reference: str) -> Decision | None:
     )
 
 
-def _outside_any_event_loop(function, *args):
-    """pyHanko's synchronous calls run an event loop of their own (asyncio.run), which
-    cannot start inside a running one (an async caller; Playwright's, in tests): then
-    the call is made on a thread of its own."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return function(*args)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(function, *args).result()
-
-
-def _signature_check(content: bytes) -> signing.SignatureCheck | None:
-    try:
-        return _outside_any_event_loop(signing.pdf_signature_check, content)
-    except Exception:  # a signature too damaged to validate is simply not valid
-        return signing.SignatureCheck(
-            intact=False, trusted=False, valid=False, signer="", signed_at=None
-        )
-
-
 def _signature(check: signing.SignatureCheck | None) -> Signature | None:
     if check is None:
         return NO_SIGNATURE
@@ -215,7 +192,7 @@ def document_verify(*, content: bytes | None = None, sha256: str | None = None) 
         raise ValueError("Give the content or its SHA-256, not both.")
     from_file = content is not None
     sha256 = sha256_hex(content) if from_file else sha256
-    check = _signature_check(content) if from_file else None
+    check = signing.pdf_signature_check(content) if from_file else None
     decision = _public_by_sha256(sha256)
     if decision is not None:
         # A file's answer says whether it is signed; a fingerprint's cannot.
