@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, QuerySet, Subquery
+from django.db.models import BooleanField, F, Func, QuerySet
 from django.db.models.functions import Left, Right
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -37,6 +38,14 @@ VALUE_BANDS = [
     ("2m-10m", "£2 million to £10 million", 2_000_000_00, 10_000_000_00),
     ("10m-plus", "£10 million or more", 10_000_000_00, None),
 ]
+
+
+class _KeyInArray(Func):
+    """`key = ANY(ARRAY(subquery))`: the subquery run once, its keys then looked up."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
 
 
 def query_terms(q: str) -> list[str]:
@@ -73,10 +82,16 @@ def search_published(
             .order_by(*(order or ("-approved_at", "-pk")))
             .values("pk")[: SEARCH_LIMIT + 1]
         )
+        # `pk = ANY(ARRAY(newest))`, not `pk IN (newest)`: the planner turns an IN
+        # into a join with every published decision (an index scan of all of them,
+        # hashed against the newest matches: as long as finding the matches, for a
+        # word in most decisions); the array is computed once, and the decisions
+        # are then read by key, SEARCH_LIMIT + 1 of them at most.
+        among_newest = _KeyInArray(F("pk"), ArraySubquery(newest))
         if order:
-            return queryset.filter(pk__in=Subquery(newest)).order_by(*order)
+            return queryset.filter(among_newest).order_by(*order)
         return (
-            queryset.filter(pk__in=Subquery(newest))
+            queryset.filter(among_newest)
             .annotate(rank=SearchRank(F("search_index__vector"), query))
             .order_by("-rank", "-approved_at", "-pk")
         )
