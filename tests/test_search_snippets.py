@@ -53,3 +53,16 @@ def test_without_a_database_headline_the_plain_extract_marks_the_words():
     assert "Knife crime &amp; <mark>youth</mark> work." in snippet
     assert snippet.startswith("…") and snippet.endswith("…")
     assert search_snippet(SimpleNamespace(search_text=text), "") == ""
+
+
+def test_the_snippet_does_not_repeat_the_title_shown_above_it(officer):
+    title = "Street lighting for the canal towpath"
+    summary = "Funding to light the towpath between the two bridges."
+    decision = draft_decision(user=officer, title=title, summary=summary)
+    approved_decision(user=officer, decision=decision, number=42)
+
+    found = list(filter_published(published_decisions(), Filters(q="towpath")))
+    (found,) = with_snippets(found, "towpath")
+    text = found.search_snippet.replace("<mark>", "").replace("</mark>", "")
+    assert "Street lighting" not in text
+    assert text.startswith(summary[:20])

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import BooleanField, F, Func, QuerySet
-from django.db.models.functions import Left, Right
+from django.db.models import BooleanField, Case, F, Func, QuerySet, TextField, When
+from django.db.models.functions import Left, Length, Right, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -106,10 +106,22 @@ def with_snippets(decisions: list[Decision], q: str) -> list[Decision]:
     rows only, never of the other matches."""
     q = (q or "").strip()[:200]
     rows = DecisionSearch.objects.filter(decision__in=[d.pk for d in decisions])
+    # The stored text begins with the title, which the result shows above the
+    # snippet: the snippet is taken from what follows it (summary, body).
+    rows = rows.annotate(
+        after_title=Case(
+            When(
+                text__startswith=F("decision__title"),
+                then=Substr("text", Length("decision__title") + 2),
+            ),
+            default=F("text"),
+            output_field=TextField(),
+        )
+    )
     if connection.vendor == "postgresql" and q:
         query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
         headline = SearchHeadline(
-            "text",
+            "after_title",
             query,
             config=SEARCH_CONFIG,
             start_sel=_START,
@@ -121,7 +133,7 @@ def with_snippets(decisions: list[Decision], q: str) -> list[Decision]:
         )
         found = rows.annotate(
             search_headline=headline,
-            search_start=Left("text", SNIPPET_ENDS),
+            search_start=Left("after_title", SNIPPET_ENDS),
             search_end=Right("text", SNIPPET_ENDS),
         ).values_list("decision_id", "search_headline", "search_start", "search_end")
         parts = {pk: SimpleNamespace(search_headline=h, search_start=a, search_end=b)
@@ -129,7 +141,7 @@ def with_snippets(decisions: list[Decision], q: str) -> list[Decision]:
     elif q:
         parts = {
             pk: SimpleNamespace(search_text=text)
-            for pk, text in rows.values_list("decision_id", "text")
+            for pk, text in rows.values_list("decision_id", "after_title")
         }
     else:
         parts = {}
