@@ -33,6 +33,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.general import get_pyca_cryptography_hash
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
@@ -181,6 +182,12 @@ def signer_name(certificate: asn1_x509.Certificate) -> str:
     return subject.get("common_name") or subject.get("organization_name") or ""
 
 
+def organisation_signer_name() -> str:
+    """The name the organisation's signing certificate gives (what a PDF reader shows
+    as the signer)."""
+    return signer_name(signer().signing_cert)
+
+
 class _SignerAt(signers.PdfSigner):
     """A PdfSigner whose signature time is given (the approval's), not the clock's:
     pyHanko takes it from the signing session, which has no public parameter for it."""
@@ -206,7 +213,7 @@ def pdf_sign(content: bytes, *, reason: str, signed_at: dt.datetime) -> bytes:
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         reason=reason,
-        name=signer_name(signer().signing_cert),
+        name=organisation_signer_name(),
         md_algorithm=DIGEST,
         subfilter=fields.SigSeedSubFilter.PADES,
     )
@@ -253,7 +260,14 @@ def detached_sign(data: bytes) -> bytes:
     """A detached CMS signature (DER) over `data`, with the signing time."""
     own = signer()
     signed = _run(
-        lambda: own.async_sign_general_data(data, DIGEST, detached=True, timestamper=_timestamper())
+        lambda: own.async_sign_general_data(
+            data,
+            DIGEST,
+            detached=True,
+            timestamper=_timestamper(),
+            # pyHanko adds no signingTime attribute unless asked.
+            signed_attr_settings=PdfCMSSignedAttributes(signing_time=dt.datetime.now(dt.UTC)),
+        )
     )
     return signed.dump()
 

@@ -214,7 +214,12 @@ def decision_publish_pdf(
             )
         content = approval_pdf_sign(pdf.html_to_pdf(html), decision=full, approver=_approver(full))
     digest = hashlib.sha256(content).hexdigest()
-    document = PublishedDocument(decision=full, sha256=digest, size_bytes=len(content))
+    document = PublishedDocument(
+        decision=full,
+        sha256=digest,
+        size_bytes=len(content),
+        signed_by=signing.organisation_signer_name(),
+    )
     # Under its SHA-256 (published/<sha256>.pdf), written once (core/storage.py).
     store_once(document.file, ContentFile(content), sha256=digest)
     # Seals the record as published: content, approval, signatures and this PDF.
