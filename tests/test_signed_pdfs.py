@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from core import signing
+from core.page_cache import pages_invalidate_all
 from decisions.models import PublishedDocument
 from decisions.services.publication import approval_signature_reason
-from tests.helpers import body_bytes
+from tests.helpers import body_bytes, page_text
 
 needs_pdfsig = pytest.mark.skipif(
     not (shutil.which("pdfsig") and shutil.which("certutil")),
@@ -149,3 +150,20 @@ def test_the_signature_is_invisible_the_page_looks_as_rendered(published, tmp_pa
         return (tmp_path / f"{name}.png").read_bytes()
 
     assert first_page_png(published, "signed") == first_page_png(rendering, "rendered")
+
+
+def test_the_page_says_who_signed_the_pdf_and_where_to_verify_it(client, pcd_1620):
+    document = PublishedDocument.objects.get(decision=pcd_1620)
+    assert document.signed_by == signing.organisation_signer_name()
+    response = client.get("/decisions/pcd-1620/")
+    text = page_text(response)
+    assert f"It is digitally signed by {document.signed_by}:" in text
+    assert "upload it on the Verify a document page, which checks the signature too" in text
+    assert 'href="/verify/"' in response.content.decode()
+
+    # A PDF published before PDFs were signed is not said to be signed.
+    PublishedDocument.objects.filter(pk=document.pk).update(signed_by="")
+    pages_invalidate_all()
+    text = page_text(client.get("/decisions/pcd-1620/"))
+    assert "digitally signed" not in text and "checks the signature" not in text
+    assert "upload it on the Verify a document page." in text
