@@ -206,6 +206,10 @@ class Messages:
         "{reference} is already in the records with a different {what}. An archived "
         "record is never changed by importing it again."
     )
+    ARCHIVE_ORIGINAL_CHANGED = (
+        "The stored original of {reference} is not the file that was imported (its SHA-256 "
+        "differs), so it was not sealed: restore the original from the archive first."
+    )
     ARCHIVE_NOT_ARCHIVED = (
         "{reference} is a decision made in this system, so no archived record can have "
         "that reference."

@@ -24,11 +24,16 @@ from pathlib import Path
 
 from asn1crypto import cms, pem
 from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.general import get_pyca_cryptography_hash
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
@@ -102,6 +107,27 @@ def signer() -> signers.SimpleSigner:
     return _signer(_settings_key())
 
 
+class _KeyParsedOnce(signers.SimpleSigner):
+    """pyHanko's SimpleSigner parses its private key again for every signature it
+    makes, two per PDF (the size estimate, then the real one); cryptography checks an
+    RSA key as it parses it, about 0.1 s each. This signer keeps the parsed key."""
+
+    @functools.cached_property
+    def _private_key(self):
+        return serialization.load_der_private_key(self.signing_key.dump(), password=None)
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        try:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        except ValueError:  # a mechanism asn1crypto cannot name: pyHanko's way
+            mechanism = ""
+        key = self._private_key
+        if mechanism == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
+            return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+        # PSS, EC and the others: pyHanko's own (parsing each time).
+        return super().sign_raw(data, digest_algorithm)
+
+
 @functools.lru_cache(maxsize=4)
 def _signer(key: tuple) -> signers.SimpleSigner:
     pkcs12, pkcs12_passphrase, key_path, cert_path, chain, key_passphrase = key[:6]
@@ -118,7 +144,12 @@ def _signer(key: tuple) -> signers.SimpleSigner:
         )
     if loaded is None:
         raise SignatureNotConfigured("The signing key or certificate could not be read.")
-    return loaded
+    return _KeyParsedOnce(
+        signing_cert=loaded.signing_cert,
+        signing_key=loaded.signing_key,
+        cert_registry=loaded.cert_registry,
+        signature_mechanism=loaded.signature_mechanism,
+    )
 
 
 def _read_certificates(path: str) -> list[asn1_x509.Certificate]:
@@ -151,6 +182,12 @@ def signer_name(certificate: asn1_x509.Certificate) -> str:
     return subject.get("common_name") or subject.get("organization_name") or ""
 
 
+def organisation_signer_name() -> str:
+    """The name the organisation's signing certificate gives (what a PDF reader shows
+    as the signer)."""
+    return signer_name(signer().signing_cert)
+
+
 class _SignerAt(signers.PdfSigner):
     """A PdfSigner whose signature time is given (the approval's), not the clock's:
     pyHanko takes it from the signing session, which has no public parameter for it."""
@@ -176,7 +213,7 @@ def pdf_sign(content: bytes, *, reason: str, signed_at: dt.datetime) -> bytes:
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         reason=reason,
-        name=signer_name(signer().signing_cert),
+        name=organisation_signer_name(),
         md_algorithm=DIGEST,
         subfilter=fields.SigSeedSubFilter.PADES,
     )
@@ -228,7 +265,14 @@ def detached_sign(data: bytes) -> bytes:
     """A detached CMS signature (DER) over `data`, with the signing time."""
     own = signer()
     signed = _run(
-        lambda: own.async_sign_general_data(data, DIGEST, detached=True, timestamper=_timestamper())
+        lambda: own.async_sign_general_data(
+            data,
+            DIGEST,
+            detached=True,
+            timestamper=_timestamper(),
+            # pyHanko adds no signingTime attribute unless asked.
+            signed_attr_settings=PdfCMSSignedAttributes(signing_time=dt.datetime.now(dt.UTC)),
+        )
     )
     return signed.dump()
 

@@ -59,12 +59,21 @@ def demo_signing_identity(tmp_path_factory):
     return identity
 
 
+def signing_settings(identity) -> dict[str, str]:
+    """The settings that make `identity` the organisation's (for override_settings in
+    module-scoped fixtures, which the function-scoped one below does not reach)."""
+    return {
+        "SIGNING_PKCS12": str(identity.pkcs12),
+        "SIGNING_PKCS12_PASSPHRASE": "",
+        "SIGNING_KEY": "",
+        "SIGNING_TRUST_ROOTS": str(identity.ca_certificate),
+    }
+
+
 @pytest.fixture(autouse=True)
 def _signing_identity(demo_signing_identity, settings):
-    settings.SIGNING_PKCS12 = str(demo_signing_identity.pkcs12)
-    settings.SIGNING_PKCS12_PASSPHRASE = ""
-    settings.SIGNING_KEY = ""
-    settings.SIGNING_TRUST_ROOTS = str(demo_signing_identity.ca_certificate)
+    for name, value in signing_settings(demo_signing_identity).items():
+        setattr(settings, name, value)
 
 
 def pdf_rendered_once(real, html: str) -> bytes:

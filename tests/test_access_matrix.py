@@ -464,6 +464,9 @@ EXPECTED: dict[str, Expect] = {
     "decisions:pdf": row(
         "404 404 404 404 404 404 404", "405 405 405 405 405 405 405", on="deferred_slug"
     ),
+    "decisions:seal": row(
+        "404 404 404 404 404 404 404", "405 405 405 405 405 405 405", on="deferred_slug"
+    ),
     "decisions:appendix": row(
         "404 404 404 404 404 404 404", "405 405 405 405 405 405 405", on="returned_appendix_slug"
     ),

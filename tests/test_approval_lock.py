@@ -16,6 +16,7 @@ from django.db.models import Value
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core import signing
 from core.errors import DomainError, Messages
 from decisions import pdf
 from decisions.models import (
@@ -117,8 +118,14 @@ def test_a_record_that_renders_differently_under_the_lock_is_rendered_again(
     assert sign_off.signer_title == corrected
     assert len(renders) == 2 and renders[0] != renders[1]
     document = PublishedDocument.objects.get(decision=decision)
-    text = pdf_text(document.file.read(), tmp_path)
+    stored = document.file.read()
+    text = pdf_text(stored, tmp_path)
     assert f"Signature: {sign_off.signer_name}, {corrected}" in text
+    # Rendered again, signed again: the digital signature names the title as stored.
+    check = signing.pdf_signature_check(stored)
+    # (CMS signing time is to the second.)
+    assert check.valid and check.signed_at == decision.approved_at.replace(microsecond=0)
+    assert check.reason == (f"{decision.reference} approved by {sign_off.signer_name}, {corrected}")
 
 
 @pytest.mark.django_db
@@ -129,7 +136,10 @@ def test_unchanged_the_pdf_rendered_before_the_lock_is_the_one_stored(officer, m
     decision = decision_approve(user=reviewers.dmpc, decision=decision)
     assert len(renders) == 1
     document = PublishedDocument.objects.get(decision=decision)
-    assert document.file.read() == pdf.html_to_pdf(renders[0])
+    stored = document.file.read()
+    # The rendering as it was, with the signature added before the lock (once).
+    assert stored.startswith(pdf.html_to_pdf(renders[0]))
+    assert stored.count(b"/Type /Sig") == 1 and signing.pdf_signature_check(stored).valid
 
 
 @pytest.mark.django_db
@@ -268,9 +278,9 @@ def test_the_pdf_is_rendered_while_nothing_is_locked(officer, monkeypatch):
     seen = []
     real = pdf.html_to_pdf
 
-    def render_and_look(html: str) -> bytes:
+    def look() -> None:
         # From another connection, as another request would: neither the decision
-        # row nor the event chain may be held while the renderer works.
+        # row nor the event chain may be held while the renderer (or signer) works.
         with _other_connection() as other, other.cursor() as cursor:
             try:
                 cursor.execute(
@@ -282,12 +292,22 @@ def test_the_pdf_is_rendered_while_nothing_is_locked(officer, monkeypatch):
                 row_free = False
             cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [chain_key])
             seen.append((row_free, cursor.fetchone()[0]))
+
+    def render_and_look(html: str) -> bytes:
+        look()
         return real(html)
 
+    real_sign = signing.pdf_sign
+
+    def sign_and_look(content: bytes, **kwargs) -> bytes:
+        look()
+        return real_sign(content, **kwargs)
+
     monkeypatch.setattr(pdf, "html_to_pdf", render_and_look)
+    monkeypatch.setattr(signing, "pdf_sign", sign_and_look)
     decision = decision_approve(user=reviewers.dmpc, decision=decision)
     assert decision.state == State.APPROVED
-    assert seen == [(True, True)]
+    assert seen == [(True, True), (True, True)]
     assert PublishedDocument.objects.filter(decision=decision).exists()
 
 

@@ -313,12 +313,12 @@ def _word_draft(officer):
 
 
 @pytest.fixture(scope="module")
-def sweep(django_db_setup, django_db_blocker, browser, tmp_path_factory):
+def sweep(django_db_setup, django_db_blocker, browser, tmp_path_factory, demo_signing_identity):
     from pytest_django.live_server_helper import LiveServer
 
     from decisions import pdf
     from demo.loader import demo_load
-    from tests.conftest import pdf_rendered_once
+    from tests.conftest import pdf_rendered_once, signing_settings
 
     real_render = pdf.html_to_pdf
 
@@ -333,6 +333,7 @@ def sweep(django_db_setup, django_db_blocker, browser, tmp_path_factory):
         },
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
+        **signing_settings(demo_signing_identity),
     )
     with django_db_blocker.unblock(), plain, pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdf, "html_to_pdf", render_once)

@@ -292,6 +292,8 @@ CASES = {
     # A hash needs its size: a missing size is refused too (NULL passes a plain CHECK).
     "archivedrecord_document_complete": lambda w: archived(w, document_sha256=DIGEST),
     "archivedrecord_record_seal_hex": lambda w: archived(w, record_seal="x"),
+    # A seal that does not say who made it and when.
+    "archivedrecord_document_seal_complete": lambda w: archived(w, document_seal=b"x"),
     # Appendix.save() hashes the file itself: only a write around it can break this.
     "appendix_sha256_hex": lambda w: Appendix.objects.filter(
         pk=Appendix.objects.create(decision=w.decision, position=1, title="a").pk

@@ -27,6 +27,7 @@ PAGES = [
     Page("decisions:pdf", on="published_slug"),
     Page("decisions:detail", on="archived_slug", label="archived"),
     Page("decisions:pdf", on="archived_slug", label="archived"),
+    Page("decisions:seal", on="archived_slug", label="archived"),
     Page("open_data:api_detail", on="archived_slug", label="archived"),
     Page("decisions:appendix", on="published_appendix"),
     Page("open_data:feed"),

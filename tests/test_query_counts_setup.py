@@ -123,12 +123,12 @@ def count_all(pages: list[Page], objects: dict, clients: dict, *, warm: bool) ->
 
 
 @contextlib.contextmanager
-def environment() -> Iterator[pytest.MonkeyPatch]:
+def environment(signing_identity) -> Iterator[pytest.MonkeyPatch]:
     """What tests/conftest.py's function-scoped fixtures give each test, for a module:
     plain static files, fast hashing, media in a temporary folder, each distinct PDF
     rendered once (the demo's are real: its snapshot serves later tests)."""
     from decisions import pdf
-    from tests.conftest import _PDF_CACHE
+    from tests.conftest import _PDF_CACHE, signing_settings
 
     real = pdf.html_to_pdf
 
@@ -148,6 +148,7 @@ def environment() -> Iterator[pytest.MonkeyPatch]:
             MEDIA_ROOT=media,
             DEBUG=False,
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            **signing_settings(signing_identity),
         ),
         pytest.MonkeyPatch.context() as patch,
     ):
@@ -180,13 +181,17 @@ def all_pages(*, collected_only: bool = False) -> list[Page]:
 
 
 @pytest.fixture(scope="module")
-def counts(django_db_setup, django_db_blocker) -> Counts:
+def counts(django_db_setup, django_db_blocker, demo_signing_identity) -> Counts:
     """Page id -> (its SQL on the small set, on the larger). Every area's pages are
     counted at the first use in a process, so the datasets are built once however
     many of the modules run."""
     if not _measured:
         pages = all_pages(collected_only=True)
-        with django_db_blocker.unblock(), environment() as patch, transaction.atomic():
+        with (
+            django_db_blocker.unblock(),
+            environment(demo_signing_identity) as patch,
+            transaction.atomic(),
+        ):
             users = demo_users()
             one_pdf_for_all(patch)
             users_grow(users, 3)

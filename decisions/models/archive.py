@@ -44,11 +44,20 @@ class ArchivedRecord(models.Model):
     # SHA-256 is sealed, so kept out of the history.
     document_text = models.TextField(blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
+    # The organisation's detached CMS signature (DER) over the signed original's
+    # bytes, made when it was brought in (core.signing.detached_sign): the original
+    # is never re-signed. Who made it and when, as its certificate and signing time
+    # say, are kept beside it for the page. Not in the history (a self-checking
+    # signature over bytes whose SHA-256 is), nor in the record seal (see
+    # decisions/services/archive_seal.py).
+    document_seal = models.BinaryField(blank=True, default=b"", editable=False)
+    document_sealed_by = models.CharField(max_length=200, blank=True, editable=False)
+    document_sealed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The keyed seal of the archived record as imported: decision, reference, the
     # date it is listed by and the content digest (decisions/digest.py).
     record_seal = models.CharField(max_length=64, blank=True, default="", editable=False)
 
-    history = ChainedHistoricalRecords(excluded_fields=["document_text"])
+    history = ChainedHistoricalRecords(excluded_fields=["document_text", "document_seal"])
 
     class Meta:
         verbose_name = "archived record"
@@ -79,6 +88,21 @@ class ArchivedRecord(models.Model):
                 condition=Q(record_seal__regex=SHA256_HEX_OR_BLANK),
                 name="archivedrecord_record_seal_hex",
             ),
+            # A seal is over a signed original, and says by whom and when.
+            models.CheckConstraint(
+                condition=(
+                    Q(document_seal=b"")
+                    & Q(document_sealed_by="")
+                    & Q(document_sealed_at__isnull=True)
+                )
+                | (
+                    ~Q(document_seal=b"")
+                    & ~Q(document_sealed_by="")
+                    & Q(document_sealed_at__isnull=False)
+                    & ~Q(document_sha256="")
+                ),
+                name="archivedrecord_document_seal_complete",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -87,3 +111,7 @@ class ArchivedRecord(models.Model):
     @property
     def has_document(self) -> bool:
         return bool(self.document_sha256)
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.document_sealed_at is not None

@@ -288,6 +288,10 @@ class PublishedDocument(models.Model):
     # The keyed seal of the published record: the content digest, reference,
     # approval time, every signature's seal and this PDF's SHA-256.
     record_seal = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # Who digitally signed the PDF, as the certificate names them (core/signing.py);
+    # blank for a PDF published before PDFs were signed, or an archived original
+    # (sealed beside it instead: ArchivedRecord.document_seal).
+    signed_by = models.CharField(max_length=200, blank=True, default="", editable=False)
 
     class Meta:
         # /verify/ finds a document by its bytes' SHA-256.

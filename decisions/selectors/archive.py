@@ -8,6 +8,8 @@ it by the date signed or, when that is not recorded, by the date published (its
 
 from __future__ import annotations
 
+from django.utils.timezone import localdate as local_day
+
 from core.dates import uk_date
 from decisions.models import ArchivedRecord, Decision
 
@@ -53,3 +55,11 @@ def archive_lifecycle(decision: Decision, archive: ArchivedRecord) -> list[dict[
         rows.append({"key": "Published", "value": uk_date(archive.date_published)})
     rows.append({"key": "Brought into this system", "value": uk_date(archive.imported_at)})
     return rows
+
+
+def archive_sealed_later(archive: ArchivedRecord | None) -> bool:
+    """Whether the original was sealed on a later day than it was brought in
+    (`manage.py seal_archive`, for records imported before seals): the page says so."""
+    if archive is None or archive.document_sealed_at is None:
+        return False
+    return local_day(archive.document_sealed_at) != local_day(archive.imported_at)

@@ -26,7 +26,7 @@ import threading
 import time
 from collections import OrderedDict
 
-from decisions.models import Decision, PublishedDocument
+from decisions.models import ArchivedRecord, Decision, PublishedDocument
 
 RECORD_RECHECK_SECONDS = 300
 _REMEMBERED = 4096
@@ -52,6 +52,25 @@ def published_pdf_by_slug(slug: str) -> PublishedDocument | None:
         .first()
     )
     return getattr(decision, "published_document", None) if decision else None
+
+
+def archived_seal_by_slug(slug: str) -> ArchivedRecord | None:
+    """The published archived record's seal over its signed original (with its
+    decision and type), or None when it is not public or has no seal."""
+    return (
+        ArchivedRecord.objects.filter(
+            decision__in=Decision.objects.published().by_slug(slug),
+            document_sealed_at__isnull=False,
+        )
+        .select_related("decision__decision_type")
+        .only(
+            "document_seal",
+            "document_sealed_at",
+            "decision__reference_number",
+            "decision__decision_type__code",
+        )
+        .first()
+    )
 
 
 class _Memory:

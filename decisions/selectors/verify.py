@@ -33,9 +33,6 @@ class Status:
 
 STATUSES = (Status.PUBLISHED, Status.WITHDRAWN, Status.NOT_PUBLISHED, Status.UNAVAILABLE)
 
-# The detached seal of an archived original (added by the signing of archived
-# records): looked for, not required, so this works with or without it.
-ARCHIVE_SEAL_FIELD = "document_signature"
 # The first reference a signature's reason names: the decision it was made for.
 _REASON_REFERENCE = re.compile(r"\b([A-Z]{2,10}) (\d{1,7})\b")
 
@@ -158,8 +155,7 @@ def _archive_fields(decision: Decision) -> dict:
     archive: ArchivedRecord | None = decision.archive
     if archive is None:
         return {}
-    seal = getattr(archive, ARCHIVE_SEAL_FIELD, None)
-    return {"archived_on": archive.imported_at.date(), "archive_sealed": bool(seal)}
+    return {"archived_on": archive.imported_at.date(), "archive_sealed": archive.is_sealed}
 
 
 def _found(decision: Decision, *, sha256: str, signature: Signature | None) -> Verification:

@@ -5,7 +5,8 @@
 `archived_decision_import` does it, in one transaction. The record is an approved
 Decision with its real reference, summary and recommendations, an ArchivedRecord
 ("Decision by" as written, the dates as published, the signed original's SHA-256),
-the signed original as its PublishedDocument, its search index (with the PDF's
+the signed original as its PublishedDocument (sealed with the organisation's
+detached signature, never re-signed: archive_seal.py), its search index (with the PDF's
 text, from poppler's pdftotext) and an `import` event. Importing the same record
 again changes nothing ("unchanged"); a different record under a reference already
 used is refused.
@@ -36,6 +37,7 @@ from decisions.models import (
     Recommendation,
 )
 from decisions.services.archive_checks import ArchiveFields, Checked, checked
+from decisions.services.archive_seal import archive_seal_apply, document_seal_make
 from decisions.services.events import event_record
 from decisions.services.publication import decision_search_index
 from decisions.workflow import IMPORT_ACTION, State
@@ -191,6 +193,9 @@ def archived_decision_import(*, user: User, **fields: Unpack[ArchiveFields]) -> 
         document_size=len(record.document) if record.document is not None else None,
         document_text=pdf_text(record.document) if record.document is not None else "",
     )
+    if record.document is not None:
+        # Sealed, not re-signed: decisions/services/archive_seal.py.
+        archive_seal_apply(archive, document_seal_make(record.document))
     content_digest = decision_content_digest(decision)
     archive.record_seal = archive_seal(decision, content_digest=content_digest)
     save_audited(archive, user=user, reason=reason)

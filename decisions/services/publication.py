@@ -16,6 +16,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import User
+from core import signing
 from core.audit import save_audited
 from core.errors import DomainError, Messages
 from core.storage import store_once
@@ -107,6 +108,34 @@ def decision_search_index(*, decision: Decision) -> SearchEntry:
     return entry
 
 
+def approval_signature_reason(decision: Decision, approver: SignOff | None) -> str:
+    """The reason the organisation's digital signature gives: the decision and who
+    approved it, as the sign-off prints them ("PCD 1620 approved by Sophie Linden,
+    Deputy Mayor for Policing and Crime")."""
+    if approver is None:  # a historical decision imported without its sign-offs
+        return f"{decision.reference} approved"
+    return f"{decision.reference} approved by {approver.signer_name}, {approver.signer_title}"
+
+
+def _approver(decision: Decision) -> SignOff | None:
+    """The final approver's signature (of the type's approving role), from the
+    prefetched sign-offs."""
+    sign_offs = list(decision.sign_offs.all())
+    role = decision.decision_type.final_approver
+    return next((s for s in sign_offs if s.role == role), sign_offs[-1] if sign_offs else None)
+
+
+def approval_pdf_sign(content: bytes, *, decision: Decision, approver: SignOff | None) -> bytes:
+    """`content` (the PDF/UA rendering) with the organisation's PAdES signature added
+    as an incremental update (the tagged file is kept as rendered), at the approval
+    time. Everything stored and sealed is of these bytes."""
+    return signing.pdf_sign(
+        content,
+        reason=approval_signature_reason(decision, approver),
+        signed_at=decision.approved_at,
+    )
+
+
 @dataclass(frozen=True)
 class ApprovalPdf:
     """The PDF an approval will publish, rendered before the decision row is locked:
@@ -135,7 +164,8 @@ def approval_pdf_render(
     )
     page = decision_page(decision, links=decision_public_links(decision))
     html = pdf.decision_pdf_html(page, draft=False)
-    return ApprovalPdf(content_digest=content_digest, html=html, content=pdf.html_to_pdf(html))
+    content = approval_pdf_sign(pdf.html_to_pdf(html), decision=decision, approver=sign_off)
+    return ApprovalPdf(content_digest=content_digest, html=html, content=content)
 
 
 def prefetched_sign_offs_set(decision: Decision, sign_offs: list[SignOff]) -> None:
@@ -182,9 +212,14 @@ def decision_publish_pdf(
             logger.warning(
                 "Decision %s changed after its PDF was rendered: rendered again", full.pk
             )
-        content = pdf.html_to_pdf(html)
+        content = approval_pdf_sign(pdf.html_to_pdf(html), decision=full, approver=_approver(full))
     digest = hashlib.sha256(content).hexdigest()
-    document = PublishedDocument(decision=full, sha256=digest, size_bytes=len(content))
+    document = PublishedDocument(
+        decision=full,
+        sha256=digest,
+        size_bytes=len(content),
+        signed_by=signing.organisation_signer_name(),
+    )
     # Under its SHA-256 (published/<sha256>.pdf), written once (core/storage.py).
     store_once(document.file, ContentFile(content), sha256=digest)
     # Seals the record as published: content, approval, signatures and this PDF.

@@ -17,7 +17,7 @@ from decisions.selectors import (
     published_decision_by_slug,
     published_decisions,
 )
-from decisions.selectors.archive import archive_notice
+from decisions.selectors.archive import archive_notice, archive_sealed_later
 from decisions.selectors.finding import (
     published_decision_for_reference,
     results,
@@ -35,6 +35,7 @@ from decisions.selectors.public import (
     withdrawn_decision_by_slug,
 )
 from decisions.selectors.published_files import (
+    archived_seal_by_slug,
     file_identity,
     file_verified,
     file_verified_remember,
@@ -124,6 +125,9 @@ def share_metadata(request: HttpRequest, decision) -> dict[str, str]:
     }
 
 
+SEAL_CONTENT_TYPE = "application/pkcs7-signature"
+
+
 @require_safe
 def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
     decision = published_decision_by_slug(slug)
@@ -147,6 +151,7 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "share": share_metadata(request, decision),
             "archive": decision.archive,
             "archive_notice": archive_notice(decision.archive) if decision.archive else "",
+            "archive_sealed_later": archive_sealed_later(decision.archive),
             **extensions.public_page_parts(decision),
         },
     )
@@ -195,6 +200,20 @@ def decision_pdf(request: HttpRequest, slug: str) -> HttpResponse:
             return record_withheld(request, decision)
         file_verified_remember(identity, document.sha256)
     return _pdf_response(request, document, opened, size=identity[3], modified=identity[4] / 1e9)
+
+
+@require_safe
+def decision_seal(request: HttpRequest, slug: str) -> HttpResponse:
+    """An archived record's seal: the organisation's detached signature over its
+    signed original (decisions/services/archive_seal.py), as a .p7s download."""
+    archive = archived_seal_by_slug(slug)
+    if archive is None:
+        raise Http404("No sealed original for that reference.")
+    reference = archive.decision.reference.replace(" ", "-")
+    response = HttpResponse(bytes(archive.document_seal), content_type=SEAL_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{reference}.pdf.p7s"'
+    response["Cache-Control"] = "public, max-age=600"
+    return response
 
 
 def _pdf_response(request: HttpRequest, document, opened, *, size: int, modified: float):

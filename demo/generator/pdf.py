@@ -1,12 +1,22 @@
-"""A small valid PDF naming a generated decision, stored instead of a rendered one.
+"""A small valid PDF, signed, stored instead of a rendered one.
 
 Rendering 100,000 decisions with WeasyPrint (about 0.7 s each) would take most of a
-day; the generator renders a few through the real service and stores this page for
-the rest, with its SHA-256 and record seal computed over these bytes exactly as the
-service computes them over a rendered PDF.
+day, and signing each (about 0.07 s) most of two hours; the generator renders and
+signs a few through the real service and stores one signed page for all the rest,
+with its SHA-256 and record seals computed over those bytes exactly as the service
+computes them over a rendered PDF.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from core import signing
+
+PLACEHOLDER_REFERENCE = "Generated decisions"
+PLACEHOLDER_TITLE = "This one signed document stands for every generated decision's PDF."
+PLACEHOLDER_REASON = "Generated for benchmarking: stands for every generated decision"
 
 
 def _pdf_text(text: str) -> str:
@@ -41,3 +51,16 @@ def placeholder_pdf(*, reference: str, title: str) -> bytes:
     trailer = f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
     out += trailer.encode()
     return bytes(out)
+
+
+def placeholder_signed(signed_at: dt.datetime) -> bytes:
+    """The one placeholder, signed by the organisation at `signed_at` (the first
+    generated day); made once per process and signing identity, so that runs of one
+    seed in one process store the same bytes (a signature's file ID is random)."""
+    return _placeholder_signed(signed_at, signing.organisation_signer_name())
+
+
+@functools.lru_cache(maxsize=2)
+def _placeholder_signed(signed_at: dt.datetime, signer: str) -> bytes:
+    content = placeholder_pdf(reference=PLACEHOLDER_REFERENCE, title=PLACEHOLDER_TITLE)
+    return signing.pdf_sign(content, reason=PLACEHOLDER_REASON, signed_at=signed_at)

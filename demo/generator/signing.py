@@ -9,12 +9,13 @@ import hashlib
 import random
 from typing import TYPE_CHECKING
 
+from core import signing
 from decisions.models import Decision, PublishedDocument, SectionKind, SignOff, SignOffRole
 from decisions.services.publication import WITHDRAW_PUBLICATION_ACTION
 from decisions.workflow import State
 from demo.generator.batch import Batch
 from demo.generator.content import record_seal_for, sign_off_sealed
-from demo.generator.pdf import placeholder_pdf
+from demo.generator.pdf import placeholder_signed
 
 if TYPE_CHECKING:
     from demo.generator.plan import Plan, Step
@@ -60,12 +61,14 @@ def approval_write(rng: random.Random, plan: Plan, batch: Batch, *, digest: str,
         context.render_left -= 1
         batch.render.append(decision["id"])  # the real service renders it later
     else:
-        content = placeholder_pdf(reference=reference, title=plan.content.title)
+        # One signed placeholder for all (demo/generator/pdf.py), stored once.
+        content = placeholder_signed(context.start)
         sha = hashlib.sha256(content).hexdigest()
-        name = f"published/{reference.replace(' ', '-')}-{sha[:12]}.pdf"
+        name = f"published/generated-{sha[:12]}.pdf"
         document = batch.new(
             PublishedDocument, decision_id=decision["id"], file=name, sha256=sha,
             size_bytes=len(content), created_at=decision["approved_at"],
+            signed_by=signing.organisation_signer_name(),
             record_seal=record_seal_for(
                 decision_id=decision["id"], reference=reference,
                 approved_at=decision["approved_at"], content_digest=digest,

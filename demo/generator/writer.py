@@ -130,12 +130,17 @@ def _sealer(history_model: type[models.Model]) -> HistorySealer:
 
 
 def files_store(batch: Batch) -> None:
-    """The placeholder PDFs; one already stored under its name (named by its hash)
-    by an earlier run that was rolled back is the same file, and is kept."""
+    """The placeholder PDFs (one file named by its hash, which many rows share); one
+    already stored under its name by an earlier batch or run is the same file, and
+    is kept."""
+    stored: dict[str, str] = {}
     for document, name, content in batch.files:
-        if not default_storage.exists(name) or _sha256_of(name) != document["sha256"]:
-            name = default_storage.save(name, ContentFile(content))
-        document["file"] = name
+        if name not in stored:
+            if not default_storage.exists(name) or _sha256_of(name) != document["sha256"]:
+                stored[name] = default_storage.save(name, ContentFile(content))
+            else:
+                stored[name] = name
+        document["file"] = stored[name]
 
 
 def _sha256_of(name: str) -> str:
