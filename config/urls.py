@@ -13,6 +13,8 @@ urlpatterns = [
     # Open data first: its /decisions/feed/ and /decisions/export/ would otherwise be
     # taken for decision references by decisions/<slug>/.
     path("", include("opendata.urls")),
+    # Checkpoints, and each decision's decisions/<slug>/inclusion.json.
+    path("", include("transparency.urls")),
     path("decisions/", include("decisions.urls")),
     path("alerts/", include("alerts.urls")),
     path("", include("funding.urls")),
