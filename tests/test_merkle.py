@@ -151,3 +151,14 @@ def test_impossible_requests_and_trivial_proofs():
         merkle.consistency_verify(
             old_size=2, old_root=mth(d[:2]), new_size=3, new_root=mth(d), proof=[]
         )
+
+
+def test_an_interior_node_cannot_pass_for_a_leaf():
+    """The subtree root of leaves 0-1 with the rest of leaf 0's path leads to the root:
+    only the path's length (checked against the size) tells it is not a leaf."""
+    d = leaves(4)
+    left = merkle.node_hash(d[0], d[1])
+    right = merkle.node_hash(d[2], d[3])
+    assert merkle.node_hash(left, right) == mth(d)
+    with pytest.raises(merkle.ProofError, match="too short"):
+        merkle.inclusion_verify(leaf=left, index=0, size=4, proof=[right], root_hash=mth(d))

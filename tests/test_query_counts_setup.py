@@ -178,13 +178,26 @@ def all_pages(*, collected_only: bool = False) -> list[Page]:
 
 
 @pytest.fixture(scope="module")
-def counts(django_db_setup, django_db_blocker) -> Counts:
+def counts(django_db_setup, django_db_blocker, demo_signing_identity) -> Counts:
     """Page id -> (its SQL on the small set, on the larger). Every area's pages are
     counted at the first use in a process, so the datasets are built once however
     many of the modules run."""
     if not _measured:
         pages = all_pages(collected_only=True)
-        with django_db_blocker.unblock(), environment() as patch, transaction.atomic():
+        # The organisation's demo identity (conftest's _signing_identity, for a module):
+        # the datasets take signed checkpoints.
+        signing = override_settings(
+            SIGNING_PKCS12=str(demo_signing_identity.pkcs12),
+            SIGNING_PKCS12_PASSPHRASE="",
+            SIGNING_KEY="",
+            SIGNING_TRUST_ROOTS=str(demo_signing_identity.ca_certificate),
+        )
+        with (
+            django_db_blocker.unblock(),
+            signing,
+            environment() as patch,
+            transaction.atomic(),
+        ):
             users = demo_users()
             one_pdf_for_all(patch)
             users_grow(users, 3)
