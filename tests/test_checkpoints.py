@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from core.seals import canonical_json
 from core.signing import detached_check
@@ -248,10 +249,15 @@ def test_a_checkpoint_from_the_site_that_differs_from_the_one_held_is_reported(
 
 
 def test_each_approval_queues_a_checkpoint_and_nothing_new_publishes_none(
-    officer, reviewers, records_manager
+    officer, reviewers, records_manager, django_capture_on_commit_callbacks
 ):
-    approved = approved_decision(user=officer, reviewers=reviewers)
-    assert Checkpoint.objects.count() == 0  # queued, not taken under the approval's locks
+    with django_capture_on_commit_callbacks(execute=False) as committed:
+        approved = approved_decision(user=officer, reviewers=reviewers)
+    # Queued once the approval commits, never under its locks; taken by the worker.
+    assert DBTaskResult.objects.filter(task_path__endswith="checkpoint_after_approval").count() == 0
+    for callback in committed:
+        callback()
+    assert Checkpoint.objects.count() == 0
     run_tasks()
     [checkpoint] = Checkpoint.objects.all()
     assert checkpoint.decisions_size == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
 from django.urls import reverse
 
 from decisions.extensions import DecisionExtension
@@ -18,12 +19,12 @@ class TransparencyExtension(DecisionExtension):
     # No name: nothing of ours is signed, so every decision's digest is unchanged.
 
     def on_approval(self, *, user: User, decision: Decision, at: dt.datetime) -> None:
-        """Queue a checkpoint: one task row, written in the approval's transaction
-        (so it exists exactly when the approval commits); the tree is built later by
-        the worker, never while the approval holds its locks."""
+        """Queue a checkpoint once the approval has committed: nothing of it runs, or
+        is written, while the approval holds its locks. (Lost only if the process
+        dies between the commit and the queueing: the daily checkpoint covers it.)"""
         from transparency.tasks import checkpoint_after_approval
 
-        checkpoint_after_approval.enqueue()
+        transaction.on_commit(checkpoint_after_approval.enqueue)
 
     def public_page_parts(self, decision: Decision) -> dict[str, Any]:
         # A link only: no query, so the page costs what it did.
