@@ -223,9 +223,13 @@ def test_a_signature_by_another_certificate_is_not_trusted(
         .sign(key, hashes.SHA256())
     )
     other.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    ok, output = verify(held, "--in-process", "--trust-roots", other)
+    assert not ok and "the signer is not trusted" in output
+    ours = settings.SIGNING_TRUST_ROOTS
     settings.SIGNING_TRUST_ROOTS = str(other)
     ok, output = verify(held, "--in-process")
     assert not ok and "the signer is not trusted" in output
+    assert verify(held, "--in-process", "--trust-roots", ours)[0]
 
 
 def test_a_checkpoint_from_the_site_that_differs_from_the_one_held_is_reported(

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from transparency.verification import (
     CheckFailed,
@@ -24,6 +25,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("checkpoint", help="A file or URL of the checkpoint's JSON.")
         parser.add_argument("--decision", default="", help='A reference, e.g. "PCD 1620".')
+        parser.add_argument(
+            "--trust-roots",
+            default="",
+            help="The organisation's root certificate(s), PEM or DER, comma-separated "
+            "(default: SIGNING_TRUST_ROOTS).",
+        )
         where = parser.add_mutually_exclusive_group()
         where.add_argument(
             "--site", default="", help="The site to ask (default: SITE_URL), over HTTP."
@@ -35,6 +42,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["trust_roots"]:
+            # Whoever checks says whom they trust: the signatures must chain to it.
+            with override_settings(SIGNING_TRUST_ROOTS=options["trust_roots"]):
+                return self._verify(options)
+        return self._verify(options)
+
+    def _verify(self, options):
         source_name = options["checkpoint"]
         try:
             if source_name.startswith(("http://", "https://")):
