@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "decisions",
     "governance",
     "funding",
+    "transparency",
     "demo",
     "opendata",
     "security",
@@ -185,6 +186,8 @@ APPEND_ONLY_TABLES = [
     "decisions_decisionevent",
     "governance_governanceauditentry",
     "security_securityevent",
+    "transparency_checkpoint",
+    "transparency_decisionleaf",
 ]
 
 # --- Authentication -----------------------------------------------------------

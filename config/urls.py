@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("opendata.urls")),
     # Public: is this PDF (or SHA-256) a document published here, and what is it now.
     path("verify/", verify, name="verify"),
+    # Checkpoints, and each decision's decisions/<slug>/inclusion.json.
+    path("", include("transparency.urls")),
     path("decisions/", include("decisions.urls")),
     path("alerts/", include("alerts.urls")),
     path("", include("funding.urls")),

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 class DecisionExtension:
     """One app's part of every decision. The defaults add nothing."""
 
-    #: The key under which ``content`` is signed in the decision's digest.
+    #: The key under which ``content`` is signed in the decision's digest; an
+    #: extension without one adds nothing to what is signed (every digest taken
+    #: before it was registered stays as it was).
     name = ""
 
     def content(self, decision: Decision) -> Any:
@@ -89,7 +91,7 @@ def registered() -> tuple[DecisionExtension, ...]:
 
 
 def decision_content(decision: Decision) -> dict[str, Any]:
-    return {extension.name: extension.content(decision) for extension in _registry}
+    return {ext.name: ext.content(decision) for ext in _registry if ext.name}
 
 
 def decision_value_pence(decision: Decision) -> int:

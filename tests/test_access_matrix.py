@@ -45,6 +45,7 @@ from governance.models import OfficeHolder
 from governance.services import role_change_request
 from tests.alert_links import alert_links
 from tests.docx_forms import pcd_1620_form
+from transparency.services import checkpoint_publish
 
 ROLES = ("anonymous", "officer", "head", "ceo", "dmpc", "records", "user_admin")
 OUTCOMES = {"ok", "login", "redirect", "400", "403", "404", "405"}
@@ -457,6 +458,18 @@ EXPECTED: dict[str, Expect] = {
     "open_data:index": PUBLIC_READ_ONLY,
     "open_data:accessibility": PUBLIC_READ_ONLY,
     "open_data:privacy": PUBLIC_READ_ONLY,
+    # Checkpoints of the record (the demo's objects take one): public, read-only. A
+    # proof asked for without its checkpoints is a 400; a decision not published
+    # has no inclusion proof.
+    "transparency:index": PUBLIC_READ_ONLY,
+    "transparency:json": PUBLIC_READ_ONLY,
+    "transparency:checkpoint": row(
+        "ok ok ok ok ok ok ok", "405 405 405 405 405 405 405", on="checkpoint"
+    ),
+    "transparency:proof": row("400 400 400 400 400 400 400", "405 405 405 405 405 405 405"),
+    "transparency:inclusion": row(
+        "404 404 404 404 404 404 404", "405 405 405 405 405 405 405", on="deferred_slug"
+    ),
     "decisions:list": PUBLIC_READ_ONLY,
     "decisions:detail": row(
         "404 404 404 404 404 404 404", "405 405 405 405 405 405 405", on="deferred_slug"
@@ -623,6 +636,7 @@ def demo_objects(officer: User) -> dict[str, dict[str, object]]:
         "envelope_published": {"slug": "pcd-1406"},
         "envelope_unapproved": {"slug": stage("awaiting_approval").slug},
         "sitemap_section": {"section": "decisions"},
+        "checkpoint": {"sequence": checkpoint_publish().sequence},
         **alert_links(pcd_1620),
     }
 

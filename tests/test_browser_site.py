@@ -148,3 +148,37 @@ def test_the_decision_page_prints_the_record_with_its_address_and_date(
         "none",
         "normal",
     )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_checkpoints_page_is_accessible_and_reached_from_a_decision(page, live_demo, width):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    from transparency.services import checkpoint_publish
+
+    def publish():
+        try:
+            return checkpoint_publish()
+        finally:
+            connection.close()
+
+    # In a thread of its own: signing runs an asyncio loop, and Playwright's is
+    # running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        checkpoint = pool.submit(publish).result()
+    page = _at(page, width)
+    page.goto(f"{live_demo.url}/decisions/pcd-1620/")
+    page.get_by_text("Check this document").click()
+    page.get_by_role("link", name="signed checkpoints of the record").click()
+    assert page.url == f"{live_demo.url}/transparency/"
+    assert page.get_by_role("heading", level=1).inner_text() == "Checkpoints of the record"
+    assert axe_violations(page) == []
+    assert not page.evaluate(WIDER_THAN_THE_WINDOW)
+    assert page.get_by_role("navigation", name="Breadcrumb").is_visible()
+    assert checkpoint.hash in page.locator("main").inner_text()
+    # The latest checkpoint's JSON is one link away.
+    with page.expect_response(f"**/transparency/checkpoints/{checkpoint.sequence}.json") as r:
+        page.get_by_role("link", name=f"Download checkpoint {checkpoint.sequence} (JSON)").click()
+    assert r.value.json()["hash"] == checkpoint.hash

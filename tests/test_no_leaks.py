@@ -29,6 +29,7 @@ from decisions.services import (
 from funding.services import LineSpec, envelope_create
 from tests.factories import complete_draft, draft_decision
 from tests.helpers import body_bytes, run_tasks
+from transparency.services import checkpoint_publish
 
 MARKER = "QUOKKA7431"
 DEFERRED_MARKER = "WOMBAT5512"
@@ -76,6 +77,11 @@ def public_urls(slugs):
         "/accessibility/",
         "/privacy/",
         "/decisions/no-such-decision/",
+        # Checkpoints: hashes and counts, and the published decisions' leaves only.
+        "/transparency/",
+        "/transparency.json",
+        "/transparency/checkpoints/1.json",
+        "/transparency/proof.json?from=1",
     ]
     for slug in slugs:
         urls += [
@@ -84,6 +90,7 @@ def public_urls(slugs):
             f"/decisions/{slug}/pdf/",
             f"/reports/envelopes/{slug}/",
             f"/reports/envelopes/{slug}.csv",
+            f"/decisions/{slug}/inclusion.json",
         ]
     return urls
 
@@ -238,6 +245,9 @@ def test_markers_appear_nowhere_public_until_the_deferral_ends(
     )
 
     discussed = _discussed_and_published(officer)
+    # A checkpoint of all of it: only what is published becomes a leaf.
+    checkpoint = checkpoint_publish()
+    assert checkpoint.decisions_size == Decision.objects.published().count()
 
     slugs = ["pcd-7001", "pcd-7002", "pcd-7003", "pcd-1620", discussed.slug]
     assert_no_markers(client, public_urls(slugs), tmp_path)
@@ -297,6 +307,10 @@ def test_markers_appear_nowhere_public_until_the_deferral_ends(
             status, body = body_of(client, url, tmp_path)
             assert status == 200, url
             assert DEFERRED_MARKER in body or "pcd-7003" in body, url
+        # The next checkpoint adds it to the log of published decisions.
+        checkpoint_publish()
+        inclusion = client.get("/decisions/pcd-7003/inclusion.json").json()
+        assert inclusion["leaf"]["reference"] == "PCD 7003"
         # The Part 2, the draft and its link, and the conversation stay hidden for ever.
         for url in public_urls(slugs):
             status, body = body_of(client, url, tmp_path)

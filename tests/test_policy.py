@@ -1,6 +1,6 @@
 """The one authorisation policy (decisions/policy.py), its tables written out here
 from DESIGN.md, and the rules that hang on it: what the pages offer is what the
-services accept; decisions never imports funding; each workflow step is whole."""
+services accept; decisions never imports funding or transparency; each workflow step is whole."""
 
 import ast
 from pathlib import Path
@@ -171,13 +171,15 @@ def _imported_modules(path: Path) -> set[str]:
     return names
 
 
-def test_decisions_never_imports_funding():
+def test_decisions_never_imports_funding_or_transparency():
+    # Both build on decisions and plug in through decisions/extensions.py.
+    above = ("funding", "transparency")
     root = Path(__file__).resolve().parent.parent / "decisions"
     offenders = {
         str(path.relative_to(root.parent)): sorted(
             name
             for name in _imported_modules(path)
-            if name == "funding" or name.startswith("funding.")
+            if name in above or name.startswith(tuple(f"{app}." for app in above))
         )
         for path in root.rglob("*.py")
     }

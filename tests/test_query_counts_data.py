@@ -36,6 +36,7 @@ from decisions.services import (
 from demo.drafts import draft_write
 from demo.stage_data import DECLARATIONS
 from tests.alert_links import alert_links
+from transparency.services import checkpoint_publish
 
 
 def _pdf() -> SimpleUploadedFile:
@@ -237,8 +238,12 @@ def dataset(users: dict, *, size: int, tag: str) -> dict[str, dict]:
     paragraph = draft.sections.get(kind=SectionKind.ISSUES).paragraphs.first()
     appendix = made["published"].appendices.order_by("position").first()
     word_draft = _word_draft(users, tag=tag)
+    # Two checkpoints of everything above: the proof pages read between them.
+    checkpoint_publish()
+    checkpoint = checkpoint_publish()
     return {
         "word_draft": {"pk": word_draft.pk},
+        "checkpoint": {"sequence": checkpoint.sequence},
         **{state: {"pk": decision.pk} for state, decision in made.items()},
         **{f"{state}_slug": {"slug": d.slug} for state, d in made.items() if d.reference},
         "draft_recommendation": {"pk": draft.pk, "item": draft.recommendations.first().pk},

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core import signing
 from demo.loader import DEMO_USERS, demo_load
 from demo.second_factor import demo_codes
+from transparency.services import checkpoint_publish
 
 
 class Command(BaseCommand):
@@ -17,6 +19,14 @@ class Command(BaseCommand):
                 "Demo users have known passwords: load_demo runs only with DEBUG on."
             )
         demo_load()
+        # A checkpoint of the demo, so /transparency/ is not empty (none if one
+        # already covers it: loading again adds nothing).
+        if signing.is_configured():
+            checkpoint = checkpoint_publish(only_if_changed=True)
+            if checkpoint is not None:
+                self.stdout.write(f"Checkpoint {checkpoint.sequence} of the record published.")
+        else:
+            self.stdout.write("No signing identity: no checkpoint published (see SIGNING_*).")
         self.stdout.write(
             "Demo data loaded: PCD 1406, PCD 1620, a Chief Executive decision and a decision "
             "at each stage of the workflow."

@@ -1,0 +1,65 @@
+"""The transparency pages: /transparency/ and /transparency.json list every checkpoint,
+paged; a proof asked for wrongly is answered with a sentence, never a 500."""
+
+import pytest
+
+from tests.test_checkpoints import imported
+from transparency.services import checkpoint_publish
+
+
+def test_the_transparency_page_and_json_list_every_checkpoint(officer, records_manager, client):
+    imported(officer, records_manager, 1201)
+    checkpoints = [checkpoint_publish() for _ in range(3)]
+    html = client.get("/transparency/").content.decode()
+    assert "Checkpoints of the record" in html
+    assert checkpoints[-1].hash in html
+    for checkpoint in checkpoints:
+        assert f'href="/transparency/checkpoints/{checkpoint.sequence}.json"' in html
+    data = client.get("/transparency.json").json()
+    assert data["latest"]["statement"]["sequence"] == 3
+    assert [c["statement"]["sequence"] for c in data["checkpoints"]] == [3, 2, 1]
+    assert data["pages"] == 1 and data["next"] is None
+    assert "canonical JSON" in data["about"]["signed_bytes"]
+
+
+def test_the_json_pages_past_fifty_checkpoints(officer, records_manager, client, monkeypatch):
+    from transparency import selectors
+
+    monkeypatch.setattr(selectors, "PER_PAGE", 2)
+    imported(officer, records_manager, 1301)
+    for _ in range(5):
+        checkpoint_publish()
+    first = client.get("/transparency.json").json()
+    assert first["pages"] == 3 and first["next"].endswith("/transparency.json?page=2")
+    last = client.get("/transparency.json?page=3").json()
+    assert [c["statement"]["sequence"] for c in last["checkpoints"]] == [1]
+    assert "page 3 of 3" in client.get("/transparency/?page=3").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ("", 400, "Give the checkpoint to prove from as a number"),
+        ("?from=x", 400, "Give the checkpoint to prove from as a number"),
+        ("?from=1&to=y", 400, "Give the checkpoint to prove to as a number"),
+        ("?from=2&to=1", 400, "must not be later"),
+        ("?from=9", 404, "There is no checkpoint 9"),
+        ("?from=1&to=9", 404, "There is no checkpoint 9"),
+    ],
+)
+def test_bad_proof_requests_are_answered_clearly(
+    officer, records_manager, client, query, status, message
+):
+    imported(officer, records_manager, 1401)
+    checkpoint_publish()
+    checkpoint_publish()
+    response = client.get(f"/transparency/proof.json{query}")
+    assert response.status_code == status
+    assert message in response.json()["error"]
+
+
+def test_no_checkpoint_yet(client, db):
+    assert "No checkpoint has been published yet" in client.get("/transparency/").content.decode()
+    assert client.get("/transparency.json").json()["latest"] is None
+    assert client.get("/transparency/checkpoints/1.json").status_code == 404
+    assert client.get("/transparency/proof.json?from=1").status_code == 404

@@ -1,0 +1,128 @@
+"""What the transparency pages and verify_checkpoints read: checkpoints as JSON
+documents, and proofs built from the rows as they are now.
+
+Every document here is public: checkpoints hold hashes and counts only, and the
+decision log holds published decisions only (a reference, its approval time, its
+keyed content digest and its PDF's SHA-256)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+
+from decisions.models import Decision, DecisionEvent
+from transparency import merkle
+from transparency.models import Checkpoint, DecisionLeaf
+from transparency.trees import decision_leaves, event_leaves
+
+PER_PAGE = 50
+
+ABOUT = {
+    "what": (
+        "Each checkpoint is a signed statement of the record at a moment: how many events "
+        "the audit log held, the last event's seal, a Merkle root over every event's seal, "
+        "and a Merkle root over the published decisions (one leaf each, in the order they "
+        "became public, never removed). Trees and proofs follow RFC 9162 section 2.1."
+    ),
+    "signed_bytes": (
+        "The signature (base64 of a detached CMS SignedData, DER) is over the UTF-8 bytes "
+        "of 'statement' written as canonical JSON: keys sorted, no spaces (separators ',' "
+        "and ':'), non-ASCII characters as themselves. 'hash' is the SHA-256 of those "
+        "bytes, and each statement's 'previous' is the hash of the checkpoint before."
+    ),
+    "decision_leaf": (
+        "A decision's leaf is SHA-256(0x00 || canonical JSON of {reference, approved_at, "
+        "content_digest, pdf_sha256}); an event's leaf is SHA-256(0x00 || its 32-byte seal)."
+    ),
+    "verify": "manage.py verify_checkpoints <file or URL of a checkpoint you kept>",
+}
+
+
+def checkpoint_document(checkpoint: Checkpoint) -> dict[str, Any]:
+    return {
+        "statement": checkpoint.statement,
+        "hash": checkpoint.hash,
+        "signature": base64.b64encode(bytes(checkpoint.signature)).decode(),
+    }
+
+
+def latest_checkpoint() -> Checkpoint | None:
+    return Checkpoint.objects.order_by("-sequence").first()
+
+
+def checkpoint_by_sequence(sequence: int) -> Checkpoint | None:
+    return Checkpoint.objects.filter(sequence=sequence).first()
+
+
+def checkpoints_page(number: Any) -> Page:
+    """One page of every checkpoint kept, newest first (an unknown page: the last)."""
+    return Paginator(Checkpoint.objects.order_by("-sequence"), PER_PAGE).get_page(number)
+
+
+def _hexes(hashes: list[bytes]) -> list[str]:
+    return [value.hex() for value in hashes]
+
+
+def consistency_document(old: Checkpoint, new: Checkpoint) -> dict[str, Any]:
+    """The proofs that `new` extends `old`, and that the record as its rows are now
+    extends `new`.
+
+    Both come from the trees as the rows give them now. Between two signed
+    checkpoints a proof need not touch every old leaf (from a tree of 2**k leaves it
+    is the new leaves only), so the record today is also given whole: its roots,
+    recomputed from the rows, and the proofs from `new` to them. A row under `new`
+    rewritten since makes today's roots differ, and those proofs fail.
+
+    Its cost grows with the event log: every event's seal is recomputed (about 50 µs
+    of CPU an event, bench/checkpoints.py), so past a few hundred thousand events it
+    should read leaf hashes stored by checkpoint_publish (which would check them
+    against the rows) rather than recompute them per request."""
+    events_now = event_leaves(current_events_count())
+    decisions_now = decision_leaves(DecisionLeaf.objects.count())
+    events, decisions = events_now[: new.events_count], decisions_now[: new.decisions_size]
+    return {
+        "from": checkpoint_document(old),
+        "to": checkpoint_document(new),
+        "events_proof": _proof(old.events_count, events),
+        "decisions_proof": _proof(old.decisions_size, decisions),
+        "now": {
+            "events": {"count": len(events_now), "root": merkle.root(events_now).hex()},
+            "decisions": {"size": len(decisions_now), "root": merkle.root(decisions_now).hex()},
+            "events_proof": _proof(new.events_count, events_now),
+            "decisions_proof": _proof(new.decisions_size, decisions_now),
+        },
+    }
+
+
+def _proof(old_size: int, leaves: list[bytes]) -> list[str]:
+    # Fewer leaves than the old tree (rows deleted): the proof of what is left,
+    # which cannot lead to the old root.
+    return _hexes(merkle.consistency_proof(min(old_size, len(leaves)), leaves))
+
+
+def current_events_count() -> int:
+    """The events committed by now: appends take the event log's lock in turn, so
+    they are those up to the last one."""
+    head = DecisionEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return DecisionEvent.objects.filter(pk__lte=head).count() if head else 0
+
+
+def decision_leaf(decision: Decision) -> DecisionLeaf | None:
+    return DecisionLeaf.objects.filter(decision=decision).first()
+
+
+def inclusion_document(leaf: DecisionLeaf, checkpoint: Checkpoint) -> dict[str, Any] | None:
+    """The audit path of `leaf` in `checkpoint`'s tree of decisions; None if the
+    checkpoint was taken before the decision joined the log."""
+    if leaf.index >= checkpoint.decisions_size:
+        return None
+    leaves = decision_leaves(checkpoint.decisions_size)
+    return {
+        "leaf": leaf.data,
+        "leaf_index": leaf.index,
+        "tree_size": checkpoint.decisions_size,
+        "audit_path": _hexes(merkle.inclusion_proof(leaf.index, leaves)),
+        "checkpoint": checkpoint_document(checkpoint),
+    }
