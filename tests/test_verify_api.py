@@ -105,7 +105,7 @@ def test_signatures_archived_and_signed_copies(client, records_manager, pcd_1620
     assert body["status"] == "published"
     assert body["archived"] == {
         "brought_in_on": decision.archived_record.imported_at.date().isoformat(),
-        "sealed": False,
+        "sealed": True,  # sealed when it was brought in
     }
     assert body["signature"] == {
         "present": True,

@@ -89,15 +89,18 @@ def full_decision(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
             "appendices",
             "declarations",
             "sign_offs",
-            Prefetch(
-                "links_out",
-                queryset=DecisionLink.objects.select_related("target__decision_type"),
-            ),
-            Prefetch(
-                "links_in",
-                queryset=DecisionLink.objects.select_related("source__decision_type"),
-            ),
+            *link_prefetches(),
         )
+    )
+
+
+def link_prefetches() -> tuple[Prefetch, Prefetch]:
+    """The decision's links each way, with the decision at the other end: what
+    ``decision_public_links`` reads."""
+    links = DecisionLink.objects
+    return (
+        Prefetch("links_out", queryset=links.select_related("target__decision_type")),
+        Prefetch("links_in", queryset=links.select_related("source__decision_type")),
     )
 
 

@@ -15,10 +15,12 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
+
 from core import signing
 from decisions.models import ArchivedRecord, Decision
 from decisions.selectors.integrity import published_record_problem
-from decisions.selectors.public import decision_public_links, full_decision
+from decisions.selectors.public import decision_public_links, full_decision, link_prefetches
 from decisions.selectors.published_files import record_verified, record_verified_remember
 from decisions.selectors.related import CHANGED_BY
 
@@ -136,6 +138,7 @@ def _record_intact(decision: Decision) -> bool:
 
 def _changes(decision: Decision) -> tuple[Change, ...]:
     """As the decision's lifecycle lists them: published decisions only, oldest first."""
+    prefetch_related_objects([decision], *link_prefetches())
     links = [
         link for link in decision_public_links(decision) if link.label in CHANGED_BY and link.href
     ]
