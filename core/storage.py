@@ -104,3 +104,20 @@ def read_verified(file, sha256: str):
     size = copy.tell()
     copy.seek(0)
     return copy, size
+
+
+class StoredFileChanged(Exception):
+    """The stored file's bytes are not those recorded (altered since it was stored)."""
+
+
+def read_checked(file, sha256: str) -> bytes:
+    """The stored file's bytes, checked against the SHA-256 recorded when it was
+    stored (for work that needs them whole, as an import's original, at most 20 MB).
+    Raises StoredFileChanged when they differ; the storage's own errors (missing,
+    unreachable: READ_ERRORS) are raised as they come, for the caller to tell a
+    failure that may pass from one that will not."""
+    with file.storage.open(file.name, "rb") as stored:
+        data = stored.read()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise StoredFileChanged(file.name)
+    return data

@@ -9,7 +9,7 @@ it by the date signed or, when that is not recorded, by the date published (its
 from __future__ import annotations
 
 from core.dates import uk_date
-from decisions.models import ArchivedRecord, Decision
+from decisions.models import ArchivedRecord, ArchiveImport, Decision
 
 NOT_RECORDED = "Not recorded"
 
@@ -53,3 +53,18 @@ def archive_lifecycle(decision: Decision, archive: ArchivedRecord) -> list[dict[
         rows.append({"key": "Published", "value": uk_date(archive.date_published)})
     rows.append({"key": "Brought into this system", "value": uk_date(archive.imported_at)})
     return rows
+
+
+def archive_imports_recent(*, limit: int) -> list[ArchiveImport]:
+    """The latest records sent for import from the back office, newest first, with
+    what became of them (the records managers' page lists them)."""
+    return list(ArchiveImport.objects.only("reference", "status", "requested_at")[:limit])
+
+
+def archive_import_status(pk: int) -> ArchiveImport | None:
+    """A record sent for import, with what its status page shows."""
+    return (
+        ArchiveImport.objects.select_related("decision__decision_type", "requested_by")
+        .filter(pk=pk)
+        .first()
+    )
