@@ -9,8 +9,10 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from accounts.roles import Role
-from tests.backends import (  # noqa: F401 (fixtures)
+from tests.backends import (  # noqa: F401 (fixtures, and the hook marking both modes)
     _suite_backends,
+    backends_mode,
+    pytest_generate_tests,
     redis_caches,
     redis_server,
     s3_server,
