@@ -329,6 +329,11 @@ CACHES = {
     # prefix, else in its own table (made by migration security/0004).
     "pages": {"BACKEND": _cache_backend, "LOCATION": _cache_location, "KEY_PREFIX": "pages"},
 }
+# Several sites (or test runs) on one Redis: each under a key prefix of its own.
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "")
+if CACHE_KEY_PREFIX:
+    CACHES["default"]["KEY_PREFIX"] = CACHE_KEY_PREFIX
+    CACHES["pages"]["KEY_PREFIX"] = f"{CACHE_KEY_PREFIX}:pages"
 if not os.environ.get("REDIS_URL"):
     # The database cache keeps this many pages (tens of KB each), then drops a third;
     # Redis evicts by its own maxmemory policy.

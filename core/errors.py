@@ -214,6 +214,15 @@ class Messages:
         "{reference} is a decision made in this system, so no archived record can have "
         "that reference."
     )
+    ARCHIVE_UPLOAD_CHANGED = (
+        "The signed original you sent is no longer the file that was uploaded: it was "
+        "changed in storage. Bring the record in again with the signed original."
+    )
+    ARCHIVE_UPLOAD_UNREADABLE = (
+        "The signed original you sent could not be read from storage after {attempts} "
+        "attempts. Bring the record in again; if it fails again, tell the system's "
+        "administrators."
+    )
     # Office holders (governance/): who signs as the DMPC or the Chief Executive.
     NOT_OFFICE_HOLDER = (
         "You are not recorded as the {office} in office on {day}, so you cannot sign as "

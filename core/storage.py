@@ -88,19 +88,81 @@ def read_verified(file, sha256: str):
     hashed: (the open copy at its start, its size) when the bytes are those recorded,
     else None (missing, unreadable or altered). What is then served is exactly what
     was checked, whatever happens to the stored object meanwhile."""
+    try:
+        with file.storage.open(file.name, "rb") as stored:
+            return copy_verified(stored, sha256)
+    except READ_ERRORS:
+        return None
+
+
+def copy_verified(stream, sha256: str):
+    """`stream` read to its end into a temporary file while it is hashed: (the copy at
+    its start, its size) when the bytes are those recorded, else None. Read errors
+    are raised."""
     copy = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_BYTES)  # noqa: SIM115 (returned)
     digest = hashlib.sha256()
     try:
-        with file.storage.open(file.name, "rb") as stored:
-            while chunk := stored.read(_CHUNK):
-                digest.update(chunk)
-                copy.write(chunk)
-    except READ_ERRORS:
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+            copy.write(chunk)
+    except BaseException:
         copy.close()
-        return None
+        raise
     if digest.hexdigest() != sha256:
         copy.close()
         return None
     size = copy.tell()
     copy.seek(0)
     return copy, size
+
+
+class StoredObject:
+    """An object of object storage as one GET answers it: the body as it arrives (read
+    forwards only), its size, and its ETag, which the storage changes whenever the
+    object is written, so (name, ETag) names these exact bytes."""
+
+    def __init__(self, file) -> None:
+        storage = file.storage
+        # One GET: the body and the ETag of the same answer (no HEAD before it, as
+        # the storage's own open does).
+        answer = storage.bucket.Object(storage._normalize_name(file.name)).get()
+        self._body = answer["Body"]
+        self.size = answer["ContentLength"]
+        self.identity = (file.name, answer["ETag"])
+        self._at = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._body.read(None if size is None or size < 0 else size)
+        self._at += len(data)
+        return data
+
+    def seekable(self) -> bool:
+        return False
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        """Forwards only (a byte range's start): the bytes before it are read and dropped."""
+        if whence != 0 or offset < self._at:
+            raise OSError("A stored object's body is read forwards only.")
+        while self._at < offset and self.read(min(_CHUNK, offset - self._at)):
+            pass
+        return self._at
+
+    def close(self) -> None:
+        self._body.close()
+
+
+class StoredFileChanged(Exception):
+    """The stored file's bytes are not those recorded (altered since it was stored)."""
+
+
+def read_checked(file, sha256: str) -> bytes:
+    """The stored file's bytes, checked against the SHA-256 recorded when it was
+    stored (for work that needs them whole, as an import's original, at most 20 MB).
+    Raises StoredFileChanged when they differ; the storage's own errors (missing,
+    unreachable: READ_ERRORS) are raised as they come, for the caller to tell a
+    failure that may pass from one that will not."""
+    with file.storage.open(file.name, "rb") as stored:
+        data = stored.read()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise StoredFileChanged(file.name)
+    return data

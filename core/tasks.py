@@ -10,7 +10,9 @@ left without its email, even if the process dies a moment later).
 
 A task that raises is recorded as failed (the back office lists failed tasks, with
 their traceback) and queued again after a growing delay, up to MAX_ATTEMPTS; a
-records manager can queue any failed task again from the back office.
+records manager can queue any failed task again from the back office. A failure
+that trying again cannot mend (a bad file) raises NotRetried: recorded as failed at
+once, never queued again.
 """
 
 from __future__ import annotations
@@ -31,18 +33,34 @@ RETRY_DELAYS = (60, 5 * 60, 30 * 60, 2 * 60 * 60)
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 
 
-def retried(function: Callable[..., Any]) -> Callable[..., Any]:
+class NotRetried(Exception):
+    """Raised by a task body for a failure that the same work cannot get past by
+    running again (the input itself is wrong): the task fails at once, for good."""
+
+
+def retried(
+    function: Callable[..., Any] | None = None,
+    *,
+    given_up: Callable[..., None] | None = None,
+) -> Callable[..., Any]:
     """Wrap a task body (keyword arguments only) so that a failure queues the task
     again with `attempt` + 1 after the next delay, then fails as it would have.
+    NotRetried fails at once. After the last attempt, ``given_up(error=…, **kwargs)``
+    (if given) records what the work was for, as a body that fails cannot.
 
-    Used under `@task()`: the task is found again by its module path, as the worker
-    finds it."""
+    Used under `@task()` (as ``@retried`` or ``@retried(given_up=…)``): the task is
+    found again by its module path, as the worker finds it."""
+    if function is None:
+        return functools.partial(retried, given_up=given_up)
 
     @functools.wraps(function)
     def run(*, attempt: int = 1, **kwargs: Any) -> Any:
         try:
             return function(**kwargs)
-        except Exception:
+        except NotRetried:
+            logger.warning("Task %s failed; running it again cannot help", function.__name__)
+            raise
+        except Exception as error:
             if attempt < MAX_ATTEMPTS:
                 task = import_string(f"{function.__module__}.{function.__name__}")
                 delay = dt.timedelta(seconds=RETRY_DELAYS[attempt - 1])
@@ -58,6 +76,8 @@ def retried(function: Callable[..., Any]) -> Callable[..., Any]:
                 logger.error(
                     "Task %s failed for good after %s attempts", function.__name__, attempt
                 )
+                if given_up is not None:
+                    given_up(error=error, **kwargs)
             raise
 
     return run

@@ -19,6 +19,7 @@ urlpatterns = [
     path("decisions/import/", word_import.start, name="word_import"),
     path("archive/new/", archive.archive_new, name="archive_new"),
     path("archive/<int:pk>/", archive.archive_done, name="archive_done"),
+    path("archive/sent/<int:pk>/", archive.archive_import, name="archive_import"),
     path("decisions/<int:pk>/", drafting.overview, name="overview"),
     path("decisions/<int:pk>/import-report/", word_import.report, name="word_import_report"),
     path("decisions/<int:pk>/summary/", steps.summary, name="summary"),

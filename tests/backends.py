@@ -11,8 +11,11 @@ Fixtures (imported by tests/conftest.py):
 - ``redis_caches``: this test's caches (throttling and pages) are in Redis, under a
   key prefix of their own, as with REDIS_URL.
 
-With TEST_STORAGE=s3 and/or TEST_CACHE=redis in the environment every test runs so
-(the whole suite on object storage and Redis: README "Tests on S3 and Redis").
+Tests marked ``storage`` (they touch stored files or the caches) run twice in every
+`make test`: on the defaults (``[local]``: MEDIA_ROOT, the database cache) and on
+S3 and Redis (``[s3-redis]``). With TEST_STORAGE=s3 and/or TEST_CACHE=redis in the
+environment every test runs so, once (the whole suite on object storage and Redis:
+README "Tests on S3 and Redis").
 """
 
 from __future__ import annotations
@@ -163,12 +166,44 @@ def redis_caches(settings, redis_server):
         client.delete(key)
 
 
+BOTH_MODES = ("local", "s3-redis")
+
+
+def _suite_mode() -> str | None:
+    """The mode the environment sets for every test, if any."""
+    if os.environ.get("TEST_STORAGE") == "s3" or os.environ.get("TEST_CACHE") == "redis":
+        return "environment"
+    return None
+
+
+def pytest_generate_tests(metafunc) -> None:
+    """A test marked ``storage`` runs in both modes, unless the environment chose one
+    for every test or the test asks for its backends itself."""
+    if (
+        metafunc.definition.get_closest_marker("storage") is None
+        or _suite_mode() is not None
+        or {"s3_storage", "redis_caches"} & set(metafunc.fixturenames)
+    ):
+        return
+    metafunc.parametrize("backends_mode", BOTH_MODES, indirect=True)
+
+
+@pytest.fixture
+def backends_mode(request) -> str:
+    """``local`` or ``s3-redis`` (a marked test's parameter), else ``environment``
+    or ``local``."""
+    return getattr(request, "param", None) or _suite_mode() or "local"
+
+
 @pytest.fixture(autouse=True)
-def _suite_backends(request, settings):
-    """TEST_STORAGE=s3, TEST_CACHE=redis: every test on those backends."""
-    if os.environ.get("TEST_STORAGE") == "s3" and "s3_storage" not in request.fixturenames:
+def _suite_backends(request, settings, backends_mode):
+    """S3 and Redis for this test: a marked test's ``s3-redis`` run, or every test
+    with TEST_STORAGE=s3, TEST_CACHE=redis."""
+    s3 = backends_mode == "s3-redis" or os.environ.get("TEST_STORAGE") == "s3"
+    redis = backends_mode == "s3-redis" or os.environ.get("TEST_CACHE") == "redis"
+    if s3 and "s3_storage" not in request.fixturenames:
         _use_s3(settings, request.getfixturevalue("s3_server"))
-    if os.environ.get("TEST_CACHE") == "redis" and "redis_caches" not in request.fixturenames:
+    if redis and "redis_caches" not in request.fixturenames:
         request.getfixturevalue("redis_caches")
 
 

@@ -9,8 +9,10 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from accounts.roles import Role
-from tests.backends import (  # noqa: F401 (fixtures)
+from tests.backends import (  # noqa: F401 (fixtures, and the hook marking both modes)
     _suite_backends,
+    backends_mode,
+    pytest_generate_tests,
     redis_caches,
     redis_server,
     s3_server,
@@ -249,14 +251,29 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _close_idle_connections() -> None:
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
+
+
 @pytest.fixture(scope="session")
 def browser():
+    """Chromium for the whole run. Playwright's sync API runs the tests after it starts
+    in another context, where Django keeps connections of its own: the connection of
+    the context left behind is closed first, and the new context's at the end, before
+    the test database is dropped (an open one stops the drop: "being accessed by other
+    users")."""
     from playwright.sync_api import sync_playwright
 
+    _close_idle_connections()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        _close_idle_connections()
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ from accounts.roles import Role
 from decisions.models import Decision
 from decisions.services import appendix_add, decision_link_create, part2_save
 from decisions.services.archive import archived_decision_import
+from decisions.services.archive_queue import archive_import_enqueue
 from decisions.services.word_import import decision_start_from_word
 from demo.stage_data import STAGE_DECISIONS
 from funding.models import BudgetLine
@@ -354,6 +355,10 @@ EXPECTED: dict[str, Expect] = {
     "drafting:archive_done": row(
         "login 403 403 403 403 ok 403", "login 405 405 405 405 405 405", on="archived"
     ),
+    # What became of a record sent for import (the task queue imports it).
+    "drafting:archive_import": row(
+        "login 403 403 403 403 ok 403", "login 405 405 405 405 405 405", on="archive_sent"
+    ),
     "drafting:overview": row(
         "login ok 403 403 403 403 403", "login ok 403 403 403 403 403", on="draft"
     ),
@@ -586,6 +591,12 @@ def demo_objects(officer: User) -> dict[str, dict[str, object]]:
         date_signed=dt.date(2019, 5, 1), date_published=None, decision_by="A. Person, DMPC",
         summary="", recommendations="", document_bytes=None, document_name="", source_url="",
     ).decision  # fmt: skip
+    archive_sent = archive_import_enqueue(
+        user=User.objects.get(username="records"), upload=None, reference="PCD 1201",
+        title="Another old decision", date_signed=dt.date(2019, 5, 2), date_published=None,
+        decision_by="A. Person, DMPC", summary="", recommendations="", document_bytes=None,
+        document_name="", source_url="",
+    )  # fmt: skip
     line = BudgetLine.objects.active().filter(set_by=approved_by_workflow).first()
     # A request by the second user administrator, for the first one ("useradmin") to
     # confirm or refuse: about the officer, who is not a user administrator.
@@ -619,6 +630,7 @@ def demo_objects(officer: User) -> dict[str, dict[str, object]]:
         "reject": {"pk": stage("awaiting_approval").pk, "action": "reject"},
         "published": {"pk": pcd_1620.pk},
         "archived": {"pk": archived.pk},
+        "archive_sent": {"pk": archive_sent.pk},
         # A commitment the form accepts, so that only who is asking decides the answer.
         "commitment": {
             "pk": approved_by_workflow.pk,

@@ -1,11 +1,15 @@
 """Uploaded appendices: stored under generated names, always served as downloads,
 publicly only when both the decision and the appendix are published."""
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from decisions.services import appendix_add
 from tests.factories import approved_decision, draft_decision
 from tests.helpers import body_bytes
+
+# Touches stored files or the caches: run on the defaults and on S3 and Redis.
+pytestmark = pytest.mark.storage
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

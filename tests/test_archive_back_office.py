@@ -1,6 +1,7 @@
 """The back office's page for one archived record (/work/archive/new/): records
-managers only, GOV.UK errors beside the fields with nothing typed lost, and a
-confirmation linking to the public page."""
+managers only, GOV.UK errors beside the fields with nothing typed lost, and the
+status of what was sent (imported by the task queue), linking to the public page.
+tests/test_archive_queue.py: the task itself (failures, retries)."""
 
 import datetime as dt
 
@@ -9,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from core.errors import Messages
-from decisions.models import Decision
+from decisions.models import ArchiveImport, Decision
 from tests.archive_folder import pdf_bytes
-from tests.helpers import page_text
+from tests.helpers import page_text, run_tasks
 
 pytestmark = pytest.mark.django_db
 URL = "/work/archive/new/"
@@ -46,8 +47,15 @@ def test_a_records_manager_publishes_an_archived_record(client, records_manager)
     assert client.get(URL).status_code == 200
     response = client.post(URL, form_data(document=upload()))
     assert response.status_code == 302
+    sent = ArchiveImport.objects.get()
+    assert response.url == f"/work/archive/sent/{sent.pk}/"
+    # Sent, not yet imported: the page says so and links to itself to look again.
+    waiting = client.get(response.url)
+    assert "PCD 412 is waiting to be imported" in page_text(waiting)
+    assert f'href="{response.url}"' in waiting.content.decode()
+    assert not Decision.objects.filter(reference_number=412).exists()
+    assert run_tasks() == 1
     decision = Decision.objects.get(reference_number=412)
-    assert response.url == f"/work/archive/{decision.pk}/"
     done = client.get(response.url)
     text = page_text(done)
     assert "PCD 412 is published as an archived record" in text
@@ -71,8 +79,10 @@ def test_a_records_manager_publishes_an_archived_record(client, records_manager)
 def test_the_same_record_again_changes_nothing(client, records_manager):
     client.force_login(records_manager)
     client.post(URL, form_data(document=upload()))
+    run_tasks()
     response = client.post(URL, form_data(document=upload()))
-    assert response.status_code == 302 and response.url.endswith("?unchanged=1")
+    assert response.status_code == 302
+    run_tasks()
     assert "PCD 412 was already in the archive" in page_text(client.get(response.url))
     assert Decision.objects.filter(reference_number=412).count() == 1
 
@@ -114,6 +124,7 @@ def test_errors_are_shown_beside_the_field_and_nothing_typed_is_lost(
             assert data[kept].split("\r\n")[0] in html
     assert "choose the file again" in page_text(response)
     assert not Decision.objects.exists()
+    assert not ArchiveImport.objects.exists()
 
 
 def test_only_records_managers_may_use_the_page(client, officer, reviewers):

@@ -63,6 +63,7 @@ def test_the_page_shows_the_record_as_published(client, archive):
     assert "Brought into this system" in text
 
 
+@pytest.mark.storage
 def test_the_pdf_is_the_signed_original_checked_before_it_is_served(client, archive):
     content = (archive / "pcd-1760.pdf").read_bytes()
     response = client.get("/decisions/pcd-1760/pdf/")

@@ -8,7 +8,7 @@ from django.db import connection
 
 from core.log_format import JsonFormatter
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.storage]
 
 # A load balancer probes each instance by its own address, over plain HTTP.
 PROBE = {"HTTP_HOST": "10.0.3.7:8000", "secure": False}

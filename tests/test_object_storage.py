@@ -259,3 +259,45 @@ def test_settings_choose_the_storage_from_the_environment():
     by_name = _storage_setting(AWS_STORAGE_BUCKET_NAME="records")["OPTIONS"]
     assert (by_name["bucket_name"], by_name["location"]) == ("records", "")
     assert "STORAGE_URL must look like" in _storage_setting(STORAGE_URL="ftp://x")["error"]
+
+
+def s3_requests(storage) -> list[tuple[str, str]]:
+    """Every HTTP request this storage's client sends from now on: (method, key)."""
+    sent: list[tuple[str, str]] = []
+
+    def record(request, **_kwargs):
+        sent.append((request.method, request.url.split("?")[0].rsplit("/", 2)[-2:][-1]))
+
+    storage.connection.meta.client.meta.events.register("before-send.s3", record)
+    return sent
+
+
+def test_a_pdf_is_checked_once_per_process_then_streamed_from_one_get(
+    client, published, s3_server, s3_storage, monkeypatch, django_assert_num_queries
+):
+    from decisions.views import public
+
+    document = published.published_document
+    key = document.file.name.rsplit("/", 1)[-1]
+    hashed = []
+    real = public.copy_verified
+    monkeypatch.setattr(public, "copy_verified", lambda *a: hashed.append(1) or real(*a))
+    # With a session cookie: not kept by the page cache, so the storage answers each time.
+    cookie = {"HTTP_COOKIE": "sessionid=x"}
+    sent = s3_requests(default_storage)
+    first = client.get(PAGE + "pdf/", **cookie)
+    data = body_bytes(first)
+    assert sha256(data) == document.sha256
+    assert sent == [("GET", key)] and hashed == [1]  # one download, hashed as it is read
+    sent.clear()
+    # The record's check is remembered too: one query, the PDF's row.
+    with django_assert_num_queries(1):
+        second = client.get(PAGE + "pdf/", **cookie)
+        assert body_bytes(second) == data
+    assert sent == [("GET", key)] and hashed == [1]  # streamed: not hashed again
+    part = client.get(PAGE + "pdf/", HTTP_RANGE="bytes=100-199", **cookie)
+    assert part.status_code == 206 and body_bytes(part) == data[100:200]
+    # Written behind the application's back: another ETag, so hashed again, withheld.
+    put(s3_server, s3_storage, document.file.name, b"%PDF-1.7 forged")
+    assert client.get(PAGE + "pdf/", **cookie).status_code == 503
+    assert hashed == [1, 1]

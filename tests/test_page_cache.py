@@ -27,6 +27,9 @@ from tests.factories import (
 )
 from tests.helpers import page_text
 
+# Touches stored files or the caches: run on the defaults and on S3 and Redis.
+pytestmark = pytest.mark.storage
+
 SECURITY_HEADERS = (
     "Content-Security-Policy",
     "X-Frame-Options",

@@ -22,6 +22,9 @@ from accounts.roles import Role
 from tests.factories import UserFactory
 from tests.helpers import page_text
 
+# Touches stored files or the caches: run on the defaults and on S3 and Redis.
+pytestmark = pytest.mark.storage
+
 _CAPLOG = None
 OLD = "correct horse battery staple"
 NEW = "a quite new passphrase 2026"

@@ -17,6 +17,9 @@ from decisions.services import decision_publication_withdraw
 from demo import pcd_1620 as seed
 from tests.helpers import body_bytes, page_text, squash
 
+# Touches stored files or the caches: run on the defaults and on S3 and Redis.
+pytestmark = pytest.mark.storage
+
 needs_poppler = pytest.mark.skipif(
     not shutil.which("pdftotext"), reason="poppler-utils (pdftotext, pdfinfo) not installed"
 )

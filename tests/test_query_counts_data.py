@@ -274,30 +274,44 @@ def _word_draft(users: dict, *, tag: str) -> Decision:
 
 
 def _archived(users: dict, *, size: int) -> dict[str, dict]:
-    """A decision taken before the system, with ``size`` recommendations and a PDF."""
+    """A decision taken before the system, with ``size`` recommendations and a PDF;
+    ``size`` more records sent for import (queued), and that decision sent again
+    (found already there by its task)."""
     import datetime as dt
 
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from decisions.services.archive import archived_decision_import
+    from decisions.services.archive_queue import archive_import_enqueue, archive_import_run
     from tests.archive_folder import pdf_bytes
 
-    decision = archived_decision_import(
-        user=users[Role.RECORDS_MANAGER],
+    fields = {
         # Below the numbers the series gives (it is at PCD 1620 and more): never taken.
-        reference=f"PCD {500 + size}",
-        title=f"Archived {size}",
-        date_signed=dt.date(2019, 5, size),
-        date_published=dt.date(2019, 6, size),
-        decision_by="A. Person, Deputy Mayor for Policing and Crime",
-        summary="Taken before the system.",
-        recommendations="\n\n".join(f"Recommendation {n}." for n in range(size)),
-        document_bytes=pdf_bytes(f"Archived {size}"),
-        document_name="original.pdf",
-        source_url="",
-    ).decision
+        "reference": f"PCD {500 + size}",
+        "title": f"Archived {size}",
+        "date_signed": dt.date(2019, 5, size),
+        "date_published": dt.date(2019, 6, size),
+        "decision_by": "A. Person, Deputy Mayor for Policing and Crime",
+        "summary": "Taken before the system.",
+        "recommendations": "\n\n".join(f"Recommendation {n}." for n in range(size)),
+        "document_name": "original.pdf",
+        "source_url": "",
+    }
+    content = pdf_bytes(f"Archived {size}")
+    user = users[Role.RECORDS_MANAGER]
+    decision = archived_decision_import(user=user, **fields, document_bytes=content).decision
+    for n in range(size):
+        queued = {**fields, "reference": f"PCD {400 + 10 * size + n}", "title": f"Sent {n}"}
+        archive_import_enqueue(user=user, upload=None, **queued | {"document_name": ""},
+                               document_bytes=None)  # fmt: skip
+    upload = SimpleUploadedFile("original.pdf", content, "application/pdf")
+    again = archive_import_enqueue(user=user, upload=upload, **fields, document_bytes=None)
+    archive_import_run.call(import_id=again.pk)
     return {
         "archived": {"pk": decision.pk},
         "archived_slug": {"slug": decision.slug},
         "archived_pdf": {"sha256": decision.archived_record.document_sha256},
+        "archive_sent": {"pk": again.pk},
     }
 
 

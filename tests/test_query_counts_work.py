@@ -42,6 +42,7 @@ PAGES = [
     Page("drafting:commitments", role="officer", on="published"),
     Page("drafting:archive_new", role="records"),
     Page("drafting:archive_done", role="records", on="archived"),
+    Page("drafting:archive_import", role="records", on="archive_sent"),
     Page("drafting:history", role="records", on="archived", label="archived"),
     Page("funding:internal_financial_years", role="officer"),
     Page("funding:internal_financial_years_csv", role="officer"),

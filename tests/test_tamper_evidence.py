@@ -316,6 +316,7 @@ def test_a_digest_recomputed_without_the_key_and_written_back_is_named(client, a
 # --- Stored files ----------------------------------------------------------------------------
 
 
+@pytest.mark.storage
 def test_a_pdf_replaced_on_disk_is_named_and_not_served(client, approved, caplog):
     document = approved.published_document
     stored_replace(document.file, b"%PDF-1.7 forged")
@@ -326,6 +327,7 @@ def test_a_pdf_replaced_on_disk_is_named_and_not_served(client, approved, caplog
     assert alert["served"] == "pdf" and alert["row"] == document.file.name
 
 
+@pytest.mark.storage
 def test_an_appendix_replaced_on_disk_is_named_and_not_served(client, officer, approved, caplog):
     [appendix] = approved.appendices.all()
     stored_replace(appendix.file, b"%PDF-1.7 forged")
@@ -342,6 +344,7 @@ def test_an_appendix_replaced_on_disk_is_named_and_not_served(client, officer, a
     assert internal.status_code == 503
 
 
+@pytest.mark.storage
 def test_a_missing_pdf_is_named(approved):
     document = approved.published_document
     stored_remove(document.file)

@@ -50,8 +50,15 @@ def _wait(seconds: int) -> str:
     return f"{minutes} minutes" if minutes < 120 else f"{minutes // 60} hours"
 
 
+@pytest.mark.storage
 def test_the_stores_are_shared_by_every_process():
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    # The database cache by default, Redis with REDIS_URL (and in the suite's S3 and
+    # Redis runs): never a cache of one process.
+    shared = {
+        "django.core.cache.backends.db.DatabaseCache",
+        "django.core.cache.backends.redis.RedisCache",
+    }
+    assert {settings.CACHES[name]["BACKEND"] for name in ("default", "pages")} <= shared
     assert settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
 
 
@@ -95,7 +102,7 @@ def test_two_processes_together_get_no_more_than_the_limit(db):
         assert not _signed_in(client)
 
 
-def test_the_signing_throttle_is_shared_through_the_database_cache(db, monkeypatch):
+def test_the_signing_throttle_is_shared_through_the_cache(db, monkeypatch):
     decision = awaiting_approval_decision(user=UserFactory(role=Role.OFFICER))
     approver = UserFactory(role=Role.DMPC)
     url = reverse("drafting:act", kwargs={"pk": decision.pk, "action": "approve"})
@@ -105,7 +112,7 @@ def test_the_signing_throttle_is_shared_through_the_database_cache(db, monkeypat
     guesses = {"has_interests": "no", "password": "guess"}
     for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
         first.post(url, guesses)
-    # The second "process" has a cache object of its own, on the same table.
+    # The second "process" has a cache object of its own, on the same table (or Redis).
     monkeypatch.setattr(throttle, "cache", caches.create_connection("default"))
     assert "The password is not correct." in page_text(second.post(url, guesses))
     response = second.post(url, {"has_interests": "no", "password": PASSWORD})
@@ -284,6 +291,7 @@ for number in range({failures}):
 """
 
 
+@pytest.mark.storage
 @pytest.mark.django_db(transaction=True)
 def test_a_second_real_process_shares_both_counts():
     import os
@@ -304,6 +312,10 @@ def test_a_second_real_process_shares_both_counts():
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "1",
     }
+    cache = settings.CACHES["default"]
+    if "Redis" in cache["BACKEND"]:
+        # The same Redis database and key prefix as this test's (tests/backends.py).
+        env |= {"REDIS_URL": cache["LOCATION"], "CACHE_KEY_PREFIX": cache["KEY_PREFIX"]}
     subprocess.run([sys.executable, "-c", script], env=env, check=True, cwd=settings.BASE_DIR)
     assert not throttle.signing_blocked(user)
     throttle.signing_failed(user)

@@ -12,7 +12,7 @@ from decisions.models.decision import (
     Section,
     SectionKind,
 )
-from decisions.models.imports import DraftImport
+from decisions.models.imports import ArchiveImport, ArchiveImportStatus, DraftImport
 from decisions.models.records import (
     DECLARATION_ORDER,
     DEFAULT_DECLARATION_STATEMENTS,
@@ -33,6 +33,8 @@ __all__ = [
     "INVERSE_LINK_LABELS",
     "REVIEWER_DECLARATIONS",
     "Appendix",
+    "ArchiveImport",
+    "ArchiveImportStatus",
     "ArchivedRecord",
     "Decision",
     "DecisionEvent",

@@ -31,3 +31,46 @@ class DraftImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} → {self.decision}"
+
+
+class ArchiveImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to be imported"
+    IMPORTED = "imported", "Imported"
+    UNCHANGED = "unchanged", "Already in the archive"
+    FAILED = "failed", "Not imported"
+
+
+class ArchiveImport(models.Model):
+    """One archived record a records manager sent from the back office, imported by
+    the task queue (decisions/services/archive_queue.py): what was entered, the
+    uploaded original (stored once, under its SHA-256), and what became of it, for
+    the status page. The imported decision and its ArchivedRecord are the record;
+    this row is the request and its outcome."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    # As typed, for the status page before the import has checked it.
+    reference = models.CharField(max_length=40)
+    # The form's fields (decisions/services/archive_checks.ArchiveFields) but the
+    # file's bytes, dates as ISO text.
+    fields = models.JSONField(default=dict)
+    document = models.FileField(upload_to="archive-uploads/", blank=True, max_length=200)
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        max_length=16, choices=ArchiveImportStatus.choices, default=ArchiveImportStatus.QUEUED
+    )
+    # Why it was not imported, in the words shown to the records manager.
+    reason = models.TextField(blank=True)
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "archived record sent for import"
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.get_status_display().lower()})"

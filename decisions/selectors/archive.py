@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.utils.timezone import localdate as local_day
 
 from core.dates import uk_date
-from decisions.models import ArchivedRecord, Decision
+from decisions.models import ArchivedRecord, ArchiveImport, Decision
 
 NOT_RECORDED = "Not recorded"
 
@@ -63,3 +63,18 @@ def archive_sealed_later(archive: ArchivedRecord | None) -> bool:
     if archive is None or archive.document_sealed_at is None:
         return False
     return local_day(archive.document_sealed_at) != local_day(archive.imported_at)
+
+
+def archive_imports_recent(*, limit: int) -> list[ArchiveImport]:
+    """The latest records sent for import from the back office, newest first, with
+    what became of them (the records managers' page lists them)."""
+    return list(ArchiveImport.objects.only("reference", "status", "requested_at")[:limit])
+
+
+def archive_import_status(pk: int) -> ArchiveImport | None:
+    """A record sent for import, with what its status page shows."""
+    return (
+        ArchiveImport.objects.select_related("decision__decision_type", "requested_by")
+        .filter(pk=pk)
+        .first()
+    )

@@ -397,7 +397,16 @@ def served_file_read(decision: Decision, file, *, recorded: str, table: str, req
     copy, its size) to serve, or None after the alert naming the break."""
     found = read_verified(file, recorded)
     if found is None:
-        # Read again to name the break (missing or altered); the alert is logged.
-        broken = file_break(table, file, recorded) or Break(table, file.name, "the file changed")
-        _alert(broken, decision=decision, request=request, served=served)
+        served_copy_refused(
+            decision, file, recorded=recorded, table=table, request=request, served=served
+        )
     return found
+
+
+def served_copy_refused(
+    decision: Decision, file, *, recorded: str, table: str, request, served: str
+) -> None:
+    """A copy read to serve was not the file recorded (or none could be read): read
+    it again to name the break (missing or altered); the alert is logged."""
+    broken = file_break(table, file, recorded) or Break(table, file.name, "the file changed")
+    _alert(broken, decision=decision, request=request, served=served)

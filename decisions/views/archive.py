@@ -1,5 +1,7 @@
 """The back office's page for bringing in one decision taken before the system
-(records managers), and its confirmation. `manage.py import_archive` does many."""
+(records managers), the status of what was sent (imported by the task queue:
+decisions/services/archive_queue.py), and the confirmation. `manage.py
+import_archive` does many."""
 
 from __future__ import annotations
 
@@ -11,22 +13,18 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from decisions import policy
 from decisions.forms_archive import ArchivedRecordForm
-from decisions.models import Decision
-from decisions.services.archive import archived_decision_import
-from decisions.services.content import APPENDIX_MAX_BYTES
+from decisions.models import ArchiveImportStatus, Decision
+from decisions.selectors.archive import archive_import_status, archive_imports_recent
+from decisions.services.archive_queue import archive_import_enqueue
 from decisions.views.base import call_service
+
+# How many of the latest records sent the page lists, with their status.
+RECENT_IMPORTS = 10
 
 
 def _records_manager(request: HttpRequest) -> None:
     if not policy.can_import(request.user):
         raise PermissionDenied("Only records managers can bring in archived records.")
-
-
-def _document(upload) -> tuple[bytes | None, str]:
-    if upload is None:
-        return None, ""
-    # Never more than one byte over the limit is read: the service refuses it.
-    return upload.read(APPENDIX_MAX_BYTES + 1), upload.name
 
 
 @login_required
@@ -36,11 +34,12 @@ def archive_new(request: HttpRequest) -> HttpResponse:
     form = ArchivedRecordForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        document, name = _document(data["document"])
-        ok, outcome = call_service(
+        upload = data["document"]
+        ok, pending = call_service(
             form,
-            lambda: archived_decision_import(
+            lambda: archive_import_enqueue(
                 user=request.user,
+                upload=upload,
                 reference=data["reference"],
                 title=data["title"],
                 date_signed=data["date_signed"],
@@ -48,15 +47,29 @@ def archive_new(request: HttpRequest) -> HttpResponse:
                 decision_by=data["decision_by"],
                 summary=data["summary"],
                 recommendations=data["recommendations"],
-                document_bytes=document,
-                document_name=name,
+                document_bytes=None,
+                document_name=upload.name if upload is not None else "",
                 source_url=data["source_url"],
             ),
         )
         if ok:
-            url = redirect("drafting:archive_done", pk=outcome.decision.pk).url
-            return redirect(f"{url}?unchanged=1" if outcome.status == "unchanged" else url)
-    return render(request, "archive/new.html", {"form": form})
+            return redirect("drafting:archive_import", pk=pending.pk)
+    recent = archive_imports_recent(limit=RECENT_IMPORTS)
+    return render(request, "archive/new.html", {"form": form, "recent": recent})
+
+
+@login_required
+@require_safe
+def archive_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """What became of a record sent: waiting (with a link to look again: no script
+    refreshes it), imported, already there, or not imported and why."""
+    _records_manager(request)
+    pending = archive_import_status(pk)
+    if pending is None:
+        raise Http404("No archived record was sent with that number.")
+    return render(
+        request, "archive/status.html", {"pending": pending, "Status": ArchiveImportStatus}
+    )
 
 
 @login_required

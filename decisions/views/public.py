@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from core.file_response import static_file_response
 from core.page_cache import cacheable_file, cacheable_page
-from core.storage import local_path
+from core.storage import READ_ERRORS, StoredObject, copy_verified, local_path
 from core.text import plain_text
 from decisions import extensions
 from decisions.forms_public import DecisionFilterForm
@@ -25,6 +25,7 @@ from decisions.selectors.finding import (
 )
 from decisions.selectors.integrity import (
     published_record_alert,
+    served_copy_refused,
     served_file_alert,
     served_file_read,
 )
@@ -239,19 +240,37 @@ def _pdf_response(request: HttpRequest, document, opened, *, size: int, modified
 
 
 def _stored_pdf_response(request: HttpRequest, document) -> HttpResponse:
-    """The PDF from object storage: read once while its SHA-256 is checked, then served
-    from that copy (ranges and 304s as for a local file); a cached page spares the read."""
-    found = served_file_read(
-        document.decision,
-        document.file,
-        recorded=document.sha256,
-        table=document._meta.db_table,
-        request=request,
-        served="pdf",
-    )
-    if found is None:
-        return record_withheld(request, document.decision)
-    opened, size = found
+    """The PDF from object storage, in one GET: hashed as it is read the first time
+    this process serves that object (name and ETag), then streamed as it arrives;
+    an object written since has another ETag and is hashed again. A copy that does
+    not match (or no object) is withheld, the break named; a cached page spares the
+    read."""
+    try:
+        stored = StoredObject(document.file)
+    except READ_ERRORS:
+        stored = None
+    if stored is not None and file_verified(stored.identity, document.sha256):
+        opened, size = stored, stored.size
+    else:
+        found = None
+        if stored is not None:
+            try:
+                found = copy_verified(stored, document.sha256)
+            except READ_ERRORS:
+                found = None
+            stored.close()
+        if found is None:
+            served_copy_refused(
+                document.decision,
+                document.file,
+                recorded=document.sha256,
+                table=document._meta.db_table,
+                request=request,
+                served="pdf",
+            )
+            return record_withheld(request, document.decision)
+        file_verified_remember(stored.identity, document.sha256)
+        opened, size = found
     # Written once, never changed: its publication time is its modification time.
     modified = document.created_at.timestamp() if document.created_at else 0.0
     return _pdf_response(request, document, opened, size=size, modified=modified)

@@ -6,6 +6,11 @@ on its own (one transaction each): good rows land, every bad row is reported wit
 its row number (the header is row 1) and the reason. A dry run writes nothing and
 says what each row would do. Importing the same folder again changes nothing.
 
+It runs here, not on the task queue (the back office's page queues its one record:
+decisions/services/archive_queue.py): the folder is on the machine where the command
+runs, which a worker elsewhere cannot read, and whoever runs it is there for the
+per-row report and the exit status a script checks.
+
 Exit status: 0 when every row was imported or was already there (or, in a dry run,
 would be); 1 when any row was refused, so a script or CI notices; 2 for a folder or
 manifest that cannot be read at all (nothing is imported).
