@@ -39,7 +39,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
@@ -112,10 +112,30 @@ def _eligible(request: HttpRequest) -> bool:
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies:
         return False
+    return _cached_view(request.path_info, get_urlconf() or settings.ROOT_URLCONF)
+
+
+# Paths this long are resolved every time: the memory stays small whatever is asked.
+_REMEMBERED_PATH_LENGTH = 200
+
+
+def _cached_view(path: str, urlconf) -> bool:
+    """Whether the view at `path` is one whose pages are cached. Resolving walks the
+    URL patterns (a good part of a hit's time): remembered per path, for the URLconf
+    in use (a test's override is a key of its own)."""
+    if len(path) > _REMEMBERED_PATH_LENGTH:
+        return _resolves_to_cached_view(path, urlconf)
+    return _resolves_to_cached_view_remembered(path, urlconf)
+
+
+def _resolves_to_cached_view(path: str, urlconf) -> bool:
     try:
-        return resolve(request.path_info).view_name in CACHED_VIEWS
+        return resolve(path, urlconf).view_name in CACHED_VIEWS
     except Resolver404:
         return False
+
+
+_resolves_to_cached_view_remembered = functools.lru_cache(maxsize=4096)(_resolves_to_cached_view)
 
 
 def cacheable_page(request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -222,10 +242,18 @@ def _file_response(request: HttpRequest, entry: dict) -> HttpResponse | None:
     if opened_file_intact(opened, sha256) is None:
         opened.close()
         return None
-    response = FileResponse(opened, status=entry["status"])
+    response = _StoredFileResponse(opened, status=entry["status"])
     for name, value in entry["headers"]:
         response[name] = value
     return response
+
+
+class _StoredFileResponse(FileResponse):
+    """A FileResponse whose headers (type, length, disposition) are those stored with
+    the entry, set by the caller: not worked out from the file again."""
+
+    def set_headers(self, filelike) -> None:
+        pass
 
 
 def _generation(found: dict, key: str) -> str | None:
