@@ -26,7 +26,7 @@ from decisions.models import (
     PublishedDocument,
     SignOff,
 )
-from decisions.services import decision_approve, publication
+from decisions.services import decision_approve, publication, signing
 from decisions.services import workflow as workflow_services
 from decisions.services.events import EVENT_CHAIN
 from decisions.workflow import State
@@ -223,6 +223,26 @@ def test_under_the_row_lock_no_page_cache_savepoint_or_needless_read(officer):
     assert not [s for s in under_lock if s.startswith('SELECT 1 AS "a" FROM "decisions_signoff"')]
     # The event chain's two links (the table's last event, the decision's) in one read.
     assert len([s for s in under_lock if 'FROM "decisions_decisionevent" ORDER BY' in s]) == 1
+
+
+@pytest.mark.django_db
+def test_a_role_signs_once_as_the_signatures_read_under_the_lock_say(officer):
+    reviewers = reviewers_create()
+    decision = awaiting_approval_decision(user=officer, reviewers=reviewers)
+    signed = list(decision.sign_offs.all())
+    assert [s.role for s in signed] == ["chief_executive"]
+    with CaptureQueriesContext(connection) as queries, pytest.raises(DomainError) as refused:
+        signing.sign_off_write(
+            actor=reviewers.chief_executive,
+            decision=decision,
+            role="chief_executive",
+            signer=reviewers.chief_executive,
+            signed_at=timezone.now(),
+            statement="Again.",
+            signed=signed,
+        )
+    assert refused.value.template == Messages.SIGN_OFF_DUPLICATE
+    assert len(queries) == 0  # told by the caller, not read again
 
 
 @pytest.mark.django_db
