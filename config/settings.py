@@ -311,7 +311,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 if os.environ.get("REDIS_URL"):
     _cache_backend, _cache_location = (
-        "django.core.cache.backends.redis.RedisCache",
+        # Django's, with one client per connection pool rather than one per call.
+        "core.redis_cache.SharedClientRedisCache",
         os.environ["REDIS_URL"],
     )
 else:

@@ -38,8 +38,8 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
@@ -48,6 +48,8 @@ from django.utils.cache import (
     set_response_etag,
 )
 from django.utils.http import http_date, parse_http_date_safe
+
+from core.verified_files import opened_file_intact
 
 PAGES = "pages"  # the alias in settings.CACHES
 VERSION = "3"
@@ -70,6 +72,8 @@ CACHED_VIEWS = frozenset({"decisions:detail", "decisions:pdf"})
 MESSAGES_COOKIE = "messages"
 # Set by the view: this response is the same for every visitor without a session.
 CACHEABLE = "page_cacheable"
+# Set by cacheable_file on a local file's response: (path, sha256), stored instead of the bytes.
+_FILE = "page_cache_file"
 # Not stored: added per response, or nothing to do with the page.
 _NOT_STORED = frozenset({"set-cookie", "x-request-id"})
 _NOT_IN_304 = frozenset({"content-type", "content-length", "content-language"})
@@ -108,10 +112,30 @@ def _eligible(request: HttpRequest) -> bool:
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies:
         return False
+    return _cached_view(request.path_info, get_urlconf() or settings.ROOT_URLCONF)
+
+
+# Paths this long are resolved every time: the memory stays small whatever is asked.
+_REMEMBERED_PATH_LENGTH = 200
+
+
+def _cached_view(path: str, urlconf) -> bool:
+    """Whether the view at `path` is one whose pages are cached. Resolving walks the
+    URL patterns (a good part of a hit's time): remembered per path, for the URLconf
+    in use (a test's override is a key of its own)."""
+    if len(path) > _REMEMBERED_PATH_LENGTH:
+        return _resolves_to_cached_view(path, urlconf)
+    return _resolves_to_cached_view_remembered(path, urlconf)
+
+
+def _resolves_to_cached_view(path: str, urlconf) -> bool:
     try:
-        return resolve(request.path_info).view_name in CACHED_VIEWS
+        return resolve(path, urlconf).view_name in CACHED_VIEWS
     except Resolver404:
         return False
+
+
+_resolves_to_cached_view_remembered = functools.lru_cache(maxsize=4096)(_resolves_to_cached_view)
 
 
 def cacheable_page(request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -130,12 +154,20 @@ def cacheable_page(request: HttpRequest, response: HttpResponse) -> HttpResponse
     return _conditional(request, response)
 
 
-def cacheable_file(response: HttpResponse) -> HttpResponse:
-    """A whole file served by a view (a FileResponse, 200), as a response the
-    middleware may store: the same headers (its own ETag and Last-Modified), the
-    bytes read once (the caller closes its file: closing the response would send
-    request_finished). Only for files of a few hundred KB."""
+def cacheable_file(response: HttpResponse, *, path: str | None, sha256: str) -> HttpResponse:
+    """A whole file served by a view (a FileResponse, 200, its SHA-256 checked), as a
+    response the middleware may store, with the same headers (its own ETag and
+    Last-Modified). A local file (`path`) is stored as its path and SHA-256 and the
+    response stays the file, sent by the server as a static file is (sendfile); a hit
+    opens it again and serves it only if it is still those bytes. Without a path
+    (object storage) the bytes are read once and stored (the caller closes its file:
+    closing the response would send request_finished): only for files of a few
+    hundred KB."""
     if response.status_code != 200 or not response.streaming:
+        return response
+    if path is not None:
+        setattr(response, CACHEABLE, True)
+        setattr(response, _FILE, (path, sha256))
         return response
     whole = HttpResponse(b"".join(response.streaming_content), status=200)
     for name, value in response.items():
@@ -162,7 +194,7 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     return (
         getattr(response, CACHEABLE, False)
         and response.status_code == 200
-        and not response.streaming
+        and (not response.streaming or hasattr(response, _FILE))
         and not response.cookies
         and "Set-Cookie" not in response
         and not (user is not None and user.is_authenticated)
@@ -172,12 +204,16 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def _entry(response: HttpResponse, generations: tuple) -> dict:
-    return {
+    entry = {
         "generations": generations,
         "status": response.status_code,
         "headers": [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED],
-        "body": response.content,
     }
+    if hasattr(response, _FILE):
+        entry["file"] = getattr(response, _FILE)
+    else:
+        entry["body"] = response.content
+    return entry
 
 
 def _response(entry: dict) -> HttpResponse:
@@ -185,6 +221,39 @@ def _response(entry: dict) -> HttpResponse:
     for name, value in entry["headers"]:
         response[name] = value
     return response
+
+
+def _file_response(request: HttpRequest, entry: dict) -> HttpResponse | None:
+    """A stored file entry answered: a 304 without opening the file, else the file if
+    it is still the bytes whose SHA-256 was recorded (hashed unless this process has
+    checked this very file: core/verified_files.py). None when it is missing or
+    changed: the view then answers, and reports it."""
+    headers = HttpResponse(status=entry["status"])
+    for name, value in entry["headers"]:
+        headers[name] = value
+    answer = _conditional(request, headers)
+    if answer is not headers:
+        return answer
+    path, sha256 = entry["file"]
+    try:
+        opened = open(path, "rb")  # noqa: SIM115 (closed with the response)
+    except OSError:
+        return None
+    if opened_file_intact(opened, sha256) is None:
+        opened.close()
+        return None
+    response = _StoredFileResponse(opened, status=entry["status"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    return response
+
+
+class _StoredFileResponse(FileResponse):
+    """A FileResponse whose headers (type, length, disposition) are those stored with
+    the entry, set by the caller: not worked out from the file again."""
+
+    def set_headers(self, filelike) -> None:
+        pass
 
 
 def _generation(found: dict, key: str) -> str | None:
@@ -216,7 +285,11 @@ class PageCacheMiddleware:
         entry = found.get(entry_key)
         current = (found.get(EVERY_PAGE), found.get(path_key))
         if entry is not None and None not in current and entry["generations"] == current:
-            return _conditional(request, _response(entry))
+            if "file" not in entry:
+                return _conditional(request, _response(entry))
+            answer = _file_response(request, entry)
+            if answer is not None:
+                return answer
         # Read before rendering: if the page changes while it renders, the change
         # replaces a generation and what we store below is never used.
         generations = (_generation(found, EVERY_PAGE), _generation(found, path_key))
@@ -231,7 +304,10 @@ class PageCacheMiddleware:
         if _storable(request, response) and None not in generations:
             cache.set(entry_key, _entry(response, generations), TTL)
         if response.status_code == 200 and response.has_header("ETag"):
-            return _conditional(request, response)
+            answer = _conditional(request, response)
+            if answer is not response and hasattr(response, _FILE):
+                response.file_to_stream.close()  # a 304: the file is not sent
+            return answer
         return response
 
 

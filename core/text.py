@@ -8,6 +8,7 @@ escaped, then sanitised again with nh3, when it is rendered.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -122,6 +123,9 @@ def _blocks(text: str) -> list[tuple[str, object]]:
     return blocks
 
 
+# A pure function of the text, run for every paragraph of a page, its PDF, its search
+# entry and its digest: an approval renders the same text before and under its lock.
+@functools.lru_cache(maxsize=512)
 def render_markdown(text: str) -> str:
     """Render Markdown-light source to sanitised HTML."""
     parts = []

@@ -140,7 +140,7 @@ def redis_server() -> str:
 
 def redis_caches_settings(url: str, prefix: str) -> dict:
     """CACHES as config/settings.py builds them with REDIS_URL, under a key prefix."""
-    backend = "django.core.cache.backends.redis.RedisCache"
+    backend = "core.redis_cache.SharedClientRedisCache"
     return {
         "default": {"BACKEND": backend, "LOCATION": url, "KEY_PREFIX": prefix},
         "pages": {"BACKEND": backend, "LOCATION": url, "KEY_PREFIX": f"{prefix}:pages"},

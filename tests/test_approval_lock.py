@@ -28,6 +28,7 @@ from decisions.models import (
     SignOff,
 )
 from decisions.services import decision_approve, publication
+from decisions.services import signing as sign_off_services
 from decisions.services import workflow as workflow_services
 from decisions.services.events import EVENT_CHAIN
 from decisions.workflow import State
@@ -172,6 +173,26 @@ def test_the_pdf_signature_block_is_the_stored_sign_off(officer, tmp_path):
     assert f"Date: {timezone.localtime(sign_off.signed_at):%d/%m/%Y}" in text
 
 
+# Statements from the decision row's FOR UPDATE to the end of the approval's
+# transaction (issue 12), for the factory's decision (a budget-less PCD): the row
+# and its content (10), the policy (3), the digest's money (3), the signature (the
+# office holder, the row, its history row: 5), the budget moves (1), the state (the
+# drafter's key, the row, its history row: 5), the event (3), the email's task row,
+# the search row, the PDF (stored already? its money, the row: 4) and the end (1).
+# It was 51: 10 of them the page cache's (in the database cache under test), two
+# savepoints, whether the DMPC had signed and a second read of the event chain.
+UNDER_LOCK_MAX = 37
+
+
+def _approval_sql(officer) -> list[str]:
+    """Every statement of the approval of a factory-made decision awaiting it."""
+    reviewers = reviewers_create()
+    decision = awaiting_approval_decision(user=officer, reviewers=reviewers)
+    with CaptureQueriesContext(connection) as queries:
+        decision_approve(user=reviewers.dmpc, decision=decision)
+    return [q["sql"] for q in queries.captured_queries]
+
+
 def _under_the_row_lock(sql: list[str]) -> list[str]:
     """The queries from the one locking the decision row to the end (the commit)."""
     locked_from = next(
@@ -182,11 +203,7 @@ def _under_the_row_lock(sql: list[str]) -> list[str]:
 
 @pytest.mark.django_db
 def test_approval_query_count_and_what_runs_under_the_row_lock(officer):
-    reviewers = reviewers_create()
-    decision = awaiting_approval_decision(user=officer, reviewers=reviewers)
-    with CaptureQueriesContext(connection) as queries:
-        decision_approve(user=reviewers.dmpc, decision=decision)
-    sql = [q["sql"] for q in queries.captured_queries]
+    sql = _approval_sql(officer)
     under_lock = _under_the_row_lock(sql)
     # Ceilings, not exact counts: the history rows and events it writes belong to
     # other parts, whose counts may move a little. Under the lock (issue 12: held for
@@ -196,7 +213,7 @@ def test_approval_query_count_and_what_runs_under_the_row_lock(officer):
     # database cache under test (one Redis round trip in production). Before it:
     # reading and rendering the PDF, the search vector, the pages to drop.
     assert len(sql) <= 93, len(sql)
-    assert len(under_lock) <= 51, "\n".join(under_lock)
+    assert len(under_lock) <= UNDER_LOCK_MAX, "\n".join(under_lock)
     # Worked out before the lock: the search vector and which pages to drop.
     assert not [s for s in under_lock if "to_tsvector" in s]
     assert not [s for s in under_lock if 'FROM "decisions_decisionlink" WHERE' in s]
@@ -205,12 +222,43 @@ def test_approval_query_count_and_what_runs_under_the_row_lock(officer):
 
 
 @pytest.mark.django_db
-def test_the_content_is_read_once_under_the_lock(officer):
+def test_under_the_row_lock_no_page_cache_savepoint_or_needless_read(officer):
+    under_lock = _under_the_row_lock(_approval_sql(officer))
+    # The cached pages are dropped once the approval has committed, not under its
+    # locks (the database cache under test: these would be statements here).
+    assert not [s for s in under_lock if "django_page_cache" in s]
+    # No savepoints: a failure anywhere fails the whole approval anyway. (The last
+    # statement ends the approval's own transaction: a savepoint inside the test's.)
+    assert not [s for s in under_lock[:-1] if s.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    # Whether the DMPC has signed is read from the signatures read under the lock.
+    assert not [s for s in under_lock if s.startswith('SELECT 1 AS "a" FROM "decisions_signoff"')]
+    # The event chain's two links (the table's last event, the decision's) in one read.
+    assert len([s for s in under_lock if 'FROM "decisions_decisionevent" ORDER BY' in s]) == 1
+
+
+@pytest.mark.django_db
+def test_a_role_signs_once_as_the_signatures_read_under_the_lock_say(officer):
     reviewers = reviewers_create()
     decision = awaiting_approval_decision(user=officer, reviewers=reviewers)
-    with CaptureQueriesContext(connection) as queries:
-        decision_approve(user=reviewers.dmpc, decision=decision)
-    under_lock = _under_the_row_lock([q["sql"] for q in queries.captured_queries])
+    signed = list(decision.sign_offs.all())
+    assert [s.role for s in signed] == ["chief_executive"]
+    with CaptureQueriesContext(connection) as queries, pytest.raises(DomainError) as refused:
+        sign_off_services.sign_off_write(
+            actor=reviewers.chief_executive,
+            decision=decision,
+            role="chief_executive",
+            signer=reviewers.chief_executive,
+            signed_at=timezone.now(),
+            statement="Again.",
+            signed=signed,
+        )
+    assert refused.value.template == Messages.SIGN_OFF_DUPLICATE
+    assert len(queries) == 0  # told by the caller, not read again
+
+
+@pytest.mark.django_db
+def test_the_content_is_read_once_under_the_lock(officer):
+    under_lock = _under_the_row_lock(_approval_sql(officer))
     paragraphs = [s for s in under_lock if 'FROM "decisions_paragraph"' in s]
     # Once, for the digest and the PDF check (the search entry was worked out before).
     assert len(paragraphs) == 1, paragraphs
@@ -266,6 +314,17 @@ def _other_connection():
     )
 
 
+def _row_free(decision_pk: int) -> bool:
+    with _other_connection() as other, other.cursor() as cursor:
+        try:
+            cursor.execute(
+                "SELECT 1 FROM decisions_decision WHERE id = %s FOR UPDATE NOWAIT", [decision_pk]
+            )
+        except psycopg.errors.LockNotAvailable:
+            return False
+        return True
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real row locks")
 def test_the_pdf_is_rendered_while_nothing_is_locked(officer, monkeypatch):
@@ -303,11 +362,26 @@ def test_the_pdf_is_rendered_while_nothing_is_locked(officer, monkeypatch):
         look()
         return real_sign(content, **kwargs)
 
+    stored = []
+    real_store = publication.store_once
+
+    def store_and_look(*args, **kwargs):
+        stored.append(_row_free(decision.pk))
+        return real_store(*args, **kwargs)
+
     monkeypatch.setattr(pdf, "html_to_pdf", render_and_look)
     monkeypatch.setattr(signing, "pdf_sign", sign_and_look)
+    monkeypatch.setattr(publication, "store_once", store_and_look)
     decision = decision_approve(user=reviewers.dmpc, decision=decision)
     assert decision.state == State.APPROVED
     assert seen == [(True, True), (True, True)]
+    # The signed PDF's bytes are written once, before the row is locked, under their SHA-256.
+    assert stored == [True]
+    document = PublishedDocument.objects.get(decision=decision)
+    assert document.file.name.endswith(f"{document.sha256}.pdf")
+    content = document.file.read()
+    assert hashlib.sha256(content).hexdigest() == document.sha256
+    assert signing.pdf_signature_check(content).valid
     assert PublishedDocument.objects.filter(decision=decision).exists()
 
 

@@ -6,6 +6,7 @@ Every expectation here is worked out from the figures these tests create.
 """
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -205,7 +206,8 @@ def test_two_drafts_cannot_both_take_the_same_year(officer, amended):
     with pytest.raises(DomainError) as error:
         decision_submit(user=officer, decision=second)
     assert error.value.template == Messages.SUBMISSION_BLOCKED
-    with pytest.raises(DomainError) as error:  # and approval checks again
+    # And approval checks again (in the approval's transaction: no savepoint of its own).
+    with pytest.raises(DomainError) as error, transaction.atomic():
         budget_movements_apply(user=officer, decision=second, at=timezone.now())
     assert error.value.template == Messages.MOVE_YEAR_EXCEEDS_SOURCE
     assert allocations_of(line(amended, "grant")) == {2024: 600 * POUND, 2025: 100 * POUND}

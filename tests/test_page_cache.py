@@ -10,17 +10,24 @@ import pytest
 import time_machine
 from django.core.cache import caches
 from django.db import connection
+from django.http import FileResponse
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core import page_cache
+from core import page_cache, verified_files
+from core.storage import local_path
 from decisions.models import Paragraph
 from decisions.selectors import published_files
-from decisions.services import decision_link_create, decision_publication_withdraw
+from decisions.services import (
+    decision_approve,
+    decision_link_create,
+    decision_publication_withdraw,
+)
 from tests.backends import stored_bytes, stored_replace
 from tests.factories import (
     UserFactory,
     approved_decision,
+    awaiting_approval_decision,
     complete_draft,
     deferred_decision,
     submitted_decision,
@@ -59,6 +66,10 @@ def assert_from_cache(client, url, **headers):
     lookups = 0 if "Redis" in caches["pages"].__class__.__name__ else 1
     assert queries == lookups, f"{url}: {queries} queries, so it was rendered"
     return response
+
+
+def body_of(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def assert_rendered(client, url, **headers):
@@ -164,7 +175,9 @@ def test_withdrawal_drops_the_cached_page_after_commit(
     assert "Cached decision" not in page_text(response).replace(published.reference, "")
 
 
-def test_an_approved_amendment_shows_on_the_cached_page_it_amends(client, officer, reviewers):
+def test_an_approved_amendment_shows_on_the_cached_page_it_amends(
+    client, officer, reviewers, django_capture_on_commit_callbacks
+):
     amended = approved_decision(user=officer, reviewers=reviewers, title="The original")
     url = amended.get_absolute_url()
     assert "Amended by" not in page_text(client.get(url))
@@ -175,7 +188,16 @@ def test_an_approved_amendment_shows_on_the_cached_page_it_amends(client, office
     )
     # A draft's link is not public: still the cached page.
     assert "Amended by" not in page_text(client.get(url))
-    amendment = approved_decision(user=officer, decision=amendment, reviewers=reviewers)
+    amendment = awaiting_approval_decision(user=officer, decision=amendment, reviewers=reviewers)
+    assert "Amended by" not in page_text(client.get(url))
+    assert_from_cache(client, url)
+    with django_capture_on_commit_callbacks() as after_commit:
+        amendment = decision_approve(user=reviewers.dmpc, decision=amendment)
+    # The approval drops no page under its locks (issue 12): until it commits the old
+    # page is the right one; once committed, it is dropped.
+    assert "Amended by" not in page_text(assert_from_cache(client, url))
+    for callback in after_commit:
+        callback()
     text = page_text(assert_rendered(client, url))
     assert f"Amended by {amendment.reference}" in text
     assert f"Amends {amended.reference}" in page_text(client.get(amendment.get_absolute_url()))
@@ -234,12 +256,15 @@ def test_the_pdf_is_one_query_and_served_as_a_static_file(client, published):
         part = client.get(url, HTTP_RANGE="bytes=0-")
         assert b"".join(part.streaming_content) == stored
     assert len(queries) == 1 and part.status_code == 206
-    # The whole file again: from the page cache, without reading any record.
+    # The whole file again: from the page cache, without reading any record; a local
+    # file sent as the file itself (wsgi.file_wrapper: sendfile), not bytes from the cache.
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-        body = response.content
+        body = body_of(response)
     assert all("django_page_cache" in query["sql"] for query in queries.captured_queries)
     assert response.status_code == 200 and body == stored
+    if local_path(document.file) is not None:
+        assert isinstance(response, FileResponse)
     assert response["Content-Length"] == str(len(stored))
     assert response["ETag"] == f'"{document.sha256}"' == f'"{hashlib.sha256(body).hexdigest()}"'
     assert response["Last-Modified"] and response["Accept-Ranges"] == "bytes"
@@ -256,28 +281,71 @@ def test_the_pdf_is_one_query_and_served_as_a_static_file(client, published):
     assert client.get(url, HTTP_RANGE="bytes=0-9", HTTP_IF_RANGE='"old"').status_code == 200
 
 
-def test_a_pdf_replaced_after_it_was_served_is_withheld_by_the_view_at_once(
-    client, published, caplog
-):
+def test_a_pdf_replaced_after_it_was_served_is_withheld_at_once(client, published, caplog):
     url = f"{published.get_absolute_url()}pdf/"
     document = published.published_document
     assert client.get(url).status_code == 200
+    assert_from_cache(client, url)
     original = stored_bytes(document.file)
     stored_replace(document.file, original[:-1] + b"X")  # the same size, in place
     caplog.clear()
-    # The cached copy is the bytes verified when it was stored, never the replaced file;
-    # a request the view answers (a range, or once the entry is gone) sees the change.
-    assert client.get(url).content == original
-    response = client.get(url, HTTP_RANGE="bytes=0-9")
+    if local_path(document.file) is None:
+        # Object storage: the cache holds the bytes verified when it was stored.
+        assert body_of(client.get(url)) == original
+        caches["pages"].clear()
+    # A local file's entry is its path and SHA-256, not its bytes: the changed file is
+    # hashed again before it is served, and the view answers and reports it.
+    response = client.get(url)
     assert response.status_code == 503 and response["Cache-Control"] == "no-store"
-    caches["pages"].clear()
-    assert client.get(url).status_code == 503
+    response = client.get(url, HTTP_RANGE="bytes=0-9")
+    assert response.status_code == 503
     alerts = [
         json.loads(r.getMessage()) for r in caplog.records if '"verify_failed"' in r.getMessage()
     ]
-    assert len(alerts) == 2  # the range request, then the whole file once not cached
+    assert len(alerts) == 2  # the whole file, then the range
     for alert in alerts:
         assert alert["served"] == "pdf" and alert["row"] == document.file.name
+    # Put back, it is served again (from the cache entry, hashed once more).
+    stored_replace(document.file, original)
+    assert body_of(client.get(url)) == original
+    assert body_of(assert_from_cache(client, url)) == original
+
+
+def test_a_cached_pdf_download_on_redis_reads_nothing_from_the_database(
+    client, published, redis_caches
+):
+    url = f"{published.get_absolute_url()}pdf/"
+    stored = stored_bytes(published.published_document.file)
+    assert client.get(url).status_code == 200  # the view: one query, then stored
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            body = body_of(response)
+        assert len(queries) == 0, [query["sql"] for query in queries.captured_queries]
+        assert response.status_code == 200 and body == stored
+        assert "sessionid" not in response.cookies
+
+
+def test_a_cached_pdf_is_hashed_before_its_first_serving_in_a_process(
+    client, published, monkeypatch
+):
+    url = f"{published.get_absolute_url()}pdf/"
+    if local_path(published.published_document.file) is None:
+        pytest.skip("object storage: the cache keeps the verified bytes themselves")
+    stored = stored_bytes(published.published_document.file)
+    assert client.get(url).status_code == 200
+    hashed = []
+    real = verified_files.opened_file_sha256
+
+    def counting(opened):
+        hashed.append(opened.name)
+        return real(opened)
+
+    monkeypatch.setattr(verified_files, "opened_file_sha256", counting)
+    published_files.verified_forget()  # as a process that has not served it yet
+    for _ in range(3):
+        assert body_of(assert_from_cache(client, url)) == stored
+    assert hashed == [published.published_document.file.path]  # the first time only
 
 
 def test_a_pdf_of_a_record_changed_by_sql_is_withheld_once_the_check_is_due(

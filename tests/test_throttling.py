@@ -81,7 +81,7 @@ def test_redis_is_the_cache_when_redis_url_is_set():
         check=True,
         cwd=settings.BASE_DIR,
     )
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert result.stdout.strip() == "core.redis_cache.SharedClientRedisCache"
 
 
 def test_two_processes_together_get_no_more_than_the_limit(db):

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -49,6 +50,21 @@ def event_seal(event: DecisionEvent) -> str:
     return seal("event", event_content(event))
 
 
+def _last_hashes(decision: Decision) -> tuple[str, str]:
+    """The row hashes of the last event in the table and of the decision's last event
+    ("" for none), in one query (read after the chain's lock is taken)."""
+    of_decision = (
+        DecisionEvent.objects.filter(decision=decision).order_by("-pk").values("row_hash")[:1]
+    )
+    last = (
+        DecisionEvent.objects.order_by("-pk")
+        .annotate(of_decision=Subquery(of_decision))
+        .values_list("row_hash", "of_decision")
+        .first()
+    )
+    return (last[0], last[1] or "") if last else ("", "")
+
+
 # No savepoint within the caller's transaction: a failure fails it anyway.
 @transaction.atomic(savepoint=False)
 def event_record(
@@ -73,10 +89,7 @@ def event_record(
     drop, if the caller read them before it locked anything (see
     `decision_pages_invalidate`)."""
     chain_lock(EVENT_CHAIN)
-    last_in_table = DecisionEvent.objects.order_by("-pk").only("row_hash").first()
-    last_of_decision = (
-        DecisionEvent.objects.filter(decision=decision).order_by("-pk").only("row_hash").first()
-    )
+    table_prev_hash, decision_prev_hash = _last_hashes(decision)
     event = DecisionEvent(
         decision=decision,
         action=action,
@@ -88,8 +101,8 @@ def event_record(
         comment=comment,
         content_digest=content_digest or decision_content_digest(decision),
         created_at=timezone.now(),
-        decision_prev_hash=last_of_decision.row_hash if last_of_decision else "",
-        table_prev_hash=last_in_table.row_hash if last_in_table else "",
+        decision_prev_hash=decision_prev_hash,
+        table_prev_hash=table_prev_hash,
     )
     event.row_hash = event_seal(event)
     event.save(force_insert=True)

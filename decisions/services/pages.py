@@ -55,13 +55,20 @@ def decision_pages_invalidate(*, decisions: list[Decision], paths: list[str] | N
     now and again once the transaction commits.
 
     `paths`: `decision_page_paths` as the caller read it before it locked anything
-    (an approval, issue 12): those are dropped now, with no query under its locks;
-    once committed, the pages of the decisions then linked are read and dropped."""
+    (an approval, issue 12): then nothing is done under its locks, neither a query
+    nor a cache write; once committed, those pages and those of the decisions then
+    linked are dropped, in one cache write. Until the commit the rows the pages show
+    are the old ones, so an old page served meanwhile is right; a page rendered from
+    them and stored after the commit was stored under a generation this replaces (the
+    middleware reads the generations before it renders). Only if the process dies
+    between the commit and this does an old page outlive the change, for TTL at most."""
     if paths is None:
         pages_invalidate(decision_page_paths(decisions=decisions))
         return
-    pages_invalidate(paths, after_commit=False)
+    known = list(paths)
     transaction.on_commit(
-        lambda: pages_invalidate(decision_page_paths(decisions=decisions), after_commit=False),
+        lambda: pages_invalidate(
+            {*known, *decision_page_paths(decisions=decisions)}, after_commit=False
+        ),
         robust=True,
     )

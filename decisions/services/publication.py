@@ -3,6 +3,7 @@ records manager taking a published record down again."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -144,6 +145,8 @@ class ApprovalPdf:
     content_digest: str
     html: str
     content: bytes
+    # Where `content` is stored already (approval_pdf_store), if it is.
+    stored_name: str = ""
 
 
 def approval_pdf_render(
@@ -166,6 +169,17 @@ def approval_pdf_render(
     html = pdf.decision_pdf_html(page, draft=False)
     content = approval_pdf_sign(pdf.html_to_pdf(html), decision=decision, approver=sign_off)
     return ApprovalPdf(content_digest=content_digest, html=html, content=content)
+
+
+def approval_pdf_store(*, decision: Decision, rendered: ApprovalPdf) -> ApprovalPdf:
+    """Store the rendered PDF's bytes under their SHA-256 before the approval locks
+    anything (a file write is the slowest part of publishing it). Written once and
+    named by its content, the file is harmless if the approval then fails: only the
+    PublishedDocument row, written under the lock, publishes it."""
+    digest = hashlib.sha256(rendered.content).hexdigest()
+    document = PublishedDocument(decision=decision, sha256=digest, size_bytes=len(rendered.content))
+    store_once(document.file, ContentFile(rendered.content), sha256=digest)
+    return dataclasses.replace(rendered, stored_name=document.file.name)
 
 
 def prefetched_sign_offs_set(decision: Decision, sign_offs: list[SignOff]) -> None:
@@ -205,8 +219,9 @@ def decision_publish_pdf(
         full = full_decision(Decision.objects.filter(pk=decision.pk)).get()
     page = decision_page(full, links=decision_public_links(full))
     html = pdf.decision_pdf_html(page, draft=False)
+    stored_name = ""
     if rendered is not None and rendered.html == html:
-        content = rendered.content
+        content, stored_name = rendered.content, rendered.stored_name
     else:
         if rendered is not None:
             logger.warning(
@@ -220,8 +235,11 @@ def decision_publish_pdf(
         size_bytes=len(content),
         signed_by=signing.organisation_signer_name(),
     )
-    # Under its SHA-256 (published/<sha256>.pdf), written once (core/storage.py).
-    store_once(document.file, ContentFile(content), sha256=digest)
+    if stored_name:  # these very bytes, stored by approval_pdf_store
+        document.file.name = stored_name
+    else:
+        # Under its SHA-256 (published/<sha256>.pdf), written once (core/storage.py).
+        store_once(document.file, ContentFile(content), sha256=digest)
     # Seals the record as published: content, approval, signatures and this PDF.
     document.record_seal = record_seal(
         full, document, content_digest=content_digest or decision_content_digest(full)

@@ -28,6 +28,12 @@ def _interests(interests: str) -> str:
     return interests
 
 
+def _signed_already(decision: Decision, role: SignOffRole, signed: list[SignOff] | None) -> bool:
+    if signed is not None:
+        return any(sign_off.role == role for sign_off in signed)
+    return SignOff.objects.filter(decision=decision, role=role).exists()
+
+
 def sign_off_build(
     *,
     decision: Decision,
@@ -71,14 +77,17 @@ def sign_off_write(
     approval_line: str = "",
     interests: str = "",
     content_digest: str = "",
+    signed: list[SignOff] | None = None,
 ) -> SignOff:
     """Called inside the caller's transaction, with the decision row locked.
 
     `content_digest`: the digest of the content signed, if the caller has just
-    computed it from the content it holds locked (else computed here)."""
+    computed it from the content it holds locked (else computed here). `signed`: the
+    decision's signatures, if the caller has read them under that lock (else read
+    here): a role signs once."""
     role = SignOffRole(role)
     interests = _interests(interests)
-    if SignOff.objects.filter(decision=decision, role=role).exists():
+    if _signed_already(decision, role, signed):
         raise DomainError(
             Messages.SIGN_OFF_DUPLICATE, reference=decision.reference, role=role.label
         )

@@ -29,6 +29,7 @@ from decisions.services.publication import (
     ApprovalPdf,
     SearchEntry,
     approval_pdf_render,
+    approval_pdf_store,
     decision_on_approval,
     decision_search_entry,
     prefetched_sign_offs_set,
@@ -125,11 +126,14 @@ def _sign(
     interests: str = "",
     at: dt.datetime | None = None,
     content_digest: str = "",
+    signed: list[SignOff] | None = None,
 ) -> SignOff:
-    """The actor signs in their role, on the wording stored for this type and role."""
+    """The actor signs in their role, on the wording stored for this type and role
+    (`signed`: see sign_off_write)."""
     wording = _wording(decision, role)
     return sign_off_write(
         content_digest=content_digest,
+        signed=signed,
         actor=user,
         decision=decision,
         role=role,
@@ -246,6 +250,7 @@ def decision_approve(
         interests=interests,
         at=at,
         content_digest=content_digest,
+        signed=list(locked.sign_offs.all()),  # prefetched under the lock
     )
     # The record as now written, for the published PDF and its seal without reading
     # the decision again.
@@ -301,6 +306,7 @@ def _approval_prepare(
     )
     search = decision_search_entry(current)
     pdf = approval_pdf_render(decision=current, sign_off=sign_off, approved_at=at)
+    pdf = approval_pdf_store(decision=current, rendered=pdf)
     return _Prepared(pdf=pdf, search=search, page_paths=decision_page_paths(decisions=[current]))
 
 

@@ -9,6 +9,7 @@ from core.file_response import static_file_response
 from core.page_cache import cacheable_file, cacheable_page
 from core.storage import READ_ERRORS, StoredObject, copy_verified, local_path
 from core.text import plain_text
+from core.verified_files import file_verified, file_verified_remember, opened_file_intact
 from decisions import extensions
 from decisions.forms_public import DecisionFilterForm
 from decisions.selectors import (
@@ -37,10 +38,6 @@ from decisions.selectors.public import (
 )
 from decisions.selectors.published_files import (
     archived_seal_by_slug,
-    file_identity,
-    file_verified,
-    file_verified_remember,
-    opened_file_sha256,
     published_pdf_by_slug,
     record_verified,
     record_verified_remember,
@@ -51,6 +48,17 @@ from decisions.selectors.sorting import LIMIT_NOTES
 PAGE_SIZE = 20
 # Characters of the summary in a shared link's description (search engines show ~160).
 SHARE_DESCRIPTION_LENGTH = 200
+
+
+def _stored_file_check(request: HttpRequest, record, served: str) -> dict:
+    """What the integrity check of a stored file is told: the SHA-256 recorded, the
+    table it is recorded in, the request and what it asked for."""
+    return {
+        "recorded": record.sha256,
+        "table": record._meta.db_table,
+        "request": request,
+        "served": served,
+    }
 
 
 def record_withheld(request: HttpRequest, decision) -> HttpResponse:
@@ -179,28 +187,21 @@ def decision_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         record_verified_remember(document)
     if local_path(document.file) is None:
         return _stored_pdf_response(request, document)
+    path = local_path(document.file)
     try:
-        opened = open(local_path(document.file), "rb")  # noqa: SIM115 (closed with the response)
+        opened = open(path, "rb")  # noqa: SIM115 (closed with the response)
     except OSError:
         opened = None
-    identity = file_identity(opened) if opened else None
-    if opened is None or not file_verified(identity, document.sha256):
-        intact = opened is not None and opened_file_sha256(opened) == document.sha256
-        if not intact:
-            if opened:
-                opened.close()
-            # Names the break (missing, or not the recorded file) in the security log.
-            served_file_alert(
-                decision,
-                document.file,
-                recorded=document.sha256,
-                table=document._meta.db_table,
-                request=request,
-                served="pdf",
-            )
-            return record_withheld(request, decision)
-        file_verified_remember(identity, document.sha256)
-    return _pdf_response(request, document, opened, size=identity[3], modified=identity[4] / 1e9)
+    identity = opened_file_intact(opened, document.sha256) if opened else None
+    if identity is None:
+        if opened:
+            opened.close()
+        # Names the break (missing, or not the recorded file) in the security log.
+        served_file_alert(decision, document.file, **_stored_file_check(request, document, "pdf"))
+        return record_withheld(request, decision)
+    return _pdf_response(
+        request, document, opened, size=identity[3], modified=identity[4] / 1e9, path=path
+    )
 
 
 @require_safe
@@ -217,7 +218,9 @@ def decision_seal(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _pdf_response(request: HttpRequest, document, opened, *, size: int, modified: float):
+def _pdf_response(
+    request: HttpRequest, document, opened, *, size: int, modified: float, path: str | None = None
+):
     decision = document.decision
     response = static_file_response(
         request,
@@ -231,9 +234,10 @@ def _pdf_response(request: HttpRequest, document, opened, *, size: int, modified
         cache_control="public, max-age=600",
     )
     response["X-Checksum-SHA256"] = document.sha256
-    # The whole file (not a range, not a 304) is kept by the page cache like the page:
-    # the verified bytes, dropped with the page by any event of the decision.
-    whole = cacheable_file(response)
+    # The whole file (not a range, not a 304) is kept by the page cache like the page,
+    # dropped with it by any event of the decision: a local file as its path and
+    # SHA-256 (served from disk, checked again whenever it changes), else the bytes.
+    whole = cacheable_file(response, path=path, sha256=document.sha256)
     if whole is not response:
         opened.close()
     return whole
@@ -261,12 +265,7 @@ def _stored_pdf_response(request: HttpRequest, document) -> HttpResponse:
             stored.close()
         if found is None:
             served_copy_refused(
-                document.decision,
-                document.file,
-                recorded=document.sha256,
-                table=document._meta.db_table,
-                request=request,
-                served="pdf",
+                document.decision, document.file, **_stored_file_check(request, document, "pdf")
             )
             return record_withheld(request, document.decision)
         file_verified_remember(stored.identity, document.sha256)
@@ -283,12 +282,7 @@ def appendix_file_response(
     when the stored file is not the one whose SHA-256 was recorded (and signed). Read
     once, on either storage: the bytes served are the bytes checked."""
     found = served_file_read(
-        decision,
-        appendix.file,
-        recorded=appendix.sha256,
-        table=appendix._meta.db_table,
-        request=request,
-        served="appendix",
+        decision, appendix.file, **_stored_file_check(request, appendix, "appendix")
     )
     if found is None:
         return record_withheld(request, decision)

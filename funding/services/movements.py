@@ -168,7 +168,9 @@ def budget_movement_remove(
     decision_touch(locked, user=user, reason="Budget movement removed")
 
 
-@transaction.atomic
+# No savepoint within the approval's transaction (two statements under its row lock):
+# a refusal here fails the whole approval anyway.
+@transaction.atomic(savepoint=False)
 def budget_movements_apply(*, user: User, decision: Decision, at: dt.datetime) -> None:
     """Move the money of an approved amending decision (called at approval only).
 
