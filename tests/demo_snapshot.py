@@ -25,7 +25,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 
 # Tables the demo never writes and whose keys other tables reach by natural keys
@@ -76,7 +76,8 @@ class _Snapshot:
     added: dict[str, list[dict]] = field(default_factory=dict)
     changed: dict[str, list[dict]] = field(default_factory=dict)
     media: Path | None = None
-    # Object storage (TEST_STORAGE=s3): the stored files the rows name, by name.
+    # The stored files the rows name, by name (restored into whichever storage the
+    # restoring test uses: local disk or its own S3 bucket).
     objects: dict[str, bytes] = field(default_factory=dict)
 
 
@@ -94,14 +95,16 @@ def _take(base: str, before: dict[str, dict]) -> _Snapshot:
             snapshot.added[label] = added
         if changed:
             snapshot.changed[label] = changed
-    if not isinstance(default_storage, FileSystemStorage):
-        for label, rows in snapshot.added.items():
-            files = [f.attname for f in apps.get_model(label)._meta.concrete_fields
-                     if isinstance(f, models.FileField)]  # fmt: skip
-            for name in (row[attname] for row in rows for attname in files):
-                if name:
-                    with default_storage.open(name, "rb") as stored:
-                        snapshot.objects[name] = stored.read()
+    # The stored files the rows name, whichever storage holds them: a test of the
+    # other mode (tests/backends.py runs marked tests on both) restores them into its
+    # own storage.
+    for label, rows in snapshot.added.items():
+        files = [f.attname for f in apps.get_model(label)._meta.concrete_fields
+                 if isinstance(f, models.FileField)]  # fmt: skip
+        for name in (row[attname] for row in rows for attname in files):
+            if name:
+                with default_storage.open(name, "rb") as stored:
+                    snapshot.objects[name] = stored.read()
     media = Path(settings.MEDIA_ROOT)
     if media.exists():
         snapshot.media = Path(tempfile.mkdtemp(prefix="demo-media-"))
@@ -143,7 +146,7 @@ def _restore(snapshot: _Snapshot) -> None:
     if snapshot.media is not None:
         shutil.copytree(snapshot.media, Path(settings.MEDIA_ROOT), dirs_exist_ok=True)
     for name, data in snapshot.objects.items():
-        if not default_storage.exists(name):  # each test has a bucket of its own
+        if not default_storage.exists(name):  # each S3 test has a bucket of its own
             default_storage.save(name, ContentFile(data))
 
 

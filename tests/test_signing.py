@@ -96,11 +96,14 @@ def test_the_demo_command_writes_an_identity_once(tmp_path, capsys):
 def test_signing_works_where_an_event_loop_is_running(pdf_bytes):
     """As under an ASGI worker, or beside a browser driver in the same process."""
     import asyncio
+    import concurrent.futures
 
     async def inside_a_loop():
         signed = signing.pdf_sign(pdf_bytes, reason="x", signed_at=dt.datetime.now(dt.UTC))
         signature = signing.detached_sign(b"data")
         return signing.pdf_signature_check(signed), signing.detached_check(b"data", signature)
 
-    pdf_check, detached = asyncio.run(inside_a_loop())
+    # On a thread of its own: this worker's thread may hold a browser test's loop.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pdf_check, detached = pool.submit(asyncio.run, inside_a_loop()).result()
     assert pdf_check.valid and detached.valid

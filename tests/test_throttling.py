@@ -57,6 +57,7 @@ def test_the_stores_are_shared_by_every_process():
     shared = {
         "django.core.cache.backends.db.DatabaseCache",
         "django.core.cache.backends.redis.RedisCache",
+        "core.redis_cache.SharedClientRedisCache",  # Django's, one client per pool
     }
     assert {settings.CACHES[name]["BACKEND"] for name in ("default", "pages")} <= shared
     assert settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
