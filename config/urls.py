@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from decisions.views.verify import verify
+from decisions.views.verify import verify, verify_certificate
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="decisions:list", permanent=False)),
@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("opendata.urls")),
     # Public: is this PDF (or SHA-256) a document published here, and what is it now.
     path("verify/", verify, name="verify"),
+    # Public: the root certificate our signatures chain to, for checking them offline.
+    path("verify/organisation-root.pem", verify_certificate, name="verify_certificate"),
     # Checkpoints, and each decision's decisions/<slug>/inclusion.json.
     path("", include("transparency.urls")),
     path("decisions/", include("decisions.urls")),

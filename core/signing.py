@@ -170,6 +170,12 @@ def trust_roots() -> list[asn1_x509.Certificate]:
     return [cert for cert in chain if cert.self_signed in ("yes", "maybe")]
 
 
+def trust_roots_pem() -> bytes:
+    """The trusted roots as PEM, for anyone to check our signatures with their own
+    tools (pdfsig, OpenSSL, pyHanko, verify_checkpoints)."""
+    return b"".join(pem.armor("CERTIFICATE", cert.dump()) for cert in trust_roots())
+
+
 def validation_context() -> ValidationContext:
     # Revocation is not checked: the demo CA and most organisations' document
     # signing CAs publish no OCSP responder reachable from here; a withdrawn record is

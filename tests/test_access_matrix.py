@@ -492,6 +492,7 @@ EXPECTED: dict[str, Expect] = {
     # link's POST confirms or unsubscribes (in the request's rolled-back savepoint).
     # Verify a document: anyone; an empty POST shows the form's error beside the field.
     "verify": row("ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok"),
+    "verify_certificate": PUBLIC_READ_ONLY,
     "alerts:subscribe": row("ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok"),
     "alerts:requested": PUBLIC_READ_ONLY,
     "alerts:confirm": row("ok ok ok ok ok ok ok", "ok ok ok ok ok ok ok", on="alert_confirm"),

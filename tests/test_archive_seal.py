@@ -86,7 +86,11 @@ def test_openssl_verifies_the_downloaded_seal_over_the_original(
     assert response["Content-Disposition"] == 'attachment; filename="PCD-1760.pdf.p7s"'
     seal = body_bytes(response)
     original = body_bytes(client.get(f"/decisions/{decision.slug}/pdf/"))
-    ca = demo_signing_identity.ca_certificate
+    # The root certificate as a reader gets it: from the link beside the seal.
+    page = client.get(f"/decisions/{decision.slug}/").content.decode()
+    assert 'href="/verify/organisation-root.pem"' in page
+    ca = tmp_path / "organisation-root.pem"
+    ca.write_bytes(body_bytes(client.get("/verify/organisation-root.pem")))
 
     verified = _openssl_verify(original, seal, ca, tmp_path)
     assert verified.returncode == 0, verified.stderr.decode()

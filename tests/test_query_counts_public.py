@@ -54,6 +54,7 @@ PAGES = [
     Page("funding:envelope", on="published_slug"),
     Page("funding:envelope_csv", on="published_slug"),
     Page("verify"),
+    Page("verify_certificate"),
     # Amended by another (its links read), withdrawn, archived, not public, unknown.
     Page("verify", query="sha256={published_pdf[sha256]}", label="published"),
     Page("verify", query="sha256={taken_down_pdf[sha256]}", label="withdrawn"),

@@ -31,7 +31,7 @@ from tests.factories import (
     deferred_decision,
     publication_withdrawn_decision,
 )
-from tests.helpers import page_text
+from tests.helpers import body_bytes, page_text
 
 SIGNER = "Test organisation DEMO document signing"  # tests/conftest.py's demo identity
 
@@ -386,3 +386,22 @@ def test_a_record_altered_since_it_was_signed_is_not_vouched_for(client, officer
     text = answer_text(client.get("/verify/", {"sha256": sha(fingerprint)}))
     assert f"{decision.reference} cannot be checked at the moment" in text
     assert "Forged" not in text and "It is the current published version" not in text
+
+
+def test_the_root_certificate_is_published_for_checking_signatures_offline(
+    client, settings, demo_signing_identity
+):
+    response = client.get("/verify/organisation-root.pem")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/x-pem-file"
+    assert "organisation-root.pem" in response["Content-Disposition"]
+    # The configured roots, byte for byte as PEM.
+    assert body_bytes(response) == demo_signing_identity.ca_certificate.read_bytes()
+    assert 'href="/verify/organisation-root.pem"' in client.get("/verify/").content.decode()
+
+    # Without SIGNING_TRUST_ROOTS: the self-signed certificate the signer carries, the
+    # same demo CA here.
+    settings.SIGNING_TRUST_ROOTS = ""
+    assert body_bytes(client.get("/verify/organisation-root.pem")) == (
+        demo_signing_identity.ca_certificate.read_bytes()
+    )

@@ -7,8 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
+from core import signing
 from core.security_log import client_address
 from decisions import verify_words as words
 from decisions.forms_verify import VerifyFileForm, VerifyHashForm
@@ -53,3 +54,17 @@ def _form_page(request, file_form, hash_form, *, status: int = 200) -> HttpRespo
         "has_errors": bool(file_form.errors or hash_form.errors),
     }
     return render(request, "decisions/verify.html", context, status=status)
+
+
+# The file name the instructions on the public pages use (OpenSSL, pdfsig, pyHanko).
+CERTIFICATE_FILE_NAME = "organisation-root.pem"
+
+
+@require_safe
+def verify_certificate(request: HttpRequest) -> HttpResponse:
+    """The root certificate(s) our signatures chain to, as PEM: what a reader needs to
+    check a PDF's signature, an archived original's seal or a checkpoint offline."""
+    response = HttpResponse(signing.trust_roots_pem(), content_type="application/x-pem-file")
+    response["Content-Disposition"] = f'attachment; filename="{CERTIFICATE_FILE_NAME}"'
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
