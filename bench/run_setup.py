@@ -84,6 +84,9 @@ def environment(options: Options) -> dict[str, str]:
         "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "600"),
         "REDIS_URL": f"redis://127.0.0.1:6379/{options.redis_db}",
         "MEDIA_ROOT": str(options.media_root),
+        # The demo signing identity (`manage.py signing_demo_ca`, made by database_ready).
+        "SIGNING_PKCS12": str(options.data_dir / "signing" / "demo-signing.p12"),
+        "SIGNING_TRUST_ROOTS": str(options.data_dir / "signing" / "demo-ca.pem"),
         # Approval notifies the next actor; the bench has no mail server.
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": "WARNING",
@@ -129,6 +132,8 @@ def database_ready(options: Options, env: dict[str, str]) -> str:
     """Reuse the bench database if it holds this count and seed; else build it.
     Migrations are applied either way (other work may have added an index)."""
     data_env = {**env, "DEBUG": "1"}  # load_demo runs only with DEBUG on (known passwords)
+    # Approvals sign their PDFs: the demo identity, made once (kept with the data).
+    run([PYTHON, "manage.py", "signing_demo_ca", str(options.data_dir / "signing")], env)
     reusable = not options.fresh and _marker_of(options.database) == options.marker
     if reusable and options.media_root.is_dir():
         print(f"Reusing database {options.database} ({options.marker})", flush=True)

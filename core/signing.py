@@ -98,7 +98,10 @@ def is_configured() -> bool:
 
 
 def signer() -> signers.SimpleSigner:
-    """The organisation's signer, loaded once per process and settings."""
+    """The organisation's signer, loaded once per process and settings. With DEBUG,
+    the demo identity is made where the settings expect it if it is not there yet
+    (any local command that approves, as `make run` does with signing_demo_ca)."""
+    _demo_identity_made_if_missing()
     if not is_configured():
         raise SignatureNotConfigured(
             "No signing identity: set SIGNING_PKCS12 (and SIGNING_PKCS12_PASSPHRASE), or "
@@ -126,6 +129,14 @@ class _KeyParsedOnce(signers.SimpleSigner):
             return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
         # PSS, EC and the others: pyHanko's own (parsing each time).
         return super().sign_raw(data, digest_algorithm)
+
+
+def _demo_identity_made_if_missing() -> None:
+    from core.signing_demo import PKCS12_FILE, demo_identity_create
+
+    path = Path(settings.SIGNING_PKCS12) if settings.SIGNING_PKCS12 else None
+    if settings.DEBUG and path is not None and path.name == PKCS12_FILE and not path.exists():
+        demo_identity_create(path.parent, organisation=settings.ORGANISATION_NAME)
 
 
 @functools.lru_cache(maxsize=4)

@@ -107,3 +107,19 @@ def test_signing_works_where_an_event_loop_is_running(pdf_bytes):
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         pdf_check, detached = pool.submit(asyncio.run, inside_a_loop()).result()
     assert pdf_check.valid and detached.valid
+
+
+def test_with_debug_a_missing_demo_identity_is_made_where_the_settings_expect_it(
+    settings, tmp_path, pdf_bytes
+):
+    settings.SIGNING_PKCS12 = str(tmp_path / "demo" / "demo-signing.p12")
+    settings.SIGNING_TRUST_ROOTS = str(tmp_path / "demo" / "demo-ca.pem")
+    settings.DEBUG = False
+    with pytest.raises(signing.SignatureNotConfigured):
+        signing.pdf_sign(pdf_bytes, reason="x", signed_at=dt.datetime.now(dt.UTC))
+    assert not (tmp_path / "demo").exists()
+
+    settings.DEBUG = True
+    signed = signing.pdf_sign(pdf_bytes, reason="x", signed_at=dt.datetime.now(dt.UTC))
+    assert (tmp_path / "demo" / "demo-signing.p12").exists()
+    assert signing.pdf_signature_check(signed).valid
