@@ -120,7 +120,10 @@ def test_deferral_questions_appear_under_yes(page, live_server, officer_user):
     page.get_by_label("Day").fill("12")
     page.get_by_role("button", name="Save and continue").click()
     error = "Deferral date must include a month and year"
-    assert page.get_by_role("alert").get_by_role("link", name=error).is_visible()
+    # The form posts to its own address: wait for the answer, not the old page.
+    summary_link = page.get_by_role("alert").get_by_role("link", name=error)
+    summary_link.wait_for(state="visible")
+    assert summary_link.is_visible()
     assert "Until what date? must" not in page.inner_text("main")
     marked = [
         "govuk-input--error" in (page.get_by_label(box).get_attribute("class") or "")
