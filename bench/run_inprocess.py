@@ -7,6 +7,7 @@ Import only after django.setup()."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 import re
 import shutil
@@ -248,6 +249,20 @@ class ApprovalFigures:
     queries: int
     pdf_after_s: float
     polls: int
+    # Every run's row lock (ms) when this is the median of several approvals.
+    locks_ms: tuple = ()
+
+
+def approval_median(runs: list) -> ApprovalFigures | str:
+    """The run with the median row lock of several approvals (each on its own decision:
+    the first in a process pays first-use costs a serving process has paid), naming
+    every run's lock; a failure's message if any run failed."""
+    failed = next((run for run in runs if isinstance(run, str)), None)
+    if failed is not None:
+        return failed
+    ordered = sorted(runs, key=lambda run: (run.lock_ms is None, run.lock_ms or 0))
+    middle = ordered[(len(ordered) - 1) // 2]
+    return dataclasses.replace(middle, locks_ms=tuple(run.lock_ms for run in runs))
 
 
 def _approval_pair():

@@ -237,6 +237,9 @@ def pdf_section(pdf, approval) -> Section:
         section.figures.append(unavailable("Approval: decision row lock", approval))
         return section
     lock_note = f"{approval.reference}; {LOCK_POLL} ({approval.polls} polls)"
+    if len(approval.locks_ms) > 1:
+        runs = ", ".join("none" if ms is None else number(ms) for ms in approval.locks_ms)
+        lock_note += f"; median of {len(approval.locks_ms)} approvals: {runs} ms"
     if approval.lock_ms is None:
         section.figures.append(
             Figure(
