@@ -56,6 +56,11 @@ def checkpoint_by_sequence(sequence: int) -> Checkpoint | None:
     return Checkpoint.objects.filter(sequence=sequence).first()
 
 
+def checkpoint_or_latest(sequence: int | None) -> Checkpoint | None:
+    """Checkpoint `sequence`, or the latest when none is asked for."""
+    return latest_checkpoint() if sequence is None else checkpoint_by_sequence(sequence)
+
+
 def checkpoints_page(number: Any) -> Page:
     """One page of every checkpoint kept, newest first (an unknown page: the last)."""
     return Paginator(Checkpoint.objects.order_by("-sequence"), PER_PAGE).get_page(number)

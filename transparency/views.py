@@ -80,11 +80,7 @@ def proof_json(request: HttpRequest) -> JsonResponse:
     new_number = _sequence(to)
     if to and new_number is None:
         return _error("Give the checkpoint to prove to as a number: &to=2", status=400)
-    new = (
-        selectors.checkpoint_by_sequence(new_number)
-        if new_number is not None
-        else selectors.latest_checkpoint()
-    )
+    new = selectors.checkpoint_or_latest(new_number)
     old = selectors.checkpoint_by_sequence(old_number)
     if old is None or new is None:
         missing = old_number if old is None else (new_number or "published yet")
@@ -105,11 +101,7 @@ def inclusion_json(request: HttpRequest, slug: str) -> JsonResponse:
     number = _sequence(asked)
     if asked and number is None:
         return _error("Give the checkpoint as a number: ?checkpoint=2", status=400)
-    checkpoint = (
-        selectors.checkpoint_by_sequence(number)
-        if number is not None
-        else selectors.latest_checkpoint()
-    )
+    checkpoint = selectors.checkpoint_or_latest(number)
     leaf = selectors.decision_leaf(decision)
     document = selectors.inclusion_document(leaf, checkpoint) if leaf and checkpoint else None
     if document is None:
