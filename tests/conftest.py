@@ -151,6 +151,15 @@ def _force_login_passes_second_factor(monkeypatch):
     monkeypatch.setattr(Client, "force_login", force_login)
 
 
+def _commits(request) -> bool:
+    """Whether the test's writes are committed: it asks for a live server or a
+    transactional database by fixture or by ``django_db(transaction=True)``."""
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
 @pytest.fixture(autouse=True)
 def _no_cached_pages(request):
     """Every test starts with no cached page and no remembered file check. Inside a
@@ -161,7 +170,7 @@ def _no_cached_pages(request):
     from decisions.selectors.published_files import verified_forget
 
     verified_forget()
-    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+    if not _commits(request):
         yield
         return
     from django.core.cache import caches

@@ -103,6 +103,9 @@ def test_deferral_questions_appear_under_yes(page, live_server, officer_user):
     sign_in(page, live_server.url)
     start_draft(page, live_server.url)
     page.get_by_role("link", name="Public access to information").click()
+    # The step's own question first: on the task list still, "hidden" below is
+    # true at once (no such field) and axe would run while the page is replaced.
+    page.get_by_role("group", name="Is the publication of Part 1").wait_for()
     reason = page.get_by_label("For what reason?")
     # The reveal script hides them once it has run (without it they show).
     reason.wait_for(state="hidden")

@@ -107,3 +107,37 @@ def test_lock_outs_double_across_servers_on_redis(redis_caches, monkeypatch, db)
     monkeypatch.setattr(throttle, "cache", other_server("default"))
     assert throttle.lockouts("dmpc", "203.0.113.9") == 2
     assert throttle.cool_off_for("dmpc", "203.0.113.9") == 2 * throttle.cool_off_for("x", "y")
+
+
+def test_clearing_a_cache_deletes_its_own_keys_only(redis_server, settings):
+    """Django's clear() is FLUSHDB: clearing the throttle counts emptied the page cache,
+    and a site (or a test process) clearing its cache emptied every other prefix on
+    the same Redis database, so another process's pages went missing mid-use."""
+    from tests.backends import redis_caches_settings
+
+    mine, other, odd = "tclear-mine", "tclear-other", "tclear*?"
+    settings.CACHES = {
+        **redis_caches_settings(redis_server, mine),
+        "other": redis_caches_settings(redis_server, other)["default"],
+        "odd": redis_caches_settings(redis_server, odd)["default"],
+    }
+    for alias in ("default", "pages", "other", "odd"):
+        caches[alias].set("key", alias, 60)
+    raw = redis.Redis.from_url(redis_server)
+    raw.set("no-prefix-of-ours", "kept", ex=60)
+    try:
+        caches["default"].clear()
+        assert caches["default"].get("key") is None
+        assert caches["pages"].get("key") == "pages"  # "<mine>:pages" extends "<mine>"
+        assert caches["other"].get("key") == "other"
+        assert caches["odd"].get("key") == "odd"
+        assert raw.get("no-prefix-of-ours") == b"kept"
+        # A prefix with glob characters clears its own keys and nobody else's.
+        caches["odd"].clear()
+        assert caches["odd"].get("key") is None
+        assert caches["other"].get("key") == "other"
+        assert caches["pages"].get("key") == "pages"
+    finally:
+        raw.delete("no-prefix-of-ours")
+        for alias in ("pages", "other"):
+            caches[alias].clear()
