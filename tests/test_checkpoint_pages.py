@@ -3,8 +3,10 @@ paged; a proof asked for wrongly is answered with a sentence, never a 500."""
 
 import pytest
 
-from tests.test_checkpoints import imported
-from transparency.services import checkpoint_publish
+from tests.helpers import page_text
+from tests.test_checkpoints import imported, owner_sql
+from transparency.models import RecordCheck
+from transparency.services import RecordBroken, checkpoint_publish, record_check
 
 
 def test_the_transparency_page_and_json_list_every_checkpoint(officer, records_manager, client):
@@ -20,6 +22,31 @@ def test_the_transparency_page_and_json_list_every_checkpoint(officer, records_m
     assert [c["statement"]["sequence"] for c in data["checkpoints"]] == [3, 2, 1]
     assert data["pages"] == 1 and data["next"] is None
     assert "canonical JSON" in data["about"]["signed_bytes"]
+    # Each checkpoint checked the record first: the last check, intact, is shown.
+    check = RecordCheck.objects.latest("pk")
+    text = page_text(html)
+    assert f"every entry of the audit log ({check.events_count})" in text
+    assert "found them all as our checkpoints state" in text
+    assert data["last_check"]["intact"] is True
+
+
+def test_a_broken_record_is_shown_on_the_transparency_page(officer, records_manager, client):
+    imported(officer, records_manager, 1211)
+    checkpoint_publish()
+    owner_sql(
+        "transparency_decisionleaf",
+        "UPDATE transparency_decisionleaf SET reference = 'PCD 2' WHERE index = 0",
+    )
+    with pytest.raises(RecordBroken):
+        record_check()
+    text = page_text(client.get("/transparency/").content.decode())
+    assert (
+        "our check found that the log of published decisions no longer matches what our "
+        "checkpoints state" in text
+    )
+    last = client.get("/transparency.json").json()["last_check"]
+    assert last["intact"] is False and last["decisions"]["broken_at"] == 0
+    assert last["broken"] == ["log of published decisions"]
 
 
 def test_the_json_pages_past_fifty_checkpoints(officer, records_manager, client, monkeypatch):
@@ -59,7 +86,9 @@ def test_bad_proof_requests_are_answered_clearly(
 
 
 def test_no_checkpoint_yet(client, db):
-    assert "No checkpoint has been published yet" in client.get("/transparency/").content.decode()
+    html = client.get("/transparency/").content.decode()
+    assert "No checkpoint has been published yet" in html
+    assert "The record has not been checked yet" in html
     assert client.get("/transparency.json").json()["latest"] is None
     assert client.get("/transparency/checkpoints/1.json").status_code == 404
     assert client.get("/transparency/proof.json?from=1").status_code == 404

@@ -30,9 +30,14 @@ from tests.factories import (
 )
 from tests.helpers import run_tasks
 from transparency import merkle, verification
-from transparency.models import Checkpoint, DecisionLeaf
+from transparency.models import Checkpoint, DecisionLeaf, RecordCheck
 from transparency.selectors import checkpoint_document
-from transparency.services import CheckpointRefused, checkpoint_publish
+from transparency.services import (
+    CheckpointRefused,
+    RecordBroken,
+    checkpoint_publish,
+    record_check,
+)
 
 NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
 
@@ -134,10 +139,21 @@ def test_a_later_checkpoint_extends_an_earlier_one_until_an_old_event_is_rewritt
         "UPDATE decisions_decisionevent SET comment = %s WHERE id = %s",
         ["Rewritten later", oldest.pk],
     )
-    for mode in ([], ["--in-process"]):
-        ok, output = verify(held, *mode)
-        assert not ok
-        assert "The event log today does not extend checkpoint 1" in output
+    # Inside the deployment every row is recomputed now: found at once.
+    ok, output = verify(held, "--in-process")
+    assert not ok
+    assert "The event log today does not extend checkpoint 1" in output
+    # The site's next record check (each checkpoint, and manage.py record_check on a
+    # schedule) finds it, keeps what it found and raises the alarm; from then on
+    # anyone verifying over HTTP is told where.
+    position = DecisionEvent.objects.filter(pk__lt=oldest.pk).count()
+    with pytest.raises(RecordBroken, match="event log no longer extends checkpoint 2"):
+        record_check()
+    assert RecordCheck.objects.latest("pk").events_broken_at == position
+    ok, output = verify(held)
+    assert not ok
+    assert "The event log today does not extend checkpoint 2" in output
+    assert f"event log from leaf {position}" in output
     # And no checkpoint is signed over the rewritten log.
     refused = pytest.raises(CheckpointRefused, match="event log no longer extends checkpoint 2")
     with refused, transaction.atomic():
@@ -319,6 +335,10 @@ def test_checkpoints_and_the_log_of_decisions_are_append_only(officer, records_m
         "DELETE FROM transparency_checkpoint",
         "UPDATE transparency_decisionleaf SET reference = 'PCD 1'",
         "DELETE FROM transparency_decisionleaf",
+        "UPDATE transparency_treenode SET position = position + 1000",
+        "DELETE FROM transparency_treenode",
+        "UPDATE transparency_recordcheck SET events_broken_at = 1",
+        "DELETE FROM transparency_recordcheck",
     ):
         refused = pytest.raises(DatabaseError, match="append-only")
         with refused, transaction.atomic(), connection.cursor() as cursor:

@@ -15,7 +15,7 @@ Leaves are given as their leaf hashes (``leaf_hash(data)``), in the tree's order
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
@@ -52,19 +52,35 @@ def root(leaves: Sequence[bytes]) -> bytes:
     return level[0]
 
 
+# The hash of the subtree over leaves [lo, hi): given a list of leaves, computed from
+# them; given stored nodes (transparency/trees.py), read. Proofs only ever ask for
+# ranges the RFC's recursion makes: a power-of-two range starting at a multiple of its
+# size, or the rest of a tree to its right edge.
+Subtree = Callable[[int, int], bytes]
+
+
+def _of_leaves(leaves: Sequence[bytes]) -> Subtree:
+    return lambda lo, hi: root(leaves[lo:hi])
+
+
 def inclusion_proof(index: int, leaves: Sequence[bytes]) -> list[bytes]:
     """PATH(m, D[n]): the audit path of leaf ``index``."""
-    if not 0 <= index < len(leaves):
-        raise ProofError(f"Leaf {index} is not in a tree of {len(leaves)} leaves.")
+    return inclusion_path(index, len(leaves), _of_leaves(leaves))
+
+
+def inclusion_path(index: int, size: int, subtree: Subtree) -> list[bytes]:
+    """PATH(m, D[n]) of the tree of `size` leaves whose subtrees `subtree` gives."""
+    if not 0 <= index < size:
+        raise ProofError(f"Leaf {index} is not in a tree of {size} leaves.")
     path: list[bytes] = []
-    lo, hi = 0, len(leaves)
+    lo, hi = 0, size
     while hi - lo > 1:
         k = _split(hi - lo)
         if index - lo < k:
-            path.append(root(leaves[lo + k : hi]))
+            path.append(subtree(lo + k, hi))
             hi = lo + k
         else:
-            path.append(root(leaves[lo : lo + k]))
+            path.append(subtree(lo, lo + k))
             lo += k
     path.reverse()  # the RFC lists it from the leaf up
     return path
@@ -72,22 +88,26 @@ def inclusion_proof(index: int, leaves: Sequence[bytes]) -> list[bytes]:
 
 def consistency_proof(old_size: int, leaves: Sequence[bytes]) -> list[bytes]:
     """PROOF(m, D[n]): that the tree of the first ``old_size`` leaves is a prefix."""
-    n = len(leaves)
-    if not 0 <= old_size <= n:
-        raise ProofError(f"No tree of {old_size} leaves within one of {n}.")
-    if old_size in (0, n):
+    return consistency_path(old_size, len(leaves), _of_leaves(leaves))
+
+
+def consistency_path(old_size: int, size: int, subtree: Subtree) -> list[bytes]:
+    """PROOF(m, D[n]) in the tree of `size` leaves whose subtrees `subtree` gives."""
+    if not 0 <= old_size <= size:
+        raise ProofError(f"No tree of {old_size} leaves within one of {size}.")
+    if old_size in (0, size):
         return []
-    return _subproof(old_size, leaves, 0, n, True)
+    return _subproof(old_size, subtree, 0, size, True)
 
 
-def _subproof(m: int, leaves: Sequence[bytes], lo: int, hi: int, whole: bool) -> list[bytes]:
+def _subproof(m: int, subtree: Subtree, lo: int, hi: int, whole: bool) -> list[bytes]:
     n = hi - lo
     if m == n:
-        return [] if whole else [root(leaves[lo:hi])]
+        return [] if whole else [subtree(lo, hi)]
     k = _split(n)
     if m <= k:
-        return [*_subproof(m, leaves, lo, lo + k, whole), root(leaves[lo + k : hi])]
-    return [*_subproof(m - k, leaves, lo + k, hi, False), root(leaves[lo : lo + k])]
+        return [*_subproof(m, subtree, lo, lo + k, whole), subtree(lo + k, hi)]
+    return [*_subproof(m - k, subtree, lo + k, hi, False), subtree(lo, lo + k)]
 
 
 def inclusion_verify(

@@ -11,6 +11,12 @@ A checkpoint states, signed by the organisation (core/signing.py):
   added once, in the order decisions became public, never removed: a withdrawal
   does not unpublish what was published);
 - its number, time, the site it is of, and the SHA-256 of the checkpoint before.
+
+Two more append-only tables serve what anyone may ask of them without recomputing
+a tree per request: the trees' nodes (TreeNode, from which every proof is read in a
+handful of rows) and the record checks (RecordCheck: the rows recomputed and compared
+with the stored leaves, the only way to see an old row rewritten behind the
+application's back; public, as the trees are).
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 
 from core.seals import canonical_json, utc_text
 from decisions.models import Decision
@@ -131,6 +139,79 @@ class Checkpoint(models.Model):
     @property
     def hash(self) -> str:
         return hashlib.sha256(self.signed_bytes).hexdigest()
+
+
+class Tree(models.IntegerChoices):
+    EVENTS = 1, "event log"
+    DECISIONS = 2, "log of published decisions"
+
+
+class TreeNode(models.Model):
+    """The hash of a complete subtree: leaves [position * 2**level, (position + 1) *
+    2**level) of a tree (level 0: the leaf hashes). Written once each, when a record
+    check has found the rows behind its leaves as they were: every proof is then a
+    few of these rows, whatever the size of the log (about two rows a leaf)."""
+
+    tree = models.PositiveSmallIntegerField(choices=Tree.choices)
+    level = models.PositiveSmallIntegerField()
+    position = models.PositiveBigIntegerField()
+    hash = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tree", "level", "position"], name="treenode_one_per_place"
+            ),
+            models.CheckConstraint(condition=Exact(Length("hash"), 32), name="treenode_sha256"),
+            models.CheckConstraint(condition=Q(level__lte=63), name="treenode_level_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_tree_display()} node {self.level}/{self.position}"
+
+
+class RecordCheck(models.Model):
+    """One comparison of the rows as they are with the trees' stored leaves: every
+    event's seal recomputed from its fields, every decision leaf from its row. Kept,
+    whatever it found: the latest says how recently the record was found intact."""
+
+    checked_at = models.DateTimeField()
+    events_count = models.PositiveBigIntegerField()
+    decisions_size = models.PositiveIntegerField()
+    # The trees' roots at those sizes, recomputed from the rows.
+    events_root = models.CharField(max_length=64)
+    decisions_root = models.CharField(max_length=64)
+    # The first leaf (0-based) whose row no longer gives the stored hash; None: all do.
+    events_broken_at = models.PositiveBigIntegerField(null=True, blank=True)
+    decisions_broken_at = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(events_root__regex=SHA256_HEX) & Q(decisions_root__regex=SHA256_HEX),
+                name="recordcheck_roots_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Record check of {self.checked_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def intact(self) -> bool:
+        return self.events_broken_at is None and self.decisions_broken_at is None
+
+    @property
+    def broken(self) -> list[str]:
+        """The logs found rewritten, as words."""
+        return [
+            tree.label
+            for tree, at in (
+                (Tree.EVENTS, self.events_broken_at),
+                (Tree.DECISIONS, self.decisions_broken_at),
+            )
+            if at is not None
+        ]
 
 
 def statement_bytes(statement: dict[str, Any]) -> bytes:

@@ -1,5 +1,7 @@
-"""Taking a checkpoint: the log of published decisions brought up to date, both
-trees rebuilt from the rows, checked against the checkpoint before, then signed."""
+"""Checking the record and taking a checkpoint: the log of published decisions
+brought up to date, both trees rebuilt from the rows and checked against the stored
+leaves and the checkpoint before, the new leaves stored, then (for a checkpoint)
+signed."""
 
 from __future__ import annotations
 
@@ -17,16 +19,18 @@ from core.security_log import security_event
 from decisions.models import Decision, DecisionEvent
 from decisions.workflow import State
 from transparency import merkle
-from transparency.models import Checkpoint, DecisionLeaf
-from transparency.trees import decision_leaves, event_leaves
+from transparency.models import Checkpoint, DecisionLeaf, RecordCheck, Tree
+from transparency.trees import (
+    decision_leaves,
+    event_leaves,
+    nodes_append,
+    stored_leaves,
+    stored_size,
+)
 
 logger = logging.getLogger(__name__)
 
 CHECKPOINT_CHAIN = "transparency_checkpoint"
-
-
-class CheckpointRefused(Exception):
-    """The record no longer extends the last checkpoint: nothing is signed."""
 
 
 def decision_leaves_append() -> list[DecisionLeaf]:
@@ -69,45 +73,76 @@ def decision_leaves_append() -> list[DecisionLeaf]:
     return DecisionLeaf.objects.bulk_create(leaves)
 
 
-@transaction.atomic
+class RecordBroken(Exception):
+    """A record check found rows that no longer give the stored or signed trees."""
+
+    def __init__(self, check: RecordCheck, message: str) -> None:
+        super().__init__(message)
+        self.check = check
+
+
+class CheckpointRefused(RecordBroken):
+    """The record no longer extends the last checkpoint: nothing is signed."""
+
+
 def checkpoint_publish(
     *, user: User | None = None, only_if_changed: bool = False
 ) -> Checkpoint | None:
-    """Sign and keep a checkpoint of the record as it is now; None if
+    """Check the record, then sign and keep a checkpoint of it as it is now; None if
     `only_if_changed` and nothing was added since the last one.
 
-    Raises CheckpointRefused (and logs a security alert) if the event log or the log
-    of decisions, rebuilt from the rows, no longer extends the last checkpoint: a
-    signed checkpoint must never cover a rewritten record."""
+    Raises CheckpointRefused (having kept the failed record check and logged a
+    security alert) if the event log or the log of decisions, rebuilt from the rows,
+    no longer gives the stored leaves or extends the last checkpoint: a signed
+    checkpoint must never cover a rewritten record."""
+    try:
+        return _checkpoint_publish(user=user, only_if_changed=only_if_changed)
+    except RecordBroken as broken:
+        _broken_keep(broken.check, user=user)
+        raise CheckpointRefused(broken.check, str(broken)) from None
+
+
+def record_check(*, user: User | None = None) -> RecordCheck:
+    """Recompute both logs from the rows, compare them with the stored leaves and the
+    latest checkpoint, store the leaves added since, and keep what was found (run by
+    each checkpoint and on a schedule: manage.py record_check). Raises RecordBroken,
+    after keeping the check and logging a security alert, if rows were rewritten."""
+    try:
+        with transaction.atomic():
+            chain_lock(CHECKPOINT_CHAIN)
+            decision_leaves_append()
+            events_count, _, decisions_size = _committed_sizes()
+            check, _ = _checked(events_count, decisions_size)
+            return check
+    except RecordBroken as broken:
+        _broken_keep(broken.check, user=user)
+        raise
+
+
+@transaction.atomic
+def _checkpoint_publish(*, user: User | None, only_if_changed: bool) -> Checkpoint | None:
     chain_lock(CHECKPOINT_CHAIN)
     decision_leaves_append()
-    # Appends to the event log take its lock in turn, so the events committed by
-    # now are those up to the last one: later ones are left to the next checkpoint.
-    head = DecisionEvent.objects.order_by("-pk").values("pk", "row_hash").first()
-    events_count = DecisionEvent.objects.filter(pk__lte=head["pk"]).count() if head else 0
+    events_count, events_head, decisions_size = _committed_sizes()
     previous = Checkpoint.objects.order_by("-sequence").first()
-    decisions_size = DecisionLeaf.objects.count()
     if (
         only_if_changed
         and previous is not None
         and previous.events_count == events_count
-        and previous.events_head == (head["row_hash"] if head else "")
+        and previous.events_head == events_head
         and previous.decisions_size == decisions_size
     ):
         return None
-    events = event_leaves(events_count)
-    decisions = decision_leaves(decisions_size)
-    if previous is not None:
-        _extends_or_refuse(previous, events=events, decisions=decisions, user=user)
+    check, previous = _checked(events_count, decisions_size)
     checkpoint = Checkpoint(
         sequence=previous.sequence + 1 if previous else 1,
         created_at=timezone.now(),
         origin=settings.SITE_URL,
         events_count=events_count,
-        events_head=head["row_hash"] if head else "",
-        events_root=merkle.root(events).hex(),
+        events_head=events_head,
+        events_root=check.events_root,
         decisions_size=decisions_size,
-        decisions_root=merkle.root(decisions).hex(),
+        decisions_root=check.decisions_root,
         previous_hash=previous.hash if previous else "",
     )
     checkpoint.signature = signing.detached_sign(checkpoint.signed_bytes)
@@ -115,25 +150,80 @@ def checkpoint_publish(
     return checkpoint
 
 
-def _extends_or_refuse(
-    previous: Checkpoint, *, events: list[bytes], decisions: list[bytes], user: User | None
-) -> None:
-    broken = []
-    if merkle.root(events[: previous.events_count]).hex() != previous.events_root:
-        broken.append("event log")
-    if merkle.root(decisions[: previous.decisions_size]).hex() != previous.decisions_root:
-        broken.append("log of published decisions")
-    if not broken:
-        return
-    what = " and the ".join(broken)
+def _committed_sizes() -> tuple[int, str, int]:
+    """The events committed by now (appends to the event log take its lock in turn,
+    so they are those up to the last one: later ones wait for the next check), the
+    last one's seal, and the size of the log of decisions."""
+    head = DecisionEvent.objects.order_by("-pk").values("pk", "row_hash").first()
+    events_count = DecisionEvent.objects.filter(pk__lte=head["pk"]).count() if head else 0
+    return events_count, head["row_hash"] if head else "", DecisionLeaf.objects.count()
+
+
+def _checked(events_count: int, decisions_size: int) -> tuple[RecordCheck, Checkpoint | None]:
+    """Both logs rebuilt from the rows and compared (in the caller's transaction,
+    under the checkpoints' lock); when intact, the new leaves stored and the check
+    kept. Returns the check and the latest checkpoint; raises RecordBroken."""
+    trees = {
+        Tree.EVENTS: event_leaves(events_count),
+        Tree.DECISIONS: decision_leaves(decisions_size),
+    }
+    previous = Checkpoint.objects.order_by("-sequence").first()
+    broken_at = {tree: _first_difference(tree, leaves, previous) for tree, leaves in trees.items()}
+    check = RecordCheck(
+        checked_at=timezone.now(),
+        events_count=events_count,
+        decisions_size=decisions_size,
+        events_root=merkle.root(trees[Tree.EVENTS]).hex(),
+        decisions_root=merkle.root(trees[Tree.DECISIONS]).hex(),
+        events_broken_at=broken_at[Tree.EVENTS],
+        decisions_broken_at=broken_at[Tree.DECISIONS],
+    )
+    if not check.intact:
+        what = " and the ".join(check.broken)
+        since = f"checkpoint {previous.sequence}" if previous else "its last check"
+        raise RecordBroken(
+            check,
+            f"The {what} no longer extends {since}: a record it covers was changed or "
+            "removed. No checkpoint was signed; run manage.py verify_audit.",
+        )
+    for tree, leaves in trees.items():
+        start = stored_size(tree)
+        nodes_append(tree, start=start, leaves=leaves[start:])
+    check.save(force_insert=True)
+    return check, previous
+
+
+def _first_difference(tree: Tree, leaves: list[bytes], previous: Checkpoint | None) -> int | None:
+    """The first leaf whose row no longer gives the stored hash (or is gone); 0 when
+    the stored leaves agree with the rows but not with the latest signed root (both
+    were rewritten); None when all is as stored and signed."""
+    stored = stored_leaves(tree, stored_size(tree))
+    for index, (then, now) in enumerate(zip(stored, leaves, strict=False)):
+        if then != now:
+            return index
+    if len(leaves) < len(stored):
+        return len(leaves)
+    if previous is not None:
+        size, signed = (
+            (previous.events_count, previous.events_root)
+            if tree == Tree.EVENTS
+            else (previous.decisions_size, previous.decisions_root)
+        )
+        if size > len(leaves) or merkle.root(leaves[:size]).hex() != signed:
+            return 0
+    return None
+
+
+def _broken_keep(check: RecordCheck, *, user: User | None) -> None:
+    """Keep a failed check (its own transaction: the caller's work was rolled back)
+    and raise the alarm."""
+    with transaction.atomic():
+        check.save(force_insert=True)
     security_event(
         "checkpoint_refused",
         outcome="alert",
         user=user,
-        checkpoint=previous.sequence,
-        broken=broken,
-    )
-    raise CheckpointRefused(
-        f"The {what} no longer extends checkpoint {previous.sequence}: a record it covers "
-        "was changed or removed. No checkpoint was signed; run manage.py verify_audit."
+        broken=check.broken,
+        events_broken_at=check.events_broken_at,
+        decisions_broken_at=check.decisions_broken_at,
     )

@@ -1,6 +1,8 @@
 """Checking, as someone outside would, that today's record extends a checkpoint
-they kept: both checkpoints' signatures, the consistency proofs between them (built
-from the rows as they are now) and, for a decision, its inclusion proof.
+they kept: both checkpoints' signatures, the consistency proofs between them, the
+site's latest check of its rows (every event's seal and decision leaf recomputed and
+compared; run with each checkpoint and on a schedule) with the proofs that what it
+found extends the latest checkpoint, and, for a decision, its inclusion proof.
 
 The documents come from a Source: the site over HTTP (what anyone can do) or this
 deployment's own database (run inside it). Each check raises CheckFailed with a
@@ -101,7 +103,8 @@ class LocalSource:
         first, second = checkpoint_by_sequence(old), checkpoint_by_sequence(new)
         if first is None or second is None:
             raise CheckFailed(f"This deployment has no checkpoint {old if first is None else new}.")
-        return consistency_document(first, second)
+        # Inside the deployment: every row recomputed now, not the last record check.
+        return consistency_document(first, second, live=True)
 
     def inclusion(self, slug: str, checkpoint: int) -> dict[str, Any]:
         from decisions.models import Decision
@@ -237,20 +240,35 @@ def checkpoints_verify(held: dict[str, Any], *, source: Source, decision: str = 
                 f"The {label} today does not extend checkpoint {old['sequence']}: something "
                 f"it covered was rewritten or removed ({error})"
             ) from error
-    _today_check(proof.get("now") or {}, latest=new)
+    checked_at = _today_check(proof.get("now") or {}, latest=new)
     report.say(
         f"The record extends checkpoint {old['sequence']}: events {old_count} → {new_count}, "
         f"published decisions {old['decisions']['size']} → {new['decisions']['size']}, "
         "nothing before rewritten."
     )
+    report.say(f"The site found every row as signed when it last checked them, at {checked_at}.")
     if decision:
         report.say(_inclusion_check(decision, source=source, latest=new))
     return report
 
 
-def _today_check(now: dict[str, Any], *, latest: dict[str, Any]) -> None:
-    """The record as its rows are today (the site's own recomputation, given with the
-    proofs) extends the latest checkpoint: a row under it rewritten since fails."""
+def _today_check(now: dict[str, Any], *, latest: dict[str, Any]) -> str:
+    """The record as the site last found its rows (its record check recomputes every
+    one) extends the latest checkpoint: a row under it rewritten fails. Returns when
+    that check was."""
+    checked_at = now.get("checked_at") or "an unknown time"
+    if now.get("intact") is False:
+        broken = [str(what) for what in now.get("broken") or []] or ["record"]
+        where = [
+            f"{label} from leaf {now[tree]['broken_at']}"
+            for tree, label in (("events", "event log"), ("decisions", "log of decisions"))
+            if isinstance(now.get(tree), dict) and now[tree].get("broken_at") is not None
+        ]
+        raise CheckFailed(
+            f"The {' and the '.join(broken)} today does not extend checkpoint "
+            f"{latest['sequence']}: the site's check of its rows at {checked_at} found "
+            f"them rewritten or removed ({', '.join(where) or 'where not given'})."
+        )
     for tree, size_key, label in (
         ("events", "count", "event log"),
         ("decisions", "size", "log of published decisions"),
@@ -272,6 +290,7 @@ def _today_check(now: dict[str, Any], *, latest: dict[str, Any]) -> None:
         # ProofError is a ValueError: caught above first.
         except (KeyError, TypeError, ValueError) as error:
             raise CheckFailed(f"The site gave no proof of its {label} today.") from error
+    return checked_at
 
 
 def _inclusion_check(reference: str, *, source: Source, latest: dict[str, Any]) -> str:
