@@ -231,3 +231,18 @@ def test_proof_queries_do_not_grow_with_the_log(officer, records_manager):
         assert proof.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_event_leaves_are_the_seals_the_events_were_written_with(officer, records_manager):
+    from decisions.models import DecisionEvent
+    from transparency.trees import event_leaves
+
+    imported(officer, records_manager, 761)
+    imported(officer, records_manager, 762)
+    stored = [
+        merkle.leaf_hash(bytes.fromhex(row_hash))
+        for row_hash in DecisionEvent.objects.order_by("pk").values_list("row_hash", flat=True)
+    ]
+    assert len(stored) > 2
+    assert event_leaves(len(stored)) == stored
+    assert event_leaves(2) == stored[:2]

@@ -46,6 +46,24 @@ def event_content(event: DecisionEvent) -> dict[str, Any]:
     }
 
 
+# The attributes event_content reads: a named row of these (values_list(...,
+# named=True)) seals as its model instance does, for reading many events fast.
+EVENT_SEALED_ATTRIBUTES = (
+    "decision_id",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+    "action",
+    "from_state",
+    "to_state",
+    "comment",
+    "content_digest",
+    "created_at",
+    "decision_prev_hash",
+    "table_prev_hash",
+)
+
+
 def event_seal(event: DecisionEvent) -> str:
     return seal("event", event_content(event))
 
