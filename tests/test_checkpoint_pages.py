@@ -25,8 +25,11 @@ def test_the_transparency_page_and_json_list_every_checkpoint(officer, records_m
     # Each checkpoint checked the record first: the last check, intact, is shown.
     check = RecordCheck.objects.latest("pk")
     text = page_text(html)
-    assert f"every entry of the audit log ({check.events_count})" in text
-    assert "found them all as our checkpoints state" in text
+    assert (
+        f"we recomputed the fingerprints of all {check.events_count:,} entries of the audit "
+        f"log and all {check.decisions_size:,} published decisions from the record itself, "
+        "and found them as our checkpoints state"
+    ) in text
     assert data["last_check"]["intact"] is True
 
 
