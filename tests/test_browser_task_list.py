@@ -6,6 +6,7 @@ lead-in chosen on the recommendations step is what the preview and PDF say."""
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from tests.accessibility import axe_violations
@@ -85,7 +86,8 @@ def test_submitting_too_soon_lists_what_is_missing_and_keeps_the_comment(
     ).fill("Sam, the figures follow on Monday.")
     page.get_by_role("button", name="Submit to the Head of Service", exact=True).click()
     summary = page.get_by_role("alert")
-    assert summary.get_by_role("heading", name="There is a problem").is_visible()
+    # Waited for: the refusal is a new page (is_visible alone would read the old one).
+    expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert page.title().startswith("Error:")
     assert summary.get_by_role("link").count() == 18
     assert page.get_by_role("region", name="Submit to the Head of Service").get_by_label(
