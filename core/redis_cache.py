@@ -176,7 +176,6 @@ class TrackedMemory:
         self._connection = None
         self._connection_id = None
         self._poll = None
-        self._pid = os.getpid()
         self._retry_at = 0.0
         self._failed = False
         # Changed whenever the connection opens or closes: what was read under another
@@ -207,7 +206,7 @@ class TrackedMemory:
         if the tracking connection has stayed open since: a change made after the read
         has sent its message to it, read here before the values are next used."""
         with self._lock:
-            if self._connection is None or since != self._token or self._pid != os.getpid():
+            if self._connection is None or since != self._token:
                 return
             now = self.clock()
             for key, value in values.items():
@@ -230,13 +229,16 @@ class TrackedMemory:
 
     def _ready(self) -> bool:
         """Whether the tracking connection is open, with every message waiting read."""
-        if self._pid != os.getpid():  # a forked child: the parent's socket is not ours
-            self._connection, self._pid = None, os.getpid()
-            self._items.clear()
-            self._token += 1
         if self._connection is None and not self._connect():
             return False
         return self._read_messages()
+
+    def _forked(self) -> None:
+        """In a forked child: the parent's connection (and lock) are not this one's."""
+        self._lock = threading.RLock()
+        self._connection = self._poll = None
+        self._items.clear()
+        self._token += 1
 
     def _connect(self) -> bool:
         now = self.clock()
@@ -307,6 +309,15 @@ class TrackedMemory:
 
 
 _memories: weakref.WeakSet[TrackedMemory] = weakref.WeakSet()
+
+
+def _memories_forked() -> None:
+    for memory in list(_memories):
+        memory._forked()
+
+
+# (Not os.getpid() on every use: a system call each time.)
+os.register_at_fork(after_in_child=_memories_forked)
 
 
 def memories_forget(keys) -> None:

@@ -6,6 +6,7 @@ a file altered on disk (issue 12, the PDF download)."""
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import time
 
@@ -174,3 +175,21 @@ def test_what_is_kept_is_asked_of_redis_again_after_its_age_limit(
     assert client.get(url).status_code == 200
     assert len(redis_reads) == reads + 1 and kept(url)
     assert memory._items  # kept again, read afresh
+
+
+def test_a_forked_process_uses_nothing_its_parent_kept(client, published):
+    """A worker forked from a process that had kept something (gunicorn --preload):
+    the parent's tracking connection is not the child's, and neither is what it kept."""
+    url = pdf_url(published)
+    remembered(client, url)
+    memory = caches["pages"]._memory
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child reports and leaves at once)
+        os.write(write, f"{len(memory._items)} {memory._connection is None}".encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(child, 0)
+    assert os.read(read, 100) == b"0 True"
+    os.close(read)
+    assert kept(url) and memory._connection is not None  # the parent's, as they were
