@@ -23,7 +23,21 @@ static files' manifest (a deploy with new CSS/JS names never serves old pages).
 An entry lives ``TTL`` seconds at most: the backstop for what changes a page with
 no event (see ``decisions/services/pages.py``) and the bound on how long a record
 altered behind the application's back (by SQL) can still be served from the cache
-before the next miss checks its seals again.
+before the next miss checks its seals again (its ``until``, for a copy kept in a
+process as below).
+
+A stored file's entry (the published PDF: its path, SHA-256 and headers, a few
+hundred bytes) is read on every download, so on Redis each process keeps the entry
+and its two generations once a hit has read them (core/redis_cache.py TrackedMemory):
+Redis reports every change to a key under the pages' prefix, from any process on any
+server (a generation replaced, an entry stored, expired, evicted, a flush) on a
+connection of the process's own, whose waiting messages are read before each use,
+and a change made in this process drops its keys at once. Without that connection
+(lost, not open yet) nothing is used from memory; a copy is asked of Redis again
+after a few seconds anyway. So a download costs no round trip, as a static file
+does; the file itself is still opened and checked against its SHA-256 on every hit
+(hashed again whenever it changed on disk), and conditional and range requests are
+answered as before.
 """
 
 from __future__ import annotations
@@ -31,6 +45,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import math
 import secrets
 import time
 from collections.abc import Callable, Iterable
@@ -77,6 +92,13 @@ _FILE = "page_cache_file"
 # Not stored: added per response, or nothing to do with the page.
 _NOT_STORED = frozenset({"set-cookie", "x-request-id"})
 _NOT_IN_304 = frozenset({"content-type", "content-length", "content-language"})
+# Without any of these a conditional answer is the response itself (RFC 9110 13.2.2).
+_CONDITIONAL_HEADERS = (
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+)
 
 
 def page_cache():
@@ -99,9 +121,19 @@ def _generation_key(path: str) -> str:
 
 def _entry_key(request: HttpRequest) -> str:
     where = f"{request.scheme}://{request.get_host()}{request.path}"
-    day = timezone.localdate().isoformat()
-    digest = hashlib.sha256(f"{where}|{day}".encode()).hexdigest()[:40]
+    if len(where) > _REMEMBERED_PATH_LENGTH:
+        return _entry_key_of(where, timezone.localdate())
+    return _entry_key_remembered(where, timezone.localdate())
+
+
+def _entry_key_of(where: str, day) -> str:
+    digest = hashlib.sha256(f"{where}|{day.isoformat()}".encode()).hexdigest()[:40]
     return f"page:{VERSION}:{_build()}:{digest}"
+
+
+# Worked out on every hit: remembered per address and day (VERSION and the build are
+# fixed for the life of the process).
+_entry_key_remembered = functools.lru_cache(maxsize=4096)(_entry_key_of)
 
 
 def _eligible(request: HttpRequest) -> bool:
@@ -206,6 +238,8 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 def _entry(response: HttpResponse, generations: tuple) -> dict:
     entry = {
         "generations": generations,
+        # Its end (the cache's own TTL ends it in the cache; this, in a process's memory).
+        "until": time.time() + TTL,
         "status": response.status_code,
         "headers": [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED],
     }
@@ -228,12 +262,13 @@ def _file_response(request: HttpRequest, entry: dict) -> HttpResponse | None:
     it is still the bytes whose SHA-256 was recorded (hashed unless this process has
     checked this very file: core/verified_files.py). None when it is missing or
     changed: the view then answers, and reports it."""
-    headers = HttpResponse(status=entry["status"])
-    for name, value in entry["headers"]:
-        headers[name] = value
-    answer = _conditional(request, headers)
-    if answer is not headers:
-        return answer
+    if any(name in request.META for name in _CONDITIONAL_HEADERS):
+        headers = HttpResponse(status=entry["status"])
+        for name, value in entry["headers"]:
+            headers[name] = value
+        answer = _conditional(request, headers)
+        if answer is not headers:
+            return answer
     path, sha256 = entry["file"]
     try:
         opened = open(path, "rb")  # noqa: SIM115 (closed with the response)
@@ -243,9 +278,19 @@ def _file_response(request: HttpRequest, entry: dict) -> HttpResponse | None:
         opened.close()
         return None
     response = _StoredFileResponse(opened, status=entry["status"])
-    for name, value in entry["headers"]:
-        response[name] = value
+    # The stored headers, checked and encoded once per process (as setting each would).
+    response.headers._store = _headers_checked(tuple(entry["headers"])).copy()
     return response
+
+
+@functools.lru_cache(maxsize=256)
+def _headers_checked(headers: tuple) -> dict:
+    """The header store of a response given these headers in this order, after the
+    defaults: what ``response[name] = value`` for each would leave."""
+    response = HttpResponse()
+    for name, value in headers:
+        response[name] = value
+    return response.headers._store
 
 
 class _StoredFileResponse(FileResponse):
@@ -268,9 +313,10 @@ def _generation(found: dict, key: str) -> str | None:
 
 class PageCacheMiddleware:
     """Right after WhiteNoise: a hit is one cache round trip (the entry and its two
-    generations), answered with the stored headers (those the inner middleware added:
-    security policy, frame options...) or a 304; a miss runs the whole stack and
-    stores what the view marked cacheable."""
+    generations; none for a stored file's entry this process keeps, see above),
+    answered with the stored headers (those the inner middleware added: security
+    policy, frame options...) or a 304; a miss runs the whole stack and stores what
+    the view marked cacheable."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -280,15 +326,28 @@ class PageCacheMiddleware:
             return self.get_response(request)
         entry_key = _entry_key(request)
         path_key = _generation_key(request.path)
+        keys = [entry_key, path_key, EVERY_PAGE]
         cache = page_cache()
-        found = cache.get_many([entry_key, path_key, EVERY_PAGE])
+        # A stored file's entry and its generations, as this process last read them,
+        # while Redis has reported no change to any of them (core/redis_cache.py).
+        remembered = getattr(cache, "remembered_many", None)
+        found, since = remembered(keys) if remembered is not None else (None, None)
+        if found is None:
+            found = cache.get_many(keys)
         entry = found.get(entry_key)
         current = (found.get(EVERY_PAGE), found.get(path_key))
-        if entry is not None and None not in current and entry["generations"] == current:
+        if (
+            entry is not None
+            and None not in current
+            and entry["generations"] == current
+            and entry.get("until", math.inf) > time.time()
+        ):
             if "file" not in entry:
                 return _conditional(request, _response(entry))
             answer = _file_response(request, entry)
             if answer is not None:
+                if since is not None and "until" in entry:
+                    cache.remember_many(found, since=since)
                 return answer
         # Read before rendering: if the page changes while it renders, the change
         # replaces a generation and what we store below is never used.
