@@ -19,6 +19,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from core import signing
 from core.seals import canonical_json
 from core.signing import detached_check
 from decisions.models import DecisionEvent, PublishedDocument
@@ -263,6 +264,51 @@ def test_a_checkpoint_from_the_site_that_differs_from_the_one_held_is_reported(
     )
     ok, output = verify(held, "--in-process")
     assert not ok and "The site's checkpoint 1 is not the one you hold" in output
+
+
+def test_with_chain_every_checkpoint_in_between_is_read_and_checked(
+    officer, records_manager, tmp_path, settings, over_http
+):
+    """The consistency proofs say the trees extend; --chain also says no checkpoint in
+    between was rewritten or removed (each signed, each naming the one before)."""
+    settings.SITE_URL = "http://decisions.example"
+    imported(officer, records_manager, 705)
+    held = kept(tmp_path, checkpoint_publish())
+    for number in (706, 707):
+        imported(officer, records_manager, number, days=number - 705)
+        checkpoint_publish()
+    ok, output = verify(held, "--chain")
+    assert ok, output
+    assert "Every checkpoint from 1 to 3 is signed and names the one before it (2 read)" in output
+    assert any(url.endswith("/transparency/checkpoints/2.json") for url in over_http)
+    # Checkpoint 2 rewritten: the trees still extend, so only --chain finds it.
+    owner_sql(
+        "transparency_checkpoint",
+        "UPDATE transparency_checkpoint SET created_at = created_at + interval '1 hour' "
+        "WHERE sequence = 2",
+    )
+    assert verify(held)[0]
+    for mode in ([], ["--in-process"]):
+        ok, output = verify(held, "--chain", *mode)
+        assert not ok and "Checkpoint 2: the signature is not valid" in output, output
+    # Replaced by one the organisation signed again (it holds the key): signed, but
+    # checkpoint 3 names the one it replaced.
+    replaced = Checkpoint.objects.get(sequence=2)
+    replaced.signature = signing.detached_sign(replaced.signed_bytes)
+    owner_sql(
+        "transparency_checkpoint",
+        "UPDATE transparency_checkpoint SET signature = %s WHERE sequence = 2",
+        [bytes(replaced.signature)],
+    )
+    for mode in ([], ["--in-process"]):
+        ok, output = verify(held, "--chain", *mode)
+        assert not ok and "Checkpoint 3 does not name checkpoint 2" in output, output
+    # Removed: the site no longer has it.
+    owner_sql("transparency_checkpoint", "DELETE FROM transparency_checkpoint WHERE sequence = 2")
+    ok, output = verify(held, "--chain")
+    assert not ok and "/transparency/checkpoints/2.json answered 404" in output, output
+    ok, output = verify(held, "--chain", "--in-process")
+    assert not ok and "This deployment has no checkpoint 2" in output, output
 
 
 # --- Publishing ----------------------------------------------------------------------------

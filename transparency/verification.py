@@ -35,6 +35,7 @@ class CheckFailed(Exception):
 
 class Source(Protocol):
     def latest(self) -> dict[str, Any]: ...
+    def checkpoint(self, sequence: int) -> dict[str, Any]: ...
     def proof(self, old: int, new: int) -> dict[str, Any]: ...
     def inclusion(self, slug: str, checkpoint: int) -> dict[str, Any]: ...
 
@@ -78,6 +79,9 @@ class HttpSource:
             raise CheckFailed(f"{self.site} has published no checkpoint.")
         return latest
 
+    def checkpoint(self, sequence: int) -> dict[str, Any]:
+        return json_at(self._url(f"/transparency/checkpoints/{sequence}.json"))
+
     def proof(self, old: int, new: int) -> dict[str, Any]:
         return json_at(self._url("/transparency/proof.json", **{"from": old, "to": new}))
 
@@ -96,6 +100,14 @@ class LocalSource:
         if latest is None:
             raise CheckFailed("This deployment has published no checkpoint.")
         return checkpoint_document(latest)
+
+    def checkpoint(self, sequence: int) -> dict[str, Any]:
+        from transparency.selectors import checkpoint_by_sequence, checkpoint_document
+
+        found = checkpoint_by_sequence(sequence)
+        if found is None:
+            raise CheckFailed(f"This deployment has no checkpoint {sequence}.")
+        return checkpoint_document(found)
 
     def proof(self, old: int, new: int) -> dict[str, Any]:
         from transparency.selectors import checkpoint_by_sequence, consistency_document
@@ -185,8 +197,12 @@ class Report:
         self.lines.append(line)
 
 
-def checkpoints_verify(held: dict[str, Any], *, source: Source, decision: str = "") -> Report:
-    """Raises CheckFailed at the first break; else a report of what was checked."""
+def checkpoints_verify(
+    held: dict[str, Any], *, source: Source, decision: str = "", chain: bool = False
+) -> Report:
+    """Raises CheckFailed at the first break; else a report of what was checked.
+    `chain`: every checkpoint in between is read too, each signed and naming the one
+    before (one request each)."""
     report = Report()
     old = _statement(held)
     check = signature_check(held, name=f"Your checkpoint {old['sequence']}")
@@ -240,6 +256,8 @@ def checkpoints_verify(held: dict[str, Any], *, source: Source, decision: str = 
                 f"The {label} today does not extend checkpoint {old['sequence']}: something "
                 f"it covered was rewritten or removed ({error})"
             ) from error
+    if chain:
+        report.say(_chain_check(held, latest, source=source))
     checked_at = _today_check(proof.get("now") or {}, latest=new)
     report.say(
         f"The record extends checkpoint {old['sequence']}: events {old_count} → {new_count}, "
@@ -250,6 +268,30 @@ def checkpoints_verify(held: dict[str, Any], *, source: Source, decision: str = 
     if decision:
         report.say(_inclusion_check(decision, source=source, latest=new))
     return report
+
+
+def _chain_check(held: dict[str, Any], latest: dict[str, Any], *, source: Source) -> str:
+    """Each checkpoint from the one held to the latest is signed and names the one
+    before it: none was removed, replaced or put in between since."""
+    first, last = int(held["statement"]["sequence"]), int(latest["statement"]["sequence"])
+    before = held
+    for sequence in range(first + 1, last + 1):
+        document = latest if sequence == last else source.checkpoint(sequence)
+        statement = _statement(document)
+        if int(statement["sequence"]) != sequence:
+            raise CheckFailed(f"The site gave checkpoint {statement['sequence']} for {sequence}.")
+        if sequence != last:
+            signature_check(document, name=f"Checkpoint {sequence}")
+        if statement["previous"] != before["hash"]:
+            raise CheckFailed(
+                f"Checkpoint {sequence} does not name checkpoint {sequence - 1} as the one "
+                "before it: the chain of checkpoints was broken."
+            )
+        before = document
+    return (
+        f"Every checkpoint from {first} to {last} is signed and names the one before it "
+        f"({last - first} read)."
+    )
 
 
 def _today_check(now: dict[str, Any], *, latest: dict[str, Any]) -> str:

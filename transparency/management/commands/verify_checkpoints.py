@@ -31,6 +31,12 @@ class Command(BaseCommand):
             help="The organisation's root certificate(s), PEM or DER, comma-separated "
             "(default: SIGNING_TRUST_ROOTS).",
         )
+        parser.add_argument(
+            "--chain",
+            action="store_true",
+            help="Also read every checkpoint between yours and the latest: each must be "
+            "signed and name the one before (one request each).",
+        )
         where = parser.add_mutually_exclusive_group()
         where.add_argument(
             "--site", default="", help="The site to ask (default: SITE_URL), over HTTP."
@@ -63,7 +69,9 @@ class Command(BaseCommand):
                 if options["in_process"]
                 else HttpSource(options["site"] or settings.SITE_URL)
             )
-            report = checkpoints_verify(held, source=source, decision=options["decision"])
+            report = checkpoints_verify(
+                held, source=source, decision=options["decision"], chain=options["chain"]
+            )
         except CheckFailed as error:
             raise CommandError(f"Check failed: {error}") from error
         for line in report.lines:
