@@ -20,6 +20,7 @@ from decisions.models import Decision, DecisionEvent
 from decisions.workflow import State
 from transparency import merkle
 from transparency.models import Checkpoint, DecisionLeaf, RecordCheck, Tree
+from transparency.selectors import committed_events, latest_checkpoint
 from transparency.trees import (
     decision_leaves,
     event_leaves,
@@ -112,8 +113,7 @@ def record_check(*, user: User | None = None) -> RecordCheck:
             chain_lock(CHECKPOINT_CHAIN)
             decision_leaves_append()
             events_count, _, decisions_size = _committed_sizes()
-            check, _ = _checked(events_count, decisions_size)
-            return check
+            return _checked(events_count, decisions_size, previous=latest_checkpoint())
     except RecordBroken as broken:
         _broken_keep(broken.check, user=user)
         raise
@@ -124,7 +124,7 @@ def _checkpoint_publish(*, user: User | None, only_if_changed: bool) -> Checkpoi
     chain_lock(CHECKPOINT_CHAIN)
     decision_leaves_append()
     events_count, events_head, decisions_size = _committed_sizes()
-    previous = Checkpoint.objects.order_by("-sequence").first()
+    previous = latest_checkpoint()
     if (
         only_if_changed
         and previous is not None
@@ -133,7 +133,7 @@ def _checkpoint_publish(*, user: User | None, only_if_changed: bool) -> Checkpoi
         and previous.decisions_size == decisions_size
     ):
         return None
-    check, previous = _checked(events_count, decisions_size)
+    check = _checked(events_count, decisions_size, previous=previous)
     checkpoint = Checkpoint(
         sequence=previous.sequence + 1 if previous else 1,
         created_at=timezone.now(),
@@ -151,23 +151,21 @@ def _checkpoint_publish(*, user: User | None, only_if_changed: bool) -> Checkpoi
 
 
 def _committed_sizes() -> tuple[int, str, int]:
-    """The events committed by now (appends to the event log take its lock in turn,
-    so they are those up to the last one: later ones wait for the next check), the
-    last one's seal, and the size of the log of decisions."""
-    head = DecisionEvent.objects.order_by("-pk").values("pk", "row_hash").first()
-    events_count = DecisionEvent.objects.filter(pk__lte=head["pk"]).count() if head else 0
-    return events_count, head["row_hash"] if head else "", DecisionLeaf.objects.count()
+    """The events committed by now, the last one's seal, and the size of the log of
+    decisions."""
+    events_count, events_head = committed_events()
+    return events_count, events_head, DecisionLeaf.objects.count()
 
 
-def _checked(events_count: int, decisions_size: int) -> tuple[RecordCheck, Checkpoint | None]:
-    """Both logs rebuilt from the rows and compared (in the caller's transaction,
-    under the checkpoints' lock); when intact, the new leaves stored and the check
-    kept. Returns the check and the latest checkpoint; raises RecordBroken."""
+def _checked(events_count: int, decisions_size: int, *, previous: Checkpoint | None) -> RecordCheck:
+    """Both logs rebuilt from the rows and compared with the stored leaves and
+    `previous` (the latest checkpoint), in the caller's transaction, under the
+    checkpoints' lock; when intact, the new leaves stored and the check kept. Raises
+    RecordBroken."""
     trees = {
         Tree.EVENTS: event_leaves(events_count),
         Tree.DECISIONS: decision_leaves(decisions_size),
     }
-    previous = Checkpoint.objects.order_by("-sequence").first()
     broken_at = {tree: _first_difference(tree, leaves, previous) for tree, leaves in trees.items()}
     check = RecordCheck(
         checked_at=timezone.now(),
@@ -190,7 +188,7 @@ def _checked(events_count: int, decisions_size: int) -> tuple[RecordCheck, Check
         start = stored_size(tree)
         nodes_append(tree, start=start, leaves=leaves[start:])
     check.save(force_insert=True)
-    return check, previous
+    return check
 
 
 def _first_difference(tree: Tree, leaves: list[bytes], previous: Checkpoint | None) -> int | None:
