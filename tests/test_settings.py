@@ -66,32 +66,25 @@ def test_check_deploy_warns_without_the_contacts():
     assert "core.W001" in result.stderr and "core.W002" in result.stderr
 
 
-def test_debug_uses_sqlite_by_default_and_database_url_when_set():
-    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+def debug_setting(expression: str, *, database_url: str | None) -> str:
+    """What `expression` (over `settings`) prints in a DEBUG process with that
+    DATABASE_URL (None: unset)."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    sqlite = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env={**env, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True,
-        text=True,
-        check=True,
+    env |= {"DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    if database_url is not None:
+        env["DATABASE_URL"] = database_url
+    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
-    assert sqlite.stdout.strip() == "django.db.backends.sqlite3"
-    postgres = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env={
-            **env,
-            "DEBUG": "1",
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": "postgres://u@localhost:5432/db",
-        },
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert postgres.stdout.strip() == "django.db.backends.postgresql"
+    return result.stdout.strip()
+
+
+def test_debug_uses_sqlite_by_default_and_database_url_when_set():
+    engine = "settings.DATABASES['default']['ENGINE']"
+    assert debug_setting(engine, database_url=None) == "django.db.backends.sqlite3"
+    postgres = debug_setting(engine, database_url="postgres://u@localhost:5432/db")
+    assert postgres == "django.db.backends.postgresql"
 
 
 def test_sqlite_migrates_without_the_covering_index_warning_and_postgresql_keeps_it(tmp_path):
@@ -110,18 +103,5 @@ def test_sqlite_migrates_without_the_covering_index_warning_and_postgresql_keeps
     assert sqlite.returncode == 0, sqlite.stderr
     assert "W040" not in sqlite.stdout + sqlite.stderr
     assert "no issues (1 silenced)" in sqlite.stdout
-    code = "from django.conf import settings; print(settings.SILENCED_SYSTEM_CHECKS)"
-    postgres = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DEBUG": "1",
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/any",
-        },
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert postgres.stdout.strip() == "[]"
+    postgres_url = "postgres://postgres@127.0.0.1:5432/any"
+    assert debug_setting("settings.SILENCED_SYSTEM_CHECKS", database_url=postgres_url) == "[]"
