@@ -239,23 +239,15 @@ def checkpoints_verify(
             f"The event log went from {old_count} events to {new_count}, or its head changed "
             "without new events: events were removed or rewritten."
         )
-    for tree, size_key, label in (
-        ("events", "count", "event log"),
-        ("decisions", "size", "log of published decisions"),
-    ):
-        try:
-            merkle.consistency_verify(
-                old_size=int(old[tree][size_key]),
-                old_root=bytes.fromhex(old[tree]["root"]),
-                new_size=int(new[tree][size_key]),
-                new_root=bytes.fromhex(new[tree]["root"]),
-                proof=_hashes(proof.get(f"{tree}_proof"), what=f"{label}'s proof"),
-            )
-        except merkle.ProofError as error:
-            raise CheckFailed(
-                f"The {label} today does not extend checkpoint {old['sequence']}: something "
-                f"it covered was rewritten or removed ({error})"
-            ) from error
+    for tree, size_key, label in _TREES:
+        _extends(
+            old,
+            new[tree],
+            size_key=size_key,
+            tree=tree,
+            label=label,
+            proof=_hashes(proof.get(f"{tree}_proof"), what=f"{label}'s proof"),
+        )
     if chain:
         report.say(_chain_check(held, latest, source=source))
     checked_at = _today_check(proof.get("now") or {}, latest=new)
@@ -311,28 +303,48 @@ def _today_check(now: dict[str, Any], *, latest: dict[str, Any]) -> str:
             f"{latest['sequence']}: the site's check of its rows at {checked_at} found "
             f"them rewritten or removed ({', '.join(where) or 'where not given'})."
         )
-    for tree, size_key, label in (
-        ("events", "count", "event log"),
-        ("decisions", "size", "log of published decisions"),
-    ):
+    for tree, size_key, label in _TREES:
         try:
             today = now[tree]
-            merkle.consistency_verify(
-                old_size=int(latest[tree][size_key]),
-                old_root=bytes.fromhex(latest[tree]["root"]),
-                new_size=int(today[size_key]),
-                new_root=bytes.fromhex(today["root"]),
-                proof=_hashes(now.get(f"{tree}_proof"), what=f"{label}'s proof to today"),
-            )
-        except merkle.ProofError as error:
-            raise CheckFailed(
-                f"The {label} today does not extend checkpoint {latest['sequence']}: something "
-                f"it covered was rewritten or removed ({error})"
-            ) from error
-        # ProofError is a ValueError: caught above first.
+            proof = _hashes(now.get(f"{tree}_proof"), what=f"{label}'s proof to today")
+            _extends(latest, today, size_key=size_key, tree=tree, label=label, proof=proof)
+        except CheckFailed:
+            raise
         except (KeyError, TypeError, ValueError) as error:
             raise CheckFailed(f"The site gave no proof of its {label} today.") from error
     return checked_at
+
+
+# Each tree a checkpoint states: its key, the key of its size, and its name.
+_TREES = (
+    ("events", "count", "event log"),
+    ("decisions", "size", "log of published decisions"),
+)
+
+
+def _extends(
+    old: dict[str, Any],
+    new_tree: dict[str, Any],
+    *,
+    size_key: str,
+    tree: str,
+    label: str,
+    proof: list[bytes],
+) -> None:
+    """The tree `new_tree` (size and root) extends checkpoint `old`'s, by `proof`."""
+    try:
+        merkle.consistency_verify(
+            old_size=int(old[tree][size_key]),
+            old_root=bytes.fromhex(old[tree]["root"]),
+            new_size=int(new_tree[size_key]),
+            new_root=bytes.fromhex(new_tree["root"]),
+            proof=proof,
+        )
+    except merkle.ProofError as error:
+        raise CheckFailed(
+            f"The {label} today does not extend checkpoint {old['sequence']}: something it "
+            f"covered was rewritten or removed ({error})"
+        ) from error
 
 
 def _inclusion_check(reference: str, *, source: Source, latest: dict[str, Any]) -> str:
