@@ -17,6 +17,9 @@ def test_the_transparency_page_and_json_list_every_checkpoint(officer, records_m
     assert checkpoints[-1].hash in html
     for checkpoint in checkpoints:
         assert f'href="/transparency/checkpoints/{checkpoint.sequence}.json"' in html
+    # On a phone the table scrolls in its own labelled region, not past the column.
+    region = html.index('class="dr-table-wrapper" role="region" aria-label="Checkpoints')
+    assert region < html.index("<caption") < html.index("</table>") < html.index("</div>", region)
     data = client.get("/transparency.json").json()
     assert data["latest"]["statement"]["sequence"] == 3
     assert [c["statement"]["sequence"] for c in data["checkpoints"]] == [3, 2, 1]
