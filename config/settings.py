@@ -157,6 +157,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No parallel plans. A request's queries take milliseconds; starting a parallel
+    # plan's workers took 4-9 ms more than the workers saved (searches at 100,000
+    # decisions, bench/RESULTS.md), and the workers take the cores the other
+    # requests need. Options the DATABASE_URL gives are kept.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(
+        filter(None, [_options.get("options", ""), "-c max_parallel_workers_per_gather=0"])
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The public list's covering indexes (decisions/models/decision.py) INCLUDE non-key
 # columns, which only PostgreSQL keeps; SQLite (`make run`) builds the same indexes

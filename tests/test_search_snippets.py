@@ -6,7 +6,13 @@ from types import SimpleNamespace
 import pytest
 
 from decisions.selectors import published_decisions
-from decisions.selectors.search import Filters, filter_published, search_snippet, with_snippets
+from decisions.selectors.search import (
+    SNIPPET_WINDOW,
+    Filters,
+    filter_published,
+    search_snippet,
+    with_snippets,
+)
 from tests.factories import approved_decision, draft_decision
 
 BEFORE = " ".join(f"before{number}" for number in range(80))
@@ -66,3 +72,27 @@ def test_the_snippet_does_not_repeat_the_title_shown_above_it(officer):
     text = found.search_snippet.replace("<mark>", "").replace("</mark>", "")
     assert "Street lighting" not in text
     assert text.startswith(summary[:20])
+
+
+def _snippets(q):
+    found = list(filter_published(published_decisions(), Filters(q=q)))
+    return {d.title: d.search_snippet for d in with_snippets(found, q)}
+
+
+def test_a_match_beyond_the_first_part_of_the_text_still_has_its_snippet(officer):
+    # The headline is first looked for near the start of the text (SNIPPET_WINDOW
+    # characters): a decision whose only match lies past that still shows it, and
+    # one with matches on both sides shows the early one.
+    filler = " ".join(f"filler{n}" for n in range(SNIPPET_WINDOW // 4))
+    assert len(filler) > SNIPPET_WINDOW
+    late = f"{filler} The towpath needs lighting. {AFTER}"
+    early = f"The towpath is dark. {filler} The towpath needs lighting. {AFTER}"
+    for number, (title, summary) in enumerate([("Late", late), ("Early", early)], start=43):
+        decision = draft_decision(user=officer, title=title, summary=summary)
+        approved_decision(user=officer, decision=decision, number=number)
+
+    snippets = _snippets("towpath")
+    assert "The <mark>towpath</mark> needs lighting" in snippets["Late"]
+    assert snippets["Late"].startswith("…")
+    assert "<mark>towpath</mark> is dark" in snippets["Early"]
+    assert "needs lighting" not in snippets["Early"]

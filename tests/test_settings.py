@@ -105,3 +105,37 @@ def test_sqlite_migrates_without_the_covering_index_warning_and_postgresql_keeps
     assert "no issues (1 silenced)" in sqlite.stdout
     postgres_url = "postgres://postgres@127.0.0.1:5432/any"
     assert debug_setting("settings.SILENCED_SYSTEM_CHECKS", database_url=postgres_url) == "[]"
+
+
+def test_postgresql_connections_plan_no_parallel_workers(db):
+    # A request's queries are short: parallel workers' start-up cost more than they
+    # saved (bench/RESULTS.md). The setting is on the connection, so every query has it.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
+
+
+def test_options_from_the_database_url_are_kept_with_no_parallel_workers():
+    url = "postgres://u@127.0.0.1:5432/x?options=-c%20statement_timeout%3D5000"
+    code = (
+        "from django.conf import settings;"
+        "print(settings.DATABASES['default']['OPTIONS']['options'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django, os; django.setup(); {code}"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "-c",
+        "statement_timeout=5000",
+        "-c",
+        "max_parallel_workers_per_gather=0",
+    ]

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import BooleanField, Case, F, Func, QuerySet, TextField, When
-from django.db.models.functions import Left, Length, Right, Substr
+from django.db.models.functions import Length, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -25,6 +25,8 @@ SEARCH_LIMIT = 1_000
 # How much of each end of the text is read to tell whether a headline starts or ends
 # it: far more than a headline of 30 words, far less than the whole text.
 SNIPPET_ENDS = 1_000
+# A headline is looked for in this much of the text first (`_headlines`).
+SNIPPET_WINDOW = 3_000
 _WORD = re.compile(r"[\w£%'-]+", re.UNICODE)
 # Search headlines mark matches and join fragments with control characters, which
 # survive HTML escaping; `search_snippet` turns them into <mark> and "…" after it.
@@ -105,40 +107,23 @@ def with_snippets(decisions: list[Decision], q: str) -> list[Decision]:
     computes the headline (and reads the two ends of the text, for the "…") of these
     rows only, never of the other matches."""
     q = (q or "").strip()[:200]
-    rows = DecisionSearch.objects.filter(decision__in=[d.pk for d in decisions])
-    # The stored text begins with the title, which the result shows above the
-    # snippet: the snippet is taken from what follows it (summary, body).
-    rows = rows.annotate(
-        after_title=Case(
-            When(
-                text__startswith=F("decision__title"),
-                then=Substr("text", Length("decision__title") + 2),
-            ),
-            default=F("text"),
-            output_field=TextField(),
-        )
-    )
+    keys = [decision.pk for decision in decisions]
     if connection.vendor == "postgresql" and q:
-        query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
-        headline = SearchHeadline(
-            "after_title",
-            query,
-            config=SEARCH_CONFIG,
-            start_sel=_START,
-            stop_sel=_STOP,
-            max_words=30,
-            min_words=15,
-            max_fragments=2,
-            fragment_delimiter=_GAP,
-        )
-        found = rows.annotate(
-            search_headline=headline,
-            search_start=Left("after_title", SNIPPET_ENDS),
-            search_end=Right("text", SNIPPET_ENDS),
-        ).values_list("decision_id", "search_headline", "search_start", "search_end")
-        parts = {pk: SimpleNamespace(search_headline=h, search_start=a, search_end=b)
-                 for pk, h, a, b in found}  # fmt: skip
+        parts = _headlines(keys, q)
     elif q:
+        rows = DecisionSearch.objects.filter(decision__in=keys)
+        # The stored text begins with the title, which the result shows above the
+        # snippet: the snippet is taken from what follows it (summary, body).
+        rows = rows.annotate(
+            after_title=Case(
+                When(
+                    text__startswith=F("decision__title"),
+                    then=Substr("text", Length("decision__title") + 2),
+                ),
+                default=F("text"),
+                output_field=TextField(),
+            )
+        )
         parts = {
             pk: SimpleNamespace(search_text=text)
             for pk, text in rows.values_list("decision_id", "after_title")
@@ -149,6 +134,73 @@ def with_snippets(decisions: list[Decision], q: str) -> list[Decision]:
         part = parts.get(decision.pk)
         decision.search_snippet = search_snippet(part, q) if part else ""
     return decisions
+
+
+# PostgreSQL's headline of each row of a page, in one query. ts_headline parses the
+# whole text it is given, about 1.3 ms for a decision of 9,000 characters: a page of
+# 20 took 26-33 ms at 100,000 decisions, a third of a search (bench/RESULTS.md). It
+# is first asked for the headline of the text's first SNIPPET_WINDOW characters
+# after the title (the summary and the start of the body, where a search's words
+# mostly are), and of the whole text only for a row with no match there whose text
+# is longer. The subquery (kept apart by OFFSET 0, so not merged into the outer
+# query) computes that first headline once a row, for both the test and the result.
+# Raw SQL: the ORM has no select from a subquery. The text itself is never selected,
+# only what ts_headline, LEFT and RIGHT make of it (tests/test_search_columns.py).
+#
+# The stored text begins with the title, which the result shows above the snippet:
+# the snippet is taken from what follows it.
+_BODY = (
+    'CASE WHEN starts_with("decisions_decisionsearch"."text", "decisions_decision"."title") '
+    'THEN substr("decisions_decisionsearch"."text", length("decisions_decision"."title") + 2) '
+    'ELSE "decisions_decisionsearch"."text" END'
+)
+_HEADLINES_SQL = f"""
+SELECT page.decision_id,
+       CASE WHEN strpos(page.near, %(start)s) > 0
+                 OR char_length(LEFT({_BODY}, %(window)s + 1)) <= %(window)s
+            THEN page.near
+            ELSE ts_headline(%(config)s::regconfig, {_BODY}, page.query, %(options)s) END,
+       LEFT({_BODY}, %(ends)s),
+       RIGHT("decisions_decisionsearch"."text", %(ends)s)
+FROM (
+    SELECT "decisions_decisionsearch"."decision_id", query,
+           ts_headline(%(config)s::regconfig, LEFT({_BODY}, %(window)s), query, %(options)s)
+               AS near
+    FROM "decisions_decisionsearch"
+    JOIN "decisions_decision"
+        ON "decisions_decision"."id" = "decisions_decisionsearch"."decision_id"
+    CROSS JOIN websearch_to_tsquery(%(config)s::regconfig, %(q)s) AS query
+    WHERE "decisions_decisionsearch"."decision_id" = ANY(%(keys)s)
+    OFFSET 0
+) AS page
+JOIN "decisions_decisionsearch" ON "decisions_decisionsearch"."decision_id" = page.decision_id
+JOIN "decisions_decision" ON "decisions_decision"."id" = page.decision_id
+"""  # noqa: S608 - built from constants only; every value is a parameter
+# Matches and fragment gaps as control characters (see _START): escaped HTML keeps them.
+_HEADLINE_OPTIONS = (
+    f'StartSel="{_START}", StopSel="{_STOP}", MaxWords=30, MinWords=15, '
+    f'MaxFragments=2, FragmentDelimiter="{_GAP}"'
+)
+
+
+def _headlines(keys: list[int], q: str) -> dict[int, SimpleNamespace]:
+    if not keys:
+        return {}
+    params = {
+        "start": _START,
+        "window": SNIPPET_WINDOW,
+        "config": SEARCH_CONFIG,
+        "options": _HEADLINE_OPTIONS,
+        "ends": SNIPPET_ENDS,
+        "q": q,
+        "keys": keys,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_HEADLINES_SQL, params)
+        return {
+            pk: SimpleNamespace(search_headline=headline, search_start=start, search_end=end)
+            for pk, headline, start, end in cursor.fetchall()
+        }
 
 
 @dataclass(frozen=True)
