@@ -110,6 +110,7 @@ def main() -> None:
     from bench import run_inprocess as inprocess
     from bench import run_load as load
     from bench import run_sections as sections
+    from bench.run_urls import search_plan_probes
 
     step("Choosing the URLs' values and saving the static copies")
     static_urls = setup.baselines_saved(options, inprocess.static_copies())
@@ -134,6 +135,11 @@ def main() -> None:
         results.append(sections.sitemap(options.port, memory))
         results.append(sections.exports(options.port, memory))
         results[-1].figures.append(sections.memory_figure(memory))
+    step("The search queries in EXPLAIN ANALYZE, in process")
+    probes = search_plan_probes(data)
+    results.append(
+        sections.search_plan_section(probes, inprocess.search_plans([p.url() for p in probes]))
+    )
     step("PDF rendering and approval, in process")
     pdf = inprocess.pdf_renders()
     approval = inprocess.approval_median(

@@ -317,3 +317,41 @@ def approval(dsn: str) -> ApprovalFigures | str:
             watch.polls,
         )
     return "no decision awaiting approval that a user may approve"
+
+
+# The search query: the one that tests the words (`@@`) and finds the page's keys.
+_MATCH = re.compile(r"@@")
+EXPLAIN_RUNS = 3
+
+
+@dataclass(frozen=True)
+class PlanFigure:
+    url: str
+    execution_ms: list[float]
+    queries: int
+
+
+def search_plans(urls: list[str]) -> list[PlanFigure]:
+    """Each URL requested through Django's test client; the queries that test the
+    words (`@@`) of its last request run again under EXPLAIN ANALYZE, EXPLAIN_RUNS
+    times each after one run to warm the cache; the figure is the sum over those
+    queries of their median execution time (a search has one)."""
+    client = Client()
+    figures = []
+    for url in urls:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        searching = [q["sql"] for q in captured.captured_queries if _MATCH.search(q["sql"])]
+        medians = []
+        with connection.cursor() as cursor:
+            for sql in searching:
+                times = []
+                for _ in range(EXPLAIN_RUNS + 1):
+                    cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+                    plan = cursor.fetchone()[0]
+                    plan = plan[0] if isinstance(plan, list) else plan
+                    times.append(plan["Execution Time"])
+                medians.append(statistics.median(times[1:]))
+        figures.append(PlanFigure(url, medians, len(searching)))
+    return figures

@@ -23,6 +23,7 @@ from bench.run_urls import (
     LOCK_MS,
     PDF_RENDER_SECONDS,
     REPORT_KB,
+    SEARCH_QUERY_MS,
     SITEMAP_FILE_SECONDS,
     SITEMAP_URLS_PER_FILE,
     WORKER_RSS_MB,
@@ -208,6 +209,27 @@ def memory_figure(memory: Memory) -> Figure:
         f"largest; max_requests off, workers replaced (crash, timeout): {replaced}"
     )
     return checked("Worker RSS", worst, shown, WORKER_RSS_MB, note)
+
+
+def search_plan_section(probes, plans) -> Section:
+    section = Section(
+        "In process: the search query in EXPLAIN ANALYZE",
+        intro="Each search requested once through Django's test client; its query that "
+        "tests the words (`@@`, the one that finds the matches and ranks them) run again "
+        "under `EXPLAIN (ANALYZE)`: the median execution time of 3 runs after a warm-up.",
+    )
+    for probe, plan in zip(probes, plans, strict=True):
+        what = probe.what.replace("Search", "Search query", 1).replace(
+            "API search", "API search query", 1
+        )
+        note = f"`{plan.url}`"
+        if not plan.execution_ms:
+            section.figures.append(Figure(what, "no query tests the words", note=note))
+            continue
+        total = sum(plan.execution_ms)
+        shown = f"{number(total)} ms" + (f" ({plan.queries} queries)" if plan.queries > 1 else "")
+        section.figures.append(checked(what, total, shown, SEARCH_QUERY_MS, note))
+    return section
 
 
 def pdf_section(pdf, approval) -> Section:

@@ -36,6 +36,7 @@ REPORT_KB = at_most(200, "KB")
 WORKER_RSS_MB = at_most(300, "MB")
 PDF_RENDER_SECONDS = at_most(0.4, "s")
 LOCK_MS = at_most(50, "ms")
+SEARCH_QUERY_MS = at_most(20, "ms")
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,14 @@ def latency_probes(data: DataParams) -> list[tuple[str, list[Probe]]]:
                   note="no numeric target: must not grow with the number of decisions"),
         ]),
     ]  # fmt: skip
+
+
+def search_plan_probes(data: DataParams) -> list[Probe]:
+    """The searches whose query is timed in EXPLAIN ANALYZE: every search above and
+    the API's."""
+    sections = dict(latency_probes(data))
+    api = [probe for probe in sections["Open data API"] if "q" in probe.query]
+    return sections["Search"] + api
 
 
 def sitemap_url() -> str:

@@ -85,3 +85,34 @@ def test_every_bench_url_resolves_to_its_view():
     assert resolve(sitemap_url()).view_name == "open_data:sitemap"
     list_pages = [p.url() for _, s in latency_probes(data) for p in s if p.what.startswith("List")]
     assert list_pages == ["/decisions/", "/decisions/?page=100", "/decisions/?page=5000"]
+
+
+def test_the_search_query_is_found_and_timed_in_explain_analyze(officer):
+    from bench.run_inprocess import search_plans
+    from tests.factories import approved_decision, draft_decision
+
+    decision = draft_decision(user=officer, title="Towpath lighting", summary="The towpath.")
+    approved_decision(user=officer, decision=decision, number=51)
+    searching, listing = search_plans(["/decisions/?q=towpath", "/decisions/"])
+    # A search has one query that tests the words; the plain list has none.
+    assert searching.queries == 1 and len(searching.execution_ms) == 1
+    assert searching.execution_ms[0] > 0
+    assert listing.queries == 0 and listing.execution_ms == []
+
+
+def test_the_search_query_row_is_judged_on_20_ms():
+    from bench.run_inprocess import PlanFigure
+    from bench.run_sections import search_plan_section
+    from bench.run_urls import search_plan_probes
+
+    data = DataParams(
+        last_page=5, year=2025, financial_year="2025/26", type_code="PCD", rare_word="x"
+    )
+    probes = search_plan_probes(data)
+    assert all("q" in probe.query for probe in probes)
+    assert any(probe.name == "open_data:api_list" for probe in probes)
+    plans = [PlanFigure(p.url(), [19.0 + 2 * (n % 2)], 1) for n, p in enumerate(probes)]
+    rows = search_plan_section(probes, plans).figures
+    assert [row.met for row in rows] == [n % 2 == 0 for n in range(len(probes))]
+    assert rows[0].value == "19 ms" and rows[0].target == "≤ 20 ms"
+    assert rows[0].what.startswith("Search query")
