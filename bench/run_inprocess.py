@@ -329,6 +329,7 @@ class PlanFigure:
     url: str
     execution_ms: list[float]
     queries: int
+    status: int = 200
 
 
 def search_plans(urls: list[str]) -> list[PlanFigure]:
@@ -336,12 +337,15 @@ def search_plans(urls: list[str]) -> list[PlanFigure]:
     words (`@@`) of its last request run again under EXPLAIN ANALYZE, EXPLAIN_RUNS
     times each after one run to warm the cache; the figure is the sum over those
     queries of their median execution time (a search has one)."""
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     figures = []
     for url in urls:
         client.get(url)
         with CaptureQueriesContext(connection) as captured:
-            client.get(url)
+            status = client.get(url).status_code
+        if status != 200:
+            figures.append(PlanFigure(url, [], 0, status))
+            continue
         searching = [q["sql"] for q in captured.captured_queries if _MATCH.search(q["sql"])]
         medians = []
         with connection.cursor() as cursor:

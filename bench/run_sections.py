@@ -223,8 +223,13 @@ def search_plan_section(probes, plans) -> Section:
             "API search", "API search query", 1
         )
         note = f"`{plan.url}`"
+        if plan.status != 200:
+            section.figures.append(failed(what, plan.status, SEARCH_QUERY_MS, note))
+            continue
         if not plan.execution_ms:
-            section.figures.append(Figure(what, "no query tests the words", note=note))
+            section.figures.append(
+                Figure(what, "no query tests the words", SEARCH_QUERY_MS.describe(), False, note)
+            )
             continue
         total = sum(plan.execution_ms)
         shown = f"{number(total)} ms" + (f" ({plan.queries} queries)" if plan.queries > 1 else "")
