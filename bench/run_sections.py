@@ -35,7 +35,7 @@ from bench.run_urls import (
     sitemap_url,
 )
 
-LOCK_POLL = "`SELECT … FOR UPDATE NOWAIT` polled every ~1 ms from another connection"
+LOCK_POLL = "`SELECT … FOR UPDATE NOWAIT` polled every ~1 ms from another process and connection"
 # More files than this in the sitemap index: the first ones are measured.
 SITEMAP_FILES_MEASURED = 20
 

@@ -3,6 +3,7 @@ timed: the figures are computed from given inputs."""
 
 from __future__ import annotations
 
+import pytest
 from django.urls import resolve
 
 from bench.run_results import (
@@ -116,3 +117,35 @@ def test_the_search_query_row_is_judged_on_20_ms():
     assert [row.met for row in rows] == [n % 2 == 0 for n in range(len(probes))]
     assert rows[0].value == "19 ms" and rows[0].target == "≤ 20 ms"
     assert rows[0].what.startswith("Search query")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lock_watch_sees_a_row_locked_from_another_connection(officer):
+    # The approval's lock is watched from another process (bench/run_inprocess.py).
+    import time
+
+    from django.db import connection, transaction
+    from psycopg.conninfo import make_conninfo
+
+    from bench.run_inprocess import LockWatch
+    from decisions.models import Decision
+    from tests.factories import draft_decision
+
+    decision = draft_decision(user=officer)
+    db = connection.settings_dict
+    dsn = make_conninfo(
+        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None,
+        host=db["HOST"] or None, port=db["PORT"] or None,
+    )  # fmt: skip
+    watch = LockWatch(dsn, decision.pk)
+    watch.start()
+    assert watch.ready.wait(10)
+    time.sleep(0.02)
+    with transaction.atomic():
+        Decision.objects.select_for_update().get(pk=decision.pk)
+        time.sleep(0.05)
+    time.sleep(0.02)
+    watch.stop.set()
+    watch.join(10)
+    assert watch.polls > 2
+    assert watch.lock_ms is not None and watch.lock_ms > 0
