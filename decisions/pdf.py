@@ -7,11 +7,8 @@ and must never make the server fetch a URL or read a local file.
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -23,6 +20,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from core.collector import collector_paused
 from decisions.selectors import DecisionPage
 
 logger = logging.getLogger(__name__)
@@ -105,55 +103,17 @@ if isinstance(PydyfPDF.__dict__.get("page_references"), property):
 _renderer = _Renderer()
 
 
-class _CollectorPause:
-    """Python's cyclic garbage collector paused while any thread renders.
-
-    A render allocates tens of thousands of objects a page (boxes, styles, Pango
-    layouts) that live until the document is written, all of them in reference
-    cycles. With the collector running, each young collection during the render
-    walks the document laid out so far and the full collections walk the whole
-    process heap, more of them the longer the document: the part of a long
-    decision's render that made each of its pages cost more than a short one's
-    (bench/pdf_render.py). Paused, the render's objects are collected once, by a
-    collection of the youngest generation (where they all still are) when the last
-    render in the process ends: the same memory is freed, in one pass.
-
-    The collector is global to the process, so renders in other threads share the
-    pause (a count); it is left off if it was off before the first render began.
-    """
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.renders = 0
-        self.resume = False
-
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self.lock:
-            if self.renders == 0:
-                self.resume = gc.isenabled()
-                gc.disable()
-            self.renders += 1
-        try:
-            yield
-        finally:
-            with self.lock:
-                self.renders -= 1
-                last = self.renders == 0
-                if last and self.resume:
-                    gc.enable()
-            if last:
-                gc.collect(0)
-
-
-_collector_paused = _CollectorPause()
-
-
 def html_to_pdf(html: str) -> bytes:
     """PDF/UA-1 bytes from the decision HTML, styled by static/pdf/decision.css and
     fetching only our own static files."""
     stylesheets = _renderer.stylesheets()
-    with _collector_paused():
+    # A render allocates tens of thousands of objects a page (boxes, styles, Pango
+    # layouts), all in reference cycles, that live until the document is written:
+    # with the collector running, its collections during the render walked the
+    # document laid out so far, more of them the longer the document (the part of a
+    # long decision's render that made each of its pages cost more than a short
+    # one's, bench/pdf_render.py).
+    with collector_paused():
         document = HTML(
             string=html,
             base_url=PDF_STATIC_DIR.resolve().as_uri() + "/",

@@ -2,6 +2,7 @@
 is what the record shows, content changed in between is refused, and an approval
 never commits without its PDF."""
 
+import gc
 import hashlib
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core import signing
+from core.collector import collector_paused
 from core.errors import DomainError, Messages
 from decisions import pdf
 from decisions.models import (
@@ -383,6 +385,27 @@ def test_the_pdf_is_rendered_while_nothing_is_locked(officer, monkeypatch):
     assert hashlib.sha256(content).hexdigest() == document.sha256
     assert signing.pdf_signature_check(content).valid
     assert PublishedDocument.objects.filter(decision=decision).exists()
+
+
+@pytest.mark.django_db
+def test_no_garbage_collection_runs_while_the_row_is_locked(officer, monkeypatch):
+    # A collection of a big worker heap during the row lock held the lock that much
+    # longer: the collector is paused for the approval and on again after it.
+    reviewers = reviewers_create()
+    decision = awaiting_approval_decision(user=officer, reviewers=reviewers)
+    assert gc.isenabled()
+    under_the_lock = []
+    real_sign = workflow_services._sign
+
+    def sign_and_look(**kwargs):
+        under_the_lock.append(gc.isenabled())
+        return real_sign(**kwargs)
+
+    monkeypatch.setattr(workflow_services, "_sign", sign_and_look)
+    decision = decision_approve(user=reviewers.dmpc, decision=decision)
+    assert decision.state == State.APPROVED
+    assert under_the_lock == [False]
+    assert gc.isenabled() and collector_paused.paused == 0
 
 
 def test_page_references_are_those_pydyf_builds():

@@ -1,5 +1,5 @@
 """The PDF render pauses Python's cyclic garbage collector and collects what the
-render left once at its end (decisions/pdf.py, `_CollectorPause`): paused during
+render left once at its end (core/collector.py, used by decisions/pdf.py): paused during
 the render, restored after (also when the render fails, and left off if it was
 off), and no WeasyPrint box or style of the document left alive in memory."""
 
@@ -12,7 +12,7 @@ from weasyprint import HTML
 from weasyprint.css import ComputedStyle
 from weasyprint.formatting_structure.boxes import Box
 
-from decisions import pdf
+from core.collector import collector_paused
 
 # Imported before the suite's fixture swaps it for a cache of renders: these tests
 # watch the render itself.
@@ -70,7 +70,7 @@ def test_the_collector_is_restored_when_the_render_fails(monkeypatch):
     with pytest.raises(RuntimeError):
         html_to_pdf(_document(1))
     assert gc.isenabled()
-    assert pdf._collector_paused.renders == 0
+    assert collector_paused.paused == 0
 
 
 def test_nothing_of_the_document_is_left_in_memory_after_the_render():
