@@ -324,8 +324,14 @@ def test_sqlite_database_copy_and_load(tmp_path):
         db.execute("CREATE TABLE record (id INTEGER PRIMARY KEY, title TEXT)")
         db.executemany("INSERT INTO record (title) VALUES (?)", [("PCD 1406",), ("PCD 1620",)])
     db.close()
+    # A SQLite site's settings: PostgreSQL's connection options do not apply.
     site = DatabaseWrapper(
-        {**connection.settings_dict, "ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}
+        {
+            **connection.settings_dict,
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(path),
+            "OPTIONS": {},
+        }
     )
     try:
         _database_dump(site, tmp_path / "copy.sqlite3")
