@@ -29,12 +29,10 @@ run: system $(STAMP) $(ASSETS)
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
-# Three pytest-xdist workers on the two cores, each with its own test database
-# (test_<name>_gw0, _gw1, _gw2), whole files to a worker (module fixtures such as the
-# browser sweep's are built once). Three, not two: a worker spends much of its time
-# waiting for PostgreSQL, Chromium, gunicorn or Redis, and two left the cores idle
-# then (the suite took 16 minutes on two). PYTEST_WORKERS=0 runs in one process.
-PYTEST_WORKERS ?= 3
+# Two pytest-xdist workers, each with its own test database (test_<name>_gw0, _gw1),
+# whole files to a worker (module fixtures such as the browser sweep's are built
+# once). PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 test: system $(STAMP) $(ASSETS)
 	./scripts/postgres-up.sh
 	./scripts/redis-up.sh
