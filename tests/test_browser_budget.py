@@ -6,6 +6,7 @@ an error summary naming the line and the year, and "Not a procurement"."""
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import User
 from tests.accessibility import axe_violations
@@ -107,7 +108,7 @@ def test_years_are_headings_and_a_year_is_added_without_javascript(
     ).fill("Host borough hub")
     page.get_by_role("button", name=f"Add {span(first + 4)}").click()
     # The new year is there, and everything typed came back.
-    assert page.get_by_role("columnheader", name=span(first + 4)).is_visible()
+    expect(page.get_by_role("columnheader", name=span(first + 4))).to_be_visible()
     assert page.get_by_label(f"Line 1, {span(first + 4)}").input_value() == ""
     for offset, amount in enumerate(AMOUNTS):
         assert page.get_by_label(f"Line 1, {span(first + offset)}").input_value() == amount
@@ -117,7 +118,7 @@ def test_years_are_headings_and_a_year_is_added_without_javascript(
     assert "There is a problem" not in page.inner_text("main")
     # The empty year can go again; then the budget saves with its four years.
     page.get_by_role("button", name=f"Remove {span(first + 4)}").click()
-    assert page.get_by_role("columnheader", name=span(first + 4)).count() == 0
+    expect(page.get_by_role("columnheader", name=span(first + 4))).to_have_count(0)
     page.get_by_role("button", name="Save budget").click()
     assert "Budget saved." in page.inner_text("main")
 

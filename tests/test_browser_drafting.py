@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from decisions.models import Decision
 from demo import pcd_1620 as seed
@@ -31,7 +32,7 @@ def test_officer_drafts_pcd_1620_from_a_blank_page(page, live_demo):
     page.get_by_label("Title").fill(seed.TITLE)
     page.get_by_role("button", name="Create draft").click()
     # A new draft opens on its task list, with a neutral count, not a list of errors.
-    assert page.get_by_text("0 of 12 required tasks done.").is_visible()
+    expect(page.get_by_text("0 of 12 required tasks done.")).to_be_visible()
     assert page.locator(".govuk-error-summary").count() == 0
     overview = page.url
 

@@ -146,7 +146,9 @@ def test_without_javascript_the_deferral_questions_simply_show(
     sign_in(page, live_server.url)
     start_draft(page, live_server.url)
     page.get_by_role("link", name="Public access to information").click()
-    assert page.get_by_label("For what reason?").is_visible()
+    # The click returns once the new page is committed, before it is parsed:
+    # wait for the question rather than read a half-built page.
+    expect(page.get_by_label("For what reason?")).to_be_visible()
     assert page.get_by_label("Year").is_visible()
     assert page.get_by_text("Next you write the Part 2 content").is_visible()
 
