@@ -301,24 +301,41 @@ def page_without_javascript(browser):
     context.close()
 
 
-@pytest.fixture
-def live_demo(transactional_db, live_server, settings):
-    """The demo data (as the ``demo`` fixture), committed so the live server's thread
-    can see it."""
+def _live_demo_load(settings, *, stages: bool) -> None:
+    """The demo, committed so the live server's thread can see it: from a snapshot
+    (tests/demo_snapshot.py) after the first time in a process. The database a live
+    test starts from holds the rows migrations make (groups, decision types), made
+    again after each test's flush under new keys and times: it is emptied, key
+    sequences restarted, so that every live test starts from the same (no) rows, and
+    those rows are made again as part of the load, so the snapshot holds them too."""
+    from django.core.management import call_command
+    from django.core.management.sql import emit_post_migrate_signal
+
     from demo.loader import demo_load
+    from tests.demo_snapshot import demo_load_snapshotted
+
+    call_command(
+        "flush", reset_sequences=True, inhibit_post_migrate=True, interactive=False, verbosity=0
+    )
+
+    def load() -> None:
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+        demo_load(stages=stages)
 
     settings.DEBUG = True
-    demo_load(stages=False)
+    demo_load_snapshotted(load, kind=f"live stages={stages}", everything=True)
     settings.DEBUG = False
+
+
+@pytest.fixture
+def live_demo(transactional_db, live_server, settings):
+    """The demo data, as the ``demo`` fixture loads it, for the live server."""
+    _live_demo_load(settings, stages=False)
     return live_server
 
 
 @pytest.fixture
 def live_demo_stages(transactional_db, live_server, settings):
     """The whole demo as `make run` loads it, stages included, for the live server."""
-    from demo.loader import demo_load
-
-    settings.DEBUG = True
-    demo_load()
-    settings.DEBUG = False
+    _live_demo_load(settings, stages=True)
     return live_server

@@ -24,8 +24,10 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
 # Tables the demo never writes and whose keys other tables reach by natural keys
@@ -45,11 +47,11 @@ _SKIPPED = {
 }
 
 
-def _models() -> list[type[models.Model]]:
+def _models(*, everything: bool = False) -> list[type[models.Model]]:
     return [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.label_lower not in _SKIPPED and not model._meta.proxy
+        if (everything or model._meta.label_lower not in _SKIPPED) and not model._meta.proxy
     ]
 
 
@@ -61,8 +63,8 @@ def _rows(model: type[models.Model]) -> dict:
     return {row[0]: dict(zip(names, row, strict=True)) for row in rows}
 
 
-def _state() -> dict[str, dict]:
-    return {model._meta.label_lower: _rows(model) for model in _models()}
+def _state(*, everything: bool = False) -> dict[str, dict]:
+    return {model._meta.label_lower: _rows(model) for model in _models(everything=everything)}
 
 
 def _fingerprint(state: dict[str, dict]) -> str:
@@ -85,9 +87,9 @@ class _Snapshot:
 _snapshots: dict[str, _Snapshot] = {}
 
 
-def _take(base: str, before: dict[str, dict]) -> _Snapshot:
+def _take(base: str, before: dict[str, dict], *, everything: bool) -> _Snapshot:
     snapshot = _Snapshot(base=base)
-    for label, rows in _state().items():
+    for label, rows in _state(everything=everything).items():
         old = before.get(label, {})
         added = [row for pk, row in rows.items() if pk not in old]
         changed = [row for pk, row in rows.items() if pk in old and old[pk] != row]
@@ -131,12 +133,20 @@ def _restore_auto_now(model: type[models.Model], rows: list[dict]) -> None:
         model._base_manager.filter(pk=row[pk]).update(**{name: row[name] for name in stamped})
 
 
-def _restore(snapshot: _Snapshot) -> None:
+def _restore(snapshot: _Snapshot, *, keys_after: bool) -> None:
+    """``keys_after``: move each table's key sequence to its last restored key (a
+    live test's database has its sequences restarted before the restore, and its
+    next insert must not take a restored row's key)."""
     with transaction.atomic():
         for label, rows in snapshot.added.items():
             model = apps.get_model(label)
             model._base_manager.bulk_create([_instance(model, row) for row in rows])
             _restore_auto_now(model, rows)
+        if keys_after:
+            restored = [apps.get_model(label) for label in snapshot.added]
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), restored):
+                    cursor.execute(sql)
         for label, rows in snapshot.changed.items():
             model = apps.get_model(label)
             for row in rows:
@@ -150,16 +160,23 @@ def _restore(snapshot: _Snapshot) -> None:
             default_storage.save(name, ContentFile(data))
 
 
-def demo_load_snapshotted(load):
-    """Run ``load`` (demo_load) or restore what it did last time; return the demo users."""
+def demo_load_snapshotted(load, *, kind: str = "demo", everything: bool = False):
+    """Run ``load`` (demo_load) or restore what it did last time it ran on the same
+    rows; return the demo users. ``kind`` names what ``load`` loads, when a test
+    process uses more than one loader. ``everything``: the snapshot holds every
+    table's rows, those skipped above included (for an empty database, whose content
+    types and permissions the load creates)."""
     assert connection.vendor == "postgresql", "the snapshot relies on deferred foreign keys"
-    before = _state()
-    base = _fingerprint(before)
+    before = _state(everything=everything)
+    base = f"{kind}:{_fingerprint(before)}"
     if base in _snapshots:
-        _restore(_snapshots[base])
+        _restore(_snapshots[base], keys_after=everything)
+        # Content types are cached by key in the process: the restored ones may not
+        # be the ones last cached.
+        ContentType.objects.clear_cache()
     else:
         load()
-        _snapshots[base] = _take(base, before)
+        _snapshots[base] = _take(base, before, everything=everything)
     from accounts.models import User
     from demo.loader import DEMO_USERS
 
