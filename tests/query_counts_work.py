@@ -1,12 +1,10 @@
-"""Every page of the work area reads as many queries on a larger dataset as on a small
-one (tests/test_query_counts_setup.py builds both): each role's home, the drafting
-steps, preview, review, history, conversation and the internal reports."""
+"""The work area's pages whose queries tests/test_query_counts.py counts on a small
+and a larger dataset: each role's home, the drafting steps, preview, review, history,
+conversation and the internal reports."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.test_query_counts_setup import Page, assert_same_count, counts, params
+from tests.query_counts import Page
 
 STEPS = (
     "overview", "summary", "recommendations", "recommendations_lead_in",
@@ -52,12 +50,3 @@ PAGES = [
 
 # Pages whose count may legitimately grow with the data: none.
 XFAILS: dict[str, str] = {}
-
-# Marked so that pytest-django creates the test database (the counts fixture uses it).
-pytestmark = pytest.mark.django_db
-__all__ = ["counts"]  # the shared fixture
-
-
-@pytest.mark.parametrize("page", params(PAGES, XFAILS))
-def test_work_page_reads_a_fixed_number_of_queries(counts, page):
-    assert_same_count(counts, page)

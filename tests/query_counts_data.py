@@ -1,4 +1,4 @@
-"""The two datasets of the query-count tests (tests/test_query_counts_setup.py):
+"""The two datasets of the query-count tests (tests/query_counts.py):
 decisions in every state with ``size`` of everything a page lists, written through
 the services and the workflow by the demo's people, and the people, requests,
 office holders and security events the people pages and the security log list."""

@@ -1,13 +1,11 @@
-"""The records manager's and user administrators' pages read as many queries on a
-larger dataset as on a small one (tests/test_query_counts_setup.py builds both):
-their homes, the people pages (/work/people/), the security log and the back
-office's index with the records manager's work."""
+"""The records manager's and user administrators' pages whose queries
+tests/test_query_counts.py counts on a small and a larger dataset: their homes, the
+people pages (/work/people/), the security log and the back office's index with the
+records manager's work."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.test_query_counts_setup import Page, assert_same_count, counts, params
+from tests.query_counts import Page
 
 PAGES = [
     Page("drafting:home", role="records"),
@@ -31,12 +29,3 @@ PAGES = [
 ]
 
 XFAILS: dict[str, str] = {}
-
-# Marked so that pytest-django creates the test database (the counts fixture uses it).
-pytestmark = pytest.mark.django_db
-__all__ = ["counts"]  # the shared fixture
-
-
-@pytest.mark.parametrize("page", params(PAGES, XFAILS))
-def test_people_page_reads_a_fixed_number_of_queries(counts, page):
-    assert_same_count(counts, page)

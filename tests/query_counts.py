@@ -1,5 +1,5 @@
-"""What the query-count tests (tests/test_query_counts_*.py) share: the counting of
-every page on two datasets (tests/test_query_counts_data.py builds them).
+"""What the query-count tests (tests/test_query_counts.py) rest on: the counting of
+every page on two datasets (tests/query_counts_data.py builds them).
 
 Each area's module lists its pages (``Page``: a URL name, who opens it, which object
 fills its parameters). The ``counts`` fixture loads the demo, adds a "small" set of
@@ -13,8 +13,6 @@ it; the counts are kept for the other modules of the same run. A page reading a
 fixed number of queries whatever the data reads the same count on both: a difference
 is an N+1 (one query per row shown).
 
-The test here checks that the modules together count every page the access matrix
-(tests/test_access_matrix.py) says someone may open.
 """
 
 from __future__ import annotations
@@ -23,7 +21,6 @@ import contextlib
 import dataclasses
 import importlib
 import re
-import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -37,7 +34,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from decisions.selectors.published_files import verified_forget
-from tests.test_query_counts_data import dataset, demo_users, users_grow
+from tests.query_counts_data import dataset, demo_users, users_grow
 
 ROLE_USERNAMES = {
     "officer": "officer",
@@ -169,41 +166,35 @@ Counts = dict[str, tuple[list[str], list[str]]]
 
 # The modules with pages to count; each has a PAGES list.
 AREAS = ("public", "work", "people")
-_measured: Counts = {}
 
 
-def all_pages(*, collected_only: bool = False) -> list[Page]:
-    """Every area's pages; only those of the modules this run collected, if asked."""
-    modules = [f"tests.test_query_counts_{area}" for area in AREAS]
-    if collected_only:
-        modules = [name for name in modules if name in sys.modules]
+def all_pages() -> list[Page]:
+    """Every area's pages."""
+    modules = [f"tests.query_counts_{area}" for area in AREAS]
     return [page for name in modules for page in importlib.import_module(name).PAGES]
 
 
 @pytest.fixture(scope="module")
 def counts(django_db_setup, django_db_blocker, demo_signing_identity) -> Counts:
     """Page id -> (its SQL on the small set, on the larger). Every area's pages are
-    counted at the first use in a process, so the datasets are built once however
-    many of the modules run."""
-    if not _measured:
-        pages = all_pages(collected_only=True)
-        with (
-            django_db_blocker.unblock(),
-            environment(demo_signing_identity) as patch,
-            transaction.atomic(),
-        ):
-            users = demo_users()
-            one_pdf_for_all(patch)
-            users_grow(users, 3)
-            clients = {role: client_for(role) for role in {page.role for page in pages}}
-            small = count_all(pages, dataset(users, size=1, tag="small"), clients, warm=True)
-            # More of everything: users, a second decision in every state (two of
-            # each thing on the pages' own objects), requests, office holders, events.
-            users_grow(users, 4)
-            large = count_all(pages, dataset(users, size=2, tag="large"), clients, warm=False)
-            transaction.set_rollback(True)
-        _measured.update({page.id: (small[page.id], large[page.id]) for page in pages})
-    return _measured
+    counted together (tests/test_query_counts.py), so the datasets are built once."""
+    pages = all_pages()
+    with (
+        django_db_blocker.unblock(),
+        environment(demo_signing_identity) as patch,
+        transaction.atomic(),
+    ):
+        users = demo_users()
+        one_pdf_for_all(patch)
+        users_grow(users, 3)
+        clients = {role: client_for(role) for role in {page.role for page in pages}}
+        small = count_all(pages, dataset(users, size=1, tag="small"), clients, warm=True)
+        # More of everything: users, a second decision in every state (two of
+        # each thing on the pages' own objects), requests, office holders, events.
+        users_grow(users, 4)
+        large = count_all(pages, dataset(users, size=2, tag="large"), clients, warm=False)
+        transaction.set_rollback(True)
+    return {page.id: (small[page.id], large[page.id]) for page in pages}
 
 
 def _shape(sql: str) -> str:
@@ -238,32 +229,3 @@ def params(pages: list[Page], xfails: dict[str, str] | None = None) -> list:
         )
         for page in pages
     ]
-
-
-# Pages of the access matrix counted nowhere, and why.
-NOT_COUNTED = {
-    "": "a redirect to the list",
-    "accounts:two_factor": "sends a signed-in client on (a redirect)",
-    "accounts:two_factor_set_up": "sends a signed-in client on (a redirect)",
-    "admin:login": "the back office's own sign-in form (Django's)",
-}
-
-
-def test_every_page_is_counted_once():
-    ids = [page.id for page in all_pages()]
-    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
-
-
-def test_every_page_someone_may_open_is_counted():
-    from tests.test_access_matrix import EXPECTED
-
-    counted = {page.name for page in all_pages()}
-    openable = {
-        name
-        for name, expect in EXPECTED.items()
-        # The back office's model pages are Django's admin; its index (the records
-        # manager's work) is counted.
-        if "ok" in expect.get and (not name.startswith("admin") or name == "admin:index")
-    }
-    missing = openable - counted - set(NOT_COUNTED)
-    assert not missing, f"Pages with no query count test: {sorted(missing)}"
