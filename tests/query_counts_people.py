@@ -27,5 +27,3 @@ PAGES = [
     Page("governance:audit", role="user_admin"),
     Page("governance:audit", role="records"),
 ]
-
-XFAILS: dict[str, str] = {}

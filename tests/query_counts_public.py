@@ -74,7 +74,3 @@ PAGES = [
     Page("accounts:password_reset_complete"),
     Page("accounts:password_reset_confirm", on="reset_link", label="made-up link"),
 ]
-
-# Pages whose count grows today, in areas other helpers are rewriting (the lead
-# removes the mark once their fix is merged; strict, so it fails loudly then).
-XFAILS: dict[str, str] = {}
