@@ -29,7 +29,17 @@ from decisions.models import (
     PublishedDocument,
     SignOff,
 )
-from decisions.services import decision_approve, publication
+from decisions.selectors import full_decision
+from decisions.selectors.integrity import decision_record_breaks
+from decisions.services import (
+    decision_approve,
+    decision_clear,
+    decision_return,
+    decision_sign,
+    decision_submit,
+    paragraph_update,
+    publication,
+)
 from decisions.services import signing as sign_off_services
 from decisions.services import workflow as workflow_services
 from decisions.services.events import EVENT_CHAIN
@@ -51,12 +61,15 @@ def pdf_text(data: bytes, tmp_path) -> str:
 
 
 def _after_render(monkeypatch, change):
-    """Run `change` once the approval has rendered its PDF, before it locks the row."""
+    """Run `change` once the (first) approval has rendered its PDF, before it locks
+    the row."""
     real = workflow_services.approval_pdf_render
+    changes = [change]
 
     def render_then_change(**kwargs):
         rendered = real(**kwargs)
-        change()
+        if changes:
+            changes.pop()()
         return rendered
 
     monkeypatch.setattr(workflow_services, "approval_pdf_render", render_then_change)
@@ -75,6 +88,10 @@ def _renders(monkeypatch) -> list[str]:
     return seen
 
 
+def _read(decision: Decision) -> Decision:
+    return full_decision(Decision.objects.filter(pk=decision.pk)).get()
+
+
 def _nothing_approved(decision: Decision) -> None:
     decision.refresh_from_db()
     assert decision.state == State.AWAITING_APPROVAL and decision.approved_at is None
@@ -84,51 +101,92 @@ def _nothing_approved(decision: Decision) -> None:
 
 
 @pytest.mark.django_db
-def test_content_changed_after_the_render_is_not_approved(officer, monkeypatch):
+def test_returned_edited_and_sent_back_while_rendering_is_not_approved(officer, monkeypatch):
     reviewers = reviewers_create()
     decision = awaiting_approval_decision(user=officer, reviewers=reviewers)
     paragraph = Paragraph.objects.filter(section__decision=decision).order_by("pk").first()
-    # Nothing in the product edits a decision awaiting approval: this stands for any
-    # change that gets past that (another process, a fault) while the PDF renders.
-    _after_render(
-        monkeypatch,
-        lambda: Paragraph.objects.filter(pk=paragraph.pk).update(text="Changed while rendering."),
-    )
+
+    def round_trip():
+        # Through the services, the only way content changes: back to the officer,
+        # edited, and all the way to the DMPC again, while the first PDF renders.
+        decision_return(user=reviewers.dmpc, decision=decision, comment="One change.")
+        paragraph_update(user=officer, paragraph=paragraph, text="Changed while rendering.")
+        decision_submit(user=officer, decision=decision)
+        decision_clear(user=reviewers.head, decision=decision)
+        decision_sign(user=reviewers.chief_executive, decision=decision)
+
+    _after_render(monkeypatch, round_trip)
     with pytest.raises(DomainError) as refused:
         decision_approve(user=reviewers.dmpc, decision=decision)
     assert refused.value.template == Messages.APPROVAL_CONTENT_CHANGED
     assert decision.reference in refused.value.message
     _nothing_approved(decision)
+    # Awaiting approval again, as the round trip left it; approved as it is now.
+    decision = decision_approve(user=reviewers.dmpc, decision=decision)
+    assert decision_record_breaks(_read(decision)) == []
+
+
+@pytest.mark.django_db
+def test_a_row_changed_while_rendering_is_not_approved(officer, monkeypatch):
+    reviewers = reviewers_create()
+    decision = awaiting_approval_decision(user=officer, reviewers=reviewers)
+    # Nothing in the product changes a decision awaiting approval: this stands for
+    # any change of its row that gets past that (another process, a fault).
+    _after_render(
+        monkeypatch,
+        lambda: Decision.objects.filter(pk=decision.pk).update(title="Changed while rendering."),
+    )
+    with pytest.raises(DomainError) as refused:
+        decision_approve(user=reviewers.dmpc, decision=decision)
+    assert refused.value.template == Messages.APPROVAL_CONTENT_CHANGED
+    _nothing_approved(decision)
+
+
+@pytest.mark.django_db
+def test_content_written_past_the_services_while_rendering_is_found_by_the_audit(
+    officer, monkeypatch
+):
+    reviewers = reviewers_create()
+    decision = awaiting_approval_decision(user=officer, reviewers=reviewers)
+    paragraph = Paragraph.objects.filter(section__decision=decision).order_by("pk").first()
+    # Straight to the table: no row lock taken, no draft state checked, which no lock
+    # of the approval's ever kept out. What it signed and published is the content
+    # it rendered; the audit shows the paragraph is no longer that.
+    _after_render(
+        monkeypatch,
+        lambda: Paragraph.objects.filter(pk=paragraph.pk).update(text="Changed past the services."),
+    )
+    decision = decision_approve(user=reviewers.dmpc, decision=decision)
+    breaks = decision_record_breaks(_read(decision))
+    assert "its content is not what was approved" in [b.what for b in breaks]
 
 
 @needs_poppler
 @pytest.mark.django_db
-def test_a_record_that_renders_differently_under_the_lock_is_rendered_again(
+def test_the_signature_stored_is_the_one_printed_when_a_title_changes_meanwhile(
     officer, monkeypatch, tmp_path
 ):
     reviewers = reviewers_create()
     decision = awaiting_approval_decision(user=officer, reviewers=reviewers)
     term = OfficeHolder.objects.get(user=reviewers.dmpc, role="dmpc")
-    corrected = f"{term.title} (acting)"
-    # The content is the same, but the title printed with the signature changes
-    # between the render and the lock: the stored PDF must show the stored title.
+    title_then = term.title
+    # The title is corrected between the render and the lock: the signature was
+    # given (its time fixed) before, under the title then, which the PDF prints.
     _after_render(
-        monkeypatch, lambda: OfficeHolder.objects.filter(pk=term.pk).update(title=corrected)
+        monkeypatch,
+        lambda: OfficeHolder.objects.filter(pk=term.pk).update(title=f"{title_then} (acting)"),
     )
     renders = _renders(monkeypatch)
     decision = decision_approve(user=reviewers.dmpc, decision=decision)
     sign_off = decision.sign_offs.get(role="dmpc")
-    assert sign_off.signer_title == corrected
-    assert len(renders) == 2 and renders[0] != renders[1]
-    document = PublishedDocument.objects.get(decision=decision)
-    stored = document.file.read()
-    text = pdf_text(stored, tmp_path)
-    assert f"Signature: {sign_off.signer_name}, {corrected}" in text
-    # Rendered again, signed again: the digital signature names the title as stored.
+    assert sign_off.signer_title == title_then
+    assert len(renders) == 1
+    stored = PublishedDocument.objects.get(decision=decision).file.read()
+    assert f"Signature: {sign_off.signer_name}, {title_then}" in pdf_text(stored, tmp_path)
     check = signing.pdf_signature_check(stored)
     # (CMS signing time is to the second.)
     assert check.valid and check.signed_at == decision.approved_at.replace(microsecond=0)
-    assert check.reason == (f"{decision.reference} approved by {sign_off.signer_name}, {corrected}")
+    assert check.reason == f"{decision.reference} approved by {sign_off.signer_name}, {title_then}"
 
 
 @pytest.mark.django_db
@@ -176,14 +234,14 @@ def test_the_pdf_signature_block_is_the_stored_sign_off(officer, tmp_path):
 
 
 # Statements from the decision row's FOR UPDATE to the end of the approval's
-# transaction (issue 12), for the factory's decision (a budget-less PCD): the row
-# and its content (10), the policy (3), the digest's money (3), the signature (the
-# office holder, the row, its history row: 5), the budget moves (1), the state (the
-# drafter's key, the row, its history row: 5), the event (3), the email's task row,
-# the search row, the PDF (stored already? its money, the row: 4) and the end (1).
-# It was 51: 10 of them the page cache's (in the database cache under test), two
-# savepoints, whether the DMPC had signed and a second read of the event chain.
-UNDER_LOCK_MAX = 37
+# transaction (issue 12), for the factory's decision (a budget-less PCD): the row (1),
+# the policy (3), the signature (its row, the history chain's lock, last link and
+# row: 4), the budget moves (1), the state (the drafter's key, the row, its history
+# chain's lock, last link and row: 5), the event (3), the email's task row, the
+# search row, the PDF's row and the end (4). It was 37 while the content was read
+# again under the lock (10), with the digest's money (3), the office holder again,
+# and the PDF's money and whether it was stored already (3); before that, 51.
+UNDER_LOCK_MAX = 21
 
 
 def _approval_sql(officer) -> list[str]:
@@ -209,11 +267,10 @@ def test_approval_query_count_and_what_runs_under_the_row_lock(officer):
     under_lock = _under_the_row_lock(sql)
     # Ceilings, not exact counts: the history rows and events it writes belong to
     # other parts, whose counts may move a little. Under the lock (issue 12: held for
-    # at most 50 ms at 100,000 decisions): the row and content read again for the
-    # digest (once), the policy, the signature, budget moves, state, event, search
-    # row and PDF; 10 of these are the page cache's generation tokens in the
-    # database cache under test (one Redis round trip in production). Before it:
-    # reading and rendering the PDF, the search vector, the pages to drop.
+    # at most 50 ms at 100,000 decisions): the row (compared with the one the PDF was
+    # rendered from), the policy, the signature, budget moves, state, event, search
+    # row and the PDF's row. Before it: reading the decision and rendering its PDF,
+    # the search vector, the pages to drop.
     assert len(sql) <= 93, len(sql)
     assert len(under_lock) <= UNDER_LOCK_MAX, "\n".join(under_lock)
     # Worked out before the lock: the search vector and which pages to drop.
@@ -259,14 +316,16 @@ def test_a_role_signs_once_as_the_signatures_read_under_the_lock_say(officer):
 
 
 @pytest.mark.django_db
-def test_the_content_is_read_once_under_the_lock(officer):
-    under_lock = _under_the_row_lock(_approval_sql(officer))
-    paragraphs = [s for s in under_lock if 'FROM "decisions_paragraph"' in s]
-    # Once, for the digest and the PDF check (the search entry was worked out before).
-    assert len(paragraphs) == 1, paragraphs
-    budgets = [s for s in under_lock if 'FROM "funding_budgetenvelope"' in s]
-    # The digest's money once (it is computed once), and the PDF's budget table.
-    assert len(budgets) <= 2, budgets
+def test_the_content_is_not_read_under_the_lock(officer):
+    sql = _approval_sql(officer)
+    under_lock = _under_the_row_lock(sql)
+    before = sql[: len(sql) - len(under_lock)]
+    for name in ("decisions_paragraph", "decisions_section", "funding_budgetline"):
+        table = f'FROM "{name}"'
+        # Read before the lock (for the digest, the PDF and the search entry); under
+        # it, the row compared stands for them.
+        assert [s for s in before if table in s], table
+        assert not [s for s in under_lock if table in s], table
 
 
 @pytest.mark.django_db
@@ -395,13 +454,13 @@ def test_no_garbage_collection_runs_while_the_row_is_locked(officer, monkeypatch
     decision = awaiting_approval_decision(user=officer, reviewers=reviewers)
     assert gc.isenabled()
     under_the_lock = []
-    real_sign = workflow_services._sign
+    real_sign = workflow_services.sign_off_save
 
     def sign_and_look(**kwargs):
         under_the_lock.append(gc.isenabled())
         return real_sign(**kwargs)
 
-    monkeypatch.setattr(workflow_services, "_sign", sign_and_look)
+    monkeypatch.setattr(workflow_services, "sign_off_save", sign_and_look)
     decision = decision_approve(user=reviewers.dmpc, decision=decision)
     assert decision.state == State.APPROVED
     assert under_the_lock == [False]

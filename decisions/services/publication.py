@@ -139,11 +139,10 @@ def approval_pdf_sign(content: bytes, *, decision: Decision, approver: SignOff |
 
 @dataclass(frozen=True)
 class ApprovalPdf:
-    """The PDF an approval will publish, rendered before the decision row is locked:
-    the HTML it was rendered from, and the digest of the content it shows."""
+    """The PDF an approval will publish, rendered before the decision row is locked,
+    and the digest of the content it shows."""
 
     content_digest: str
-    html: str
     content: bytes
     # Where `content` is stored already (approval_pdf_store), if it is.
     stored_name: str = ""
@@ -168,7 +167,7 @@ def approval_pdf_render(
     page = decision_page(decision, links=decision_public_links(decision))
     html = pdf.decision_pdf_html(page, draft=False)
     content = approval_pdf_sign(pdf.html_to_pdf(html), decision=decision, approver=sign_off)
-    return ApprovalPdf(content_digest=content_digest, html=html, content=content)
+    return ApprovalPdf(content_digest=content_digest, content=content)
 
 
 def approval_pdf_store(*, decision: Decision, rendered: ApprovalPdf) -> ApprovalPdf:
@@ -193,73 +192,53 @@ def prefetched_sign_offs_set(decision: Decision, sign_offs: list[SignOff]) -> No
     decision._prefetched_objects_cache["sign_offs"] = queryset
 
 
-def decision_publish_pdf(
-    *, decision: Decision, rendered: ApprovalPdf | None = None, content_digest: str = ""
-) -> PublishedDocument:
-    """Store the decision's PDF once with its SHA-256; never again.
-
-    `rendered`: the PDF the approval rendered before it took its locks. It is stored
-    only if it was rendered from exactly the HTML the record as now stored gives
-    (the same HTML gives the same bytes); otherwise, such as an office holder's
-    title corrected in between, the PDF is rendered again here. `content_digest`:
-    the digest of the content as approved, if the caller has just computed it (the
-    approval's event has), else computed here."""
+def decision_publish_pdf(*, decision: Decision) -> PublishedDocument:
+    """Store the decision's PDF once with its SHA-256; never again. (An approval
+    publishes the PDF it rendered before it locked the row: approval_pdf_publish.)"""
     from decisions import pdf
     from decisions.selectors import decision_page, decision_public_links, full_decision
 
     existing = PublishedDocument.objects.filter(decision=decision).first()
     if existing is not None:
         return existing
-    # The approval passes the decision it has locked and written, content and
-    # signatures prefetched; any other caller's is read again.
-    prefetched = getattr(decision, "_prefetched_objects_cache", {})
-    if "sections" in prefetched and "sign_offs" in prefetched:
-        full = decision
-    else:
-        full = full_decision(Decision.objects.filter(pk=decision.pk)).get()
+    full = full_decision(Decision.objects.filter(pk=decision.pk)).get()
     page = decision_page(full, links=decision_public_links(full))
     html = pdf.decision_pdf_html(page, draft=False)
-    stored_name = ""
-    if rendered is not None and rendered.html == html:
-        content, stored_name = rendered.content, rendered.stored_name
-    else:
-        if rendered is not None:
-            logger.warning(
-                "Decision %s changed after its PDF was rendered: rendered again", full.pk
-            )
-        content = approval_pdf_sign(pdf.html_to_pdf(html), decision=full, approver=_approver(full))
+    content = approval_pdf_sign(pdf.html_to_pdf(html), decision=full, approver=_approver(full))
     digest = hashlib.sha256(content).hexdigest()
+    document = PublishedDocument(decision=full, sha256=digest, size_bytes=len(content))
+    # Under its SHA-256 (published/<sha256>.pdf), written once (core/storage.py).
+    store_once(document.file, ContentFile(content), sha256=digest)
+    return _published_document_save(document, content_digest=decision_content_digest(full))
+
+
+def approval_pdf_publish(*, decision: Decision, rendered: ApprovalPdf) -> PublishedDocument:
+    """Publish, in the approval's transaction, the PDF it rendered and stored before
+    it locked the row (approval_pdf_render, approval_pdf_store). `decision`: the
+    locked row, its signatures (the new one included) set as prefetched."""
     document = PublishedDocument(
-        decision=full,
-        sha256=digest,
-        size_bytes=len(content),
-        signed_by=signing.organisation_signer_name(),
+        decision=decision,
+        sha256=hashlib.sha256(rendered.content).hexdigest(),
+        size_bytes=len(rendered.content),
     )
-    if stored_name:  # these very bytes, stored by approval_pdf_store
-        document.file.name = stored_name
-    else:
-        # Under its SHA-256 (published/<sha256>.pdf), written once (core/storage.py).
-        store_once(document.file, ContentFile(content), sha256=digest)
+    document.file.name = rendered.stored_name  # these very bytes
+    return _published_document_save(document, content_digest=rendered.content_digest)
+
+
+def _published_document_save(
+    document: PublishedDocument, *, content_digest: str
+) -> PublishedDocument:
+    document.signed_by = signing.organisation_signer_name()
     # Seals the record as published: content, approval, signatures and this PDF.
-    document.record_seal = record_seal(
-        full, document, content_digest=content_digest or decision_content_digest(full)
-    )
+    document.record_seal = record_seal(document.decision, document, content_digest=content_digest)
     document.save()
     return document
 
 
-def decision_on_approval(
-    *,
-    decision: Decision,
-    rendered: ApprovalPdf | None = None,
-    content_digest: str = "",
-    search: SearchEntry | None = None,
-) -> None:
-    """Everything approval makes final: the search index and the published PDF
-    (`rendered`, `content_digest`: see decision_publish_pdf; `search`: the search
-    entry, if the caller has worked it out from this content already)."""
-    decision_search_store(decision=decision, entry=search or decision_search_entry(decision))
-    decision_publish_pdf(decision=decision, rendered=rendered, content_digest=content_digest)
+def decision_on_approval(*, decision: Decision) -> None:
+    """Everything approval makes final: the search index and the published PDF."""
+    decision_search_index(decision=decision)
+    decision_publish_pdf(decision=decision)
 
 
 @transaction.atomic

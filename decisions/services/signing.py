@@ -28,10 +28,17 @@ def _interests(interests: str) -> str:
     return interests
 
 
-def _signed_already(decision: Decision, role: SignOffRole, signed: list[SignOff] | None) -> bool:
+def _refuse_second_signature(
+    decision: Decision, role: SignOffRole, signed: list[SignOff] | None
+) -> None:
     if signed is not None:
-        return any(sign_off.role == role for sign_off in signed)
-    return SignOff.objects.filter(decision=decision, role=role).exists()
+        again = any(sign_off.role == role for sign_off in signed)
+    else:
+        again = SignOff.objects.filter(decision=decision, role=role).exists()
+    if again:
+        raise DomainError(
+            Messages.SIGN_OFF_DUPLICATE, reference=decision.reference, role=role.label
+        )
 
 
 def sign_off_build(
@@ -84,13 +91,8 @@ def sign_off_write(
     `content_digest`: the digest of the content signed, if the caller has just
     computed it from the content it holds locked (else computed here). `signed`: the
     decision's signatures, if the caller has read them under that lock (else read
-    here): a role signs once."""
-    role = SignOffRole(role)
-    interests = _interests(interests)
-    if _signed_already(decision, role, signed):
-        raise DomainError(
-            Messages.SIGN_OFF_DUPLICATE, reference=decision.reference, role=role.label
-        )
+    here): a role signs once (refused before the office holder is read)."""
+    _refuse_second_signature(decision, SignOffRole(role), signed)
     sign_off = sign_off_build(
         decision=decision,
         role=role,
@@ -100,7 +102,21 @@ def sign_off_write(
         approval_line=approval_line,
         interests=interests,
     )
-    sign_off.content_digest = content_digest or decision_content_digest(decision)
+    return _sealed_save(sign_off, actor=actor, content_digest=content_digest)
+
+
+def sign_off_save(
+    *, sign_off: SignOff, actor: User, content_digest: str = "", signed: list[SignOff] | None = None
+) -> SignOff:
+    """Store a signature built by `sign_off_build`, with the digest of the content
+    signed and its seal; called inside the caller's transaction, with the decision
+    row locked (`content_digest`, `signed`: see sign_off_write). A role signs once."""
+    _refuse_second_signature(sign_off.decision, SignOffRole(sign_off.role), signed)
+    return _sealed_save(sign_off, actor=actor, content_digest=content_digest)
+
+
+def _sealed_save(sign_off: SignOff, *, actor: User, content_digest: str) -> SignOff:
+    sign_off.content_digest = content_digest or decision_content_digest(sign_off.decision)
     sign_off.seal = sign_off_seal(sign_off)
-    save_audited(sign_off, user=actor, reason=f"Signed as {role.label}")
+    save_audited(sign_off, user=actor, reason=f"Signed as {SignOffRole(sign_off.role).label}")
     return sign_off

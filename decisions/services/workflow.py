@@ -18,7 +18,6 @@ from core.errors import DomainError, Messages
 from core.money import format_money
 from core.seals import chain_lock
 from decisions import extensions, policy
-from decisions.digest import decision_content_digest
 from decisions.models import Decision, DecisionEvent, DecisionType, SignOff, SignOffWording
 from decisions.notifications import notify_transition
 from decisions.selectors import full_decision
@@ -29,13 +28,14 @@ from decisions.services.pages import decision_page_paths
 from decisions.services.publication import (
     ApprovalPdf,
     SearchEntry,
+    approval_pdf_publish,
     approval_pdf_render,
     approval_pdf_store,
-    decision_on_approval,
     decision_search_entry,
+    decision_search_store,
     prefetched_sign_offs_set,
 )
-from decisions.services.signing import sign_off_build, sign_off_write
+from decisions.services.signing import sign_off_build, sign_off_save, sign_off_write
 from decisions.workflow import TRANSITIONS, Transition
 
 COMMENT_MAX_LENGTH = DecisionEvent._meta.get_field("comment").max_length
@@ -51,19 +51,11 @@ def _comment(transition: Transition, comment: str) -> str:
     return comment
 
 
-def _begin(
-    *, action: str, user: User, decision: Decision, comment: str, full: bool = False
-) -> tuple:
-    """Lock the row and check, with the policy, that this user may take this action now.
-
-    `full`: with its content prefetched (after the lock, in a few queries), so that
-    the digests computed under the lock read no more of it."""
+def _begin(*, action: str, user: User, decision: Decision, comment: str) -> tuple:
+    """Lock the row and check, with the policy, that this user may take this action now."""
     transition: Transition = TRANSITIONS[action]
-    # The decision and its type, as ever (not the archived record full_decision joins:
-    # the nullable side of an outer join cannot be locked).
-    queryset = Decision.objects.select_for_update(of=("self", "decision_type"))
-    queryset = full_decision(queryset) if full else queryset.with_type()
-    locked = queryset.get(pk=decision.pk)
+    locked = Decision.objects.select_for_update(of=("self", "decision_type")).with_type()
+    locked = locked.get(pk=decision.pk)
     refused = policy.refusal(user, locked, action)
     if refused is not None:
         raise refused
@@ -119,30 +111,17 @@ def _wording(decision: Decision, role: Role) -> SignOffWording:
     raise SignOffWording.DoesNotExist(f"No wording for {role} on {decision.decision_type}")
 
 
-def _sign(
-    *,
-    decision: Decision,
-    user: User,
-    role: Role,
-    interests: str = "",
-    at: dt.datetime | None = None,
-    content_digest: str = "",
-    signed: list[SignOff] | None = None,
-) -> SignOff:
-    """The actor signs in their role, on the wording stored for this type and role
-    (`signed`: see sign_off_write)."""
+def _sign(*, decision: Decision, user: User, role: Role) -> SignOff:
+    """The actor signs in their role now, on the wording stored for this type and role."""
     wording = _wording(decision, role)
     return sign_off_write(
-        content_digest=content_digest,
-        signed=signed,
         actor=user,
         decision=decision,
         role=role,
         signer=user,
-        signed_at=at or timezone.now(),
+        signed_at=timezone.now(),
         statement=wording.statement,
         approval_line=wording.approval_line,
-        interests=interests if wording.records_interests else "",
     )
 
 
@@ -212,19 +191,25 @@ def decision_approve(
     """The final approver signs: the content is frozen and any budget moves happen.
 
     Everything that can be worked out before the decision row is locked is (issue
-    12, choice (a)). Awaiting the final approver, the content can no longer change,
-    so the PDF is rendered first, holding no lock, from the decision as it is with
-    the signature about to be given: the office holder's name and title on the day,
-    and the time fixed now as both the signing and the approval time; its search
-    entry (text and vector) is worked out from the same read. Only then is the row
-    locked, for the short part, until the commit: the content read again, whose
-    digest (computed once) must be the one the PDF was rendered from (else nothing
-    is approved, with APPROVAL_CONTENT_CHANGED); the signature, budget moves, state,
-    event, search entry and the stored PDF, in one transaction. The PDF is stored
-    only if the record as now stored gives the same HTML (else it is rendered
-    again, under the lock: correct, if slow, and rare). Which cached pages to drop
-    is read before the lock too (and again after commit); who is emailed is read
-    once the approval has committed.
+    12, choice (a)): the decision is read once, unlocked, with its content; the PDF
+    is rendered from it as it will be with the signature about to be given (the
+    office holder's name and title on the day, the time fixed now as both the
+    signing and the approval time), its content digest and its search entry are
+    worked out, and the PDF is stored under its SHA-256. Only then is the row
+    locked, for the short part, until the commit: the policy asked again, and the
+    row as now stored compared, column by column, with the row that read began
+    with. Equal, the content read is the content now, because content changes only
+    under this row lock (every drafting service takes it) while the decision is a
+    draft, and nothing makes it a draft again without writing the row (a return
+    also counts a new version). Different, nothing is approved
+    (APPROVAL_CONTENT_CHANGED). Then the signature exactly as printed, budget
+    moves, state, event, search entry and the stored PDF's record, in one
+    transaction. Which cached pages to drop is read before the lock too (and again
+    after commit); who is emailed is read once the approval has committed.
+
+    A write that ignores the services (straight to a table, bypassing the row lock)
+    was never kept out by the lock; the integrity check finds it: the content no
+    longer has the digest the approval's event and signature recorded.
 
     Not (b), rendering after commit: for a while the decision would be approved
     without its PDF, so its public page would have to be hidden until the PDF
@@ -246,23 +231,19 @@ def decision_approve(
     prepared = _approval_prepare(user=user, decision=decision, interests=interests, at=at)
     # The decision row is locked from here to the commit.
     transition, locked, role, comment = _begin(
-        action="approve", user=user, decision=decision, comment=comment, full=True
+        action="approve", user=user, decision=decision, comment=comment
     )
-    content_digest = decision_content_digest(locked)
-    if content_digest != prepared.pdf.content_digest:
+    if _row(locked) != prepared.row or role != prepared.sign_off.role:
         raise DomainError(Messages.APPROVAL_CONTENT_CHANGED, reference=locked.reference)
-    sign_off = _sign(
-        decision=locked,
-        user=user,
-        role=role,
-        interests=interests,
-        at=at,
-        content_digest=content_digest,
-        signed=list(locked.sign_offs.all()),  # prefetched under the lock
+    content_digest = prepared.pdf.content_digest
+    sign_off = prepared.sign_off
+    sign_off.decision = locked
+    sign_off_save(
+        sign_off=sign_off, actor=user, content_digest=content_digest, signed=prepared.signed
     )
-    # The record as now written, for the published PDF and its seal without reading
-    # the decision again.
-    prefetched_sign_offs_set(locked, [*locked.sign_offs.all(), sign_off])
+    # The record as now written, for the published PDF's seal without reading the
+    # decision again.
+    prefetched_sign_offs_set(locked, [*prepared.signed, sign_off])
     extensions.on_approval(user=user, decision=locked, at=at)
     locked.approved_at = at
     _transition_record(
@@ -275,17 +256,23 @@ def decision_approve(
         page_paths=prepared.page_paths,
     )
     # In the same transaction: no approval without its search entry and its PDF.
-    decision_on_approval(
-        decision=locked,
-        rendered=prepared.pdf,
-        content_digest=content_digest,
-        search=prepared.search,
-    )
+    decision_search_store(decision=locked, entry=prepared.search)
+    approval_pdf_publish(decision=locked, rendered=prepared.pdf)
     return locked
+
+
+def _row(decision: Decision) -> tuple:
+    """Every column of the decision's row, as read."""
+    return tuple(getattr(decision, field.attname) for field in Decision._meta.concrete_fields)
 
 
 @dataclass(frozen=True)
 class _Prepared:
+    # The decision's row as the read began, and its signatures then.
+    row: tuple
+    signed: list[SignOff]
+    # The signature to be given (not saved), as the PDF prints it.
+    sign_off: SignOff
     pdf: ApprovalPdf
     search: SearchEntry
     page_paths: list[str]
@@ -295,7 +282,7 @@ def _approval_prepare(
     *, user: User, decision: Decision, interests: str, at: dt.datetime
 ) -> _Prepared:
     """The PDF this approval will publish and the decision's search entry, worked
-    out from an unlocked read. A step the policy refuses now is refused before
+    out from one unlocked read. A step the policy refuses now is refused before
     rendering (and again under the lock)."""
     current = full_decision(Decision.objects.filter(pk=decision.pk)).get()
     refused = policy.refusal(user, current, "approve")
@@ -303,6 +290,7 @@ def _approval_prepare(
         raise refused
     role = policy.acting_role(current, "approve")
     wording = _wording(current, role)
+    row, signed = _row(current), list(current.sign_offs.all())
     sign_off = sign_off_build(
         decision=current,
         role=role,
@@ -313,9 +301,12 @@ def _approval_prepare(
         interests=interests if wording.records_interests else "",
     )
     search = decision_search_entry(current)
+    page_paths = decision_page_paths(decisions=[current])
     pdf = approval_pdf_render(decision=current, sign_off=sign_off, approved_at=at)
     pdf = approval_pdf_store(decision=current, rendered=pdf)
-    return _Prepared(pdf=pdf, search=search, page_paths=decision_page_paths(decisions=[current]))
+    return _Prepared(
+        row=row, signed=signed, sign_off=sign_off, pdf=pdf, search=search, page_paths=page_paths
+    )
 
 
 @transaction.atomic
