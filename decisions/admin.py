@@ -1,10 +1,12 @@
 """The records managers' back office. Content of a decision that is no longer a
-draft is read-only here too: approved decisions are frozen everywhere."""
+draft is read-only here too, and cannot be added to: approved decisions, and those
+on their way to approval, are frozen everywhere."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
 from core.admin import NoRevertAdmin, person_name, without_internal_fields
+from core.errors import DomainError
 from decisions import policy
 from decisions.models import (
     Appendix,
@@ -22,6 +24,7 @@ from decisions.models import (
     SignOffWording,
 )
 from decisions.selectors.conversation import role_title
+from decisions.services import decision_part_save
 from decisions.workflow import event_action_choices, event_action_label
 
 
@@ -38,20 +41,64 @@ def decision_of(obj) -> Decision | None:
     return getattr(obj, "decision", None)
 
 
-class DecisionContentAdmin(NoRevertAdmin):
-    """Change only while the owning decision is a draft; never delete."""
+def frozen_message(decision: Decision) -> str:
+    return (
+        f"{decision.reference or 'This decision'} is "
+        f"{decision.get_state_display().lower()}: its content can no longer change."
+    )
 
-    def get_exclude(self, request, obj=None):
-        return without_internal_fields(self.model, super().get_exclude(request, obj))
+
+class DraftContentAdmin(NoRevertAdmin):
+    """A part of a decision's content: added or changed only while the decision is a
+    draft, and saved as the drafting services save (decision_part_save: under the
+    draft's row lock, a new version of it); never deleted."""
+
+    def owning_decision(self, obj) -> Decision | None:
+        return decision_of(obj)
+
+    def _part_of(self, obj) -> Decision | None:
+        # A decision's own row is not a part of it: its own admin saves it.
+        return None if obj is None or isinstance(obj, Decision) else self.owning_decision(obj)
 
     def has_change_permission(self, request, obj=None):
-        decision = decision_of(obj)
+        decision = self.owning_decision(obj)
         if decision is not None and not decision.is_editable:
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        part_of = self._part_of
+
+        class DraftOnlyForm(form):
+            def _post_clean(self):
+                super()._post_clean()
+                if self._errors:  # (whose decision it is may be what is missing)
+                    return
+                decision = part_of(self.instance)
+                if decision is not None and not decision.is_editable:
+                    self.add_error(None, frozen_message(decision))
+
+        return DraftOnlyForm
+
+    def save_model(self, request, obj, form, change):
+        decision = self._part_of(obj)
+        if decision is None:
+            return super().save_model(request, obj, form, change)
+        verb = "changed" if change else "added"
+        reason = f"{obj._meta.verbose_name.capitalize()} {verb} in the back office"
+        try:
+            decision_part_save(user=request.user, decision=decision, part=obj, reason=reason)
+        except DomainError as error:  # no longer a draft since the form was checked
+            raise PermissionDenied(error.message) from error
+
+
+class DecisionContentAdmin(DraftContentAdmin):
+    def get_exclude(self, request, obj=None):
+        return without_internal_fields(self.model, super().get_exclude(request, obj))
 
 
 class FrozenInline(admin.TabularInline):

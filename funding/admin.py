@@ -7,6 +7,7 @@ commitments are recorded on the work page through ``commitment_create``.
 from django.contrib import admin
 
 from core.admin import NoRevertAdmin
+from decisions.admin import DraftContentAdmin
 from funding.models import (
     Allocation,
     BudgetEnvelope,
@@ -17,10 +18,10 @@ from funding.models import (
 )
 
 
-class FundingAdmin(NoRevertAdmin):
+class FundingAdmin(DraftContentAdmin):
     """Money of an approved decision is changed only by amending decisions."""
 
-    def _decision(self, obj):
+    def owning_decision(self, obj):
         if obj is None:
             return None
         for path in ("decision", "set_by", "line.set_by", "envelope.decision", "movement.decision"):
@@ -30,15 +31,6 @@ class FundingAdmin(NoRevertAdmin):
             if target is not None:
                 return target
         return None
-
-    def has_change_permission(self, request, obj=None):
-        decision = self._decision(obj)
-        if decision is not None and not decision.is_editable:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AllocationInline(admin.TabularInline):

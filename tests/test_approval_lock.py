@@ -289,7 +289,8 @@ def test_under_the_row_lock_no_page_cache_savepoint_or_needless_read(officer):
     # No savepoints: a failure anywhere fails the whole approval anyway. (The last
     # statement ends the approval's own transaction: a savepoint inside the test's.)
     assert not [s for s in under_lock[:-1] if s.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
-    # Whether the DMPC has signed is read from the signatures read under the lock.
+    # Whether the DMPC has signed is read from the signatures read before the lock
+    # (the row compared under it stands for them).
     assert not [s for s in under_lock if s.startswith('SELECT 1 AS "a" FROM "decisions_signoff"')]
     # The event chain's two links (the table's last event, the decision's) in one read.
     assert len([s for s in under_lock if 'FROM "decisions_decisionevent" ORDER BY' in s]) == 1

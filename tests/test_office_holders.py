@@ -25,6 +25,7 @@ from tests.factories import (
     UserFactory,
     awaiting_approval_decision,
     cleared_decision,
+    draft_decision,
     user_admins,
 )
 from tests.helpers import page_text
@@ -96,7 +97,7 @@ def test_an_imported_signature_needs_the_office_holder_of_that_day(officer, revi
     from decisions.services import sign_off_import
 
     records = UserFactory(role=Role.RECORDS_MANAGER)
-    decision = cleared_decision(user=officer, reviewers=reviewers)
+    decision = draft_decision(user=officer)  # being completed as the historical record
     impostor = _role_only(Role.DMPC)
     signed_at = timezone.now() - dt.timedelta(days=3)
     with pytest.raises(DomainError) as refused:
@@ -110,6 +111,24 @@ def test_an_imported_signature_needs_the_office_holder_of_that_day(officer, revi
         signed_at=signed_at, statement="I approve.",
     )  # fmt: skip
     assert sign_off.signer_name == OfficeHolder.objects.get(user=reviewers.dmpc).name
+    # Content of the draft, as any other: a new version of it.
+    version = decision.version
+    decision.refresh_from_db()
+    assert decision.version == version + 1
+
+
+def test_no_signature_is_imported_onto_a_decision_in_the_workflow(officer, reviewers):
+    from decisions.services import sign_off_import
+
+    records = UserFactory(role=Role.RECORDS_MANAGER)
+    decision = cleared_decision(user=officer, reviewers=reviewers)
+    with pytest.raises(DomainError) as refused:
+        sign_off_import(
+            user=records, decision=decision, role=Role.DMPC, signer=reviewers.dmpc,
+            signed_at=timezone.now(), statement="I approve.",
+        )  # fmt: skip
+    assert refused.value.template == Messages.NOT_EDITABLE
+    assert not decision.sign_offs.filter(role=Role.DMPC).exists()
 
 
 def test_a_chief_executive_whose_term_ended_cannot_sign(officer, reviewers):

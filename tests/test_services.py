@@ -302,6 +302,12 @@ def test_negative_and_zero_money_is_refused(officer):
         allocation_create(
             user=officer, line=envelope.lines.get(), financial_year="2024/2026", amount_pence=1
         )
+    version = Decision.objects.get(pk=decision.pk).version
+    allocation_create(
+        user=officer, line=envelope.lines.get(), financial_year="2024/25", amount_pence=1
+    )
+    # A change of the draft's content, as any other: a new version of it.
+    assert Decision.objects.get(pk=decision.pk).version == version + 1
 
 
 def test_a_move_larger_than_the_source_line_is_refused(officer, pcd_1406):

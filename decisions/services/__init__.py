@@ -19,6 +19,7 @@ from decisions.services.declarations import declaration_confirm, declarations_se
 from decisions.services.drafting import (
     decision_create,
     decision_lock_for_edit,
+    decision_part_save,
     decision_public_access_set,
     decision_share,
     decision_update,
@@ -60,6 +61,7 @@ __all__ = [
     "decision_link_create",
     "decision_link_remove",
     "decision_lock_for_edit",
+    "decision_part_save",
     "decision_public_access_set",
     "decision_publication_withdraw",
     "decision_publish_pdf",

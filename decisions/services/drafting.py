@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -113,6 +113,17 @@ def decision_lock_for_import(decision: Decision, *, user: User) -> Decision:
     if not policy.can_import(user):
         raise DomainError(Messages.ROLE_REQUIRED, role="records manager")
     return _lock_draft(decision)
+
+
+@transaction.atomic
+def decision_part_save(*, user: User, decision: Decision, part: models.Model, reason: str) -> None:
+    """Save a part of a draft's content changed outside the drafting pages (the back
+    office) as every drafting service does: holding the draft's row lock, refused once
+    it is no longer a draft, and counted as a new version of it. (An approval relies
+    on it: content that changed writes the row it compares.)"""
+    locked = _lock_draft(decision)
+    save_audited(part, user=user, reason=reason)
+    decision_touch(locked, user=user, reason=reason)
 
 
 def decision_touch(decision: Decision, *, user: User, reason: str) -> None:

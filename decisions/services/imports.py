@@ -16,7 +16,7 @@ from core.audit import save_audited
 from core.errors import DomainError, Messages
 from decisions import extensions, policy
 from decisions.models import Decision, DecisionType, SignOff
-from decisions.services.drafting import decision_lock_for_import
+from decisions.services.drafting import decision_lock_for_import, decision_touch
 from decisions.services.events import event_record
 from decisions.services.publication import decision_on_approval
 from decisions.services.signing import sign_off_write
@@ -66,12 +66,13 @@ def sign_off_import(
     approval_line: str = "",
     interests: str = "",
 ) -> SignOff:
-    """A historical signature, with its real date, recorded by the importing user."""
-    if not policy.can_import(user):
-        raise DomainError(Messages.ROLE_REQUIRED, role="records manager")
-    return sign_off_write(
+    """A historical signature, with its real date, recorded by the importing user on
+    the draft being completed as the record it is (locked, and written: a new
+    version, as any change of a draft's content)."""
+    locked = decision_lock_for_import(decision, user=user)
+    sign_off = sign_off_write(
         actor=user,
-        decision=decision,
+        decision=locked,
         role=role,
         signer=signer,
         signed_at=signed_at,
@@ -79,6 +80,9 @@ def sign_off_import(
         approval_line=approval_line,
         interests=interests,
     )
+    reason = f"Signature of the {sign_off.get_role_display()} imported"
+    decision_touch(locked, user=user, reason=reason)
+    return sign_off
 
 
 @transaction.atomic

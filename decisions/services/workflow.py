@@ -199,9 +199,11 @@ def decision_approve(
     locked, for the short part, until the commit: the policy asked again, and the
     row as now stored compared, column by column, with the row that read began
     with. Equal, the content read is the content now, because content changes only
-    under this row lock (every drafting service takes it) while the decision is a
-    draft, and nothing makes it a draft again without writing the row (a return
-    also counts a new version). Different, nothing is approved
+    while the decision is a draft, under this row lock, and writes the row (a new
+    version): every drafting service, the import of a historical signature and the
+    back office's saves (decision_part_save) do; and nothing makes a decision a
+    draft again without writing the row (a return also counts a new version).
+    Different, nothing is approved
     (APPROVAL_CONTENT_CHANGED). Then the signature exactly as printed, budget
     moves, state, event, search entry and the stored PDF's record, in one
     transaction. Which cached pages to drop is read before the lock too (and again

@@ -176,7 +176,7 @@ def envelope_set(
 def allocation_create(
     *, user: User, line: BudgetLine, financial_year: int | str, amount_pence: int
 ) -> Allocation:
-    decision_lock_for_edit(line.set_by, user=user)
+    locked = decision_lock_for_edit(line.set_by, user=user)
     year = checked_financial_year(financial_year, field="financial_year")
     if line.allocations.filter(financial_year=year).exists():
         raise DomainError(
@@ -187,5 +187,7 @@ def allocation_create(
     allocation = Allocation(
         line=line, financial_year=year, amount_pence=checked_amount(amount_pence, field="amount")
     )
-    save_audited(allocation, user=user, reason=f"Allocation {format_financial_year(year)} added")
+    reason = f"Allocation {format_financial_year(year)} added"
+    save_audited(allocation, user=user, reason=reason)
+    decision_touch(locked, user=user, reason=reason)
     return allocation

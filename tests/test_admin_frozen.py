@@ -1,0 +1,79 @@
+"""The back office adds content only to drafts, as the drafting services do: once a
+decision is on its way to approval nothing is added to it there either (an approval
+relies on it: it compares the decision's row, which every change of a draft's
+content writes, with the row its PDF was rendered from)."""
+
+import pytest
+from django.urls import reverse
+
+from decisions.models import Decision, Recommendation
+from funding.models import BudgetEnvelope
+from tests.factories import UserFactory, awaiting_approval_decision, draft_decision
+from tests.helpers import page_text
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+def _add(client, model, data):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+    return client.post(url, data)
+
+
+def _recommendation(decision: Decision) -> dict:
+    return {
+        "decision": decision.pk,
+        "position": 9,
+        "text": "Added in the back office.",
+        "version": 1,
+    }
+
+
+def _envelope(decision: Decision) -> dict:
+    return {
+        "decision": decision.pk,
+        "description": "Added in the back office",
+        "funding_source": "Reserves",
+        "total_pence": 100_000,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model", "data"), [(Recommendation, _recommendation), (BudgetEnvelope, _envelope)]
+)
+def test_nothing_is_added_to_a_decision_awaiting_approval(client, superuser, officer, model, data):
+    decision = awaiting_approval_decision(user=officer)
+    row = Decision.objects.values().get(pk=decision.pk)
+    before = model.objects.filter(decision=decision).count()
+    client.force_login(superuser)
+    response = _add(client, model, data(decision))
+    # Said on the form, beside what was typed; nothing saved, the row as it was.
+    assert response.status_code == 200
+    assert f"{decision.reference} is awaiting approval: its content can no longer change." in (
+        page_text(response)
+    )
+    assert model.objects.filter(decision=decision).count() == before
+    assert Decision.objects.values().get(pk=decision.pk) == row
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model", "data"), [(Recommendation, _recommendation), (BudgetEnvelope, _envelope)]
+)
+def test_added_to_a_draft_it_is_a_new_version_of_the_draft(client, superuser, officer, model, data):
+    decision = draft_decision(user=officer)
+    version = decision.version
+    before = model.objects.filter(decision=decision).count()
+    client.force_login(superuser)
+    response = _add(client, model, data(decision))
+    assert response.status_code == 302, page_text(response)
+    assert model.objects.filter(decision=decision).count() == before + 1
+    decision.refresh_from_db()
+    assert decision.version == version + 1
+    history = decision.history.order_by("-history_id").first()
+    name = model._meta.verbose_name.capitalize()
+    assert history.history_change_reason == f"{name} added in the back office"
+    assert history.history_user == superuser
