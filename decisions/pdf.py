@@ -15,12 +15,12 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from pydyf import PDF as PydyfPDF
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from core.collector import collector_paused
+from decisions import pdf_pydyf  # noqa: F401  (what it changes in pydyf: see there)
 from decisions.selectors import DecisionPage
 
 logger = logging.getLogger(__name__)
@@ -79,26 +79,6 @@ class _Renderer(threading.local):
             self.stylesheet_version = version
         return [self.stylesheet]
 
-
-def _page_references(pdf: PydyfPDF) -> tuple[bytes, ...]:
-    """pydyf's `PDF.page_references`, built once per page count.
-
-    pydyf builds the tuple of every page's reference each time it is read, and
-    WeasyPrint's PDF/UA tagging reads it once per tagged element: time that grew
-    with pages × elements, the part of a long decision's render that made each of
-    its pages cost more than a short one's. Pages are only ever appended to
-    `Kids`, so a tuple kept for the same count is the same tuple."""
-    kids = pdf.pages["Kids"]
-    cached = pdf.__dict__.get("_page_references_cache")
-    if cached is None or cached[0] != len(kids):
-        references = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
-        cached = pdf.__dict__["_page_references_cache"] = (len(kids), references)
-    return cached[1]
-
-
-# Only over the property this was written against (pydyf for WeasyPrint 70).
-if isinstance(PydyfPDF.__dict__.get("page_references"), property):
-    PydyfPDF.page_references = property(_page_references)
 
 _renderer = _Renderer()
 

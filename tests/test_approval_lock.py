@@ -8,7 +8,6 @@ import shutil
 import subprocess
 
 import psycopg
-import pydyf
 import pytest
 from django.contrib.postgres.search import SearchVector
 from django.core import mail
@@ -466,11 +465,3 @@ def test_no_garbage_collection_runs_while_the_row_is_locked(officer, monkeypatch
     assert decision.state == State.APPROVED
     assert under_the_lock == [False]
     assert gc.isenabled() and collector_paused.paused == 0
-
-
-def test_page_references_are_those_pydyf_builds():
-    document = pydyf.PDF()
-    for _ in range(5):
-        document.add_page(pydyf.Dictionary({"Type": "/Page"}))
-        expected = tuple(f"{number} 0 R".encode("ascii") for number in document.pages["Kids"][::3])
-        assert document.page_references == expected
