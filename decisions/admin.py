@@ -48,6 +48,11 @@ def frozen_message(decision: Decision) -> str:
     )
 
 
+# The fields through which a part of a decision names it (directly or through
+# another part: a paragraph's section, an allocation's budget line).
+OWNER_FIELDS = ("decision", "section", "source", "set_by", "line", "envelope", "movement")
+
+
 class DraftContentAdmin(NoRevertAdmin):
     """A part of a decision's content: added or changed only while the decision is a
     draft, and saved as the drafting services save (decision_part_save: under the
@@ -80,7 +85,9 @@ class DraftContentAdmin(NoRevertAdmin):
                     return
                 decision = part_of(self.instance)
                 if decision is not None and not decision.is_editable:
-                    self.add_error(None, frozen_message(decision))
+                    # Beside the field that chose the decision, when the form has it.
+                    field = next((name for name in OWNER_FIELDS if name in self.fields), None)
+                    self.add_error(field, frozen_message(decision))
 
         return DraftOnlyForm
 

@@ -50,11 +50,14 @@ def test_nothing_is_added_to_a_decision_awaiting_approval(client, superuser, off
     before = model.objects.filter(decision=decision).count()
     client.force_login(superuser)
     response = _add(client, model, data(decision))
-    # Said on the form, beside what was typed; nothing saved, the row as it was.
+    # Said beside the decision chosen, what was typed kept; nothing saved, the row
+    # as it was.
     assert response.status_code == 200
-    assert f"{decision.reference} is awaiting approval: its content can no longer change." in (
-        page_text(response)
-    )
+    said = f"{decision.reference} is awaiting approval: its content can no longer change."
+    assert said in page_text(response)
+    form = response.context["adminform"].form
+    assert form.errors == {"decision": [said]}
+    assert form["decision"].value() == str(decision.pk)
     assert model.objects.filter(decision=decision).count() == before
     assert Decision.objects.values().get(pk=decision.pk) == row
 
