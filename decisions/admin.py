@@ -2,11 +2,13 @@
 draft is read-only here too, and cannot be added to: approved decisions, and those
 on their way to approval, are frozen everywhere."""
 
+import contextlib
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
 from core.admin import NoRevertAdmin, person_name, without_internal_fields
-from core.errors import DomainError
+from core.errors import DomainError, Messages
 from decisions import policy
 from decisions.models import (
     Appendix,
@@ -24,7 +26,7 @@ from decisions.models import (
     SignOffWording,
 )
 from decisions.selectors.conversation import role_title
-from decisions.services import decision_part_save
+from decisions.services import decision_fields_save, decision_part_save
 from decisions.workflow import event_action_choices, event_action_label
 
 
@@ -95,12 +97,25 @@ class DraftContentAdmin(NoRevertAdmin):
         decision = self._part_of(obj)
         if decision is None:
             return super().save_model(request, obj, form, change)
+        if change and not form.has_changed():
+            return None  # nothing to write
         verb = "changed" if change else "added"
         reason = f"{obj._meta.verbose_name.capitalize()} {verb} in the back office"
-        try:
+        with _no_longer_a_draft_refused():
             decision_part_save(user=request.user, decision=decision, part=obj, reason=reason)
-        except DomainError as error:  # no longer a draft since the form was checked
-            raise PermissionDenied(error.message) from error
+        return None
+
+
+@contextlib.contextmanager
+def _no_longer_a_draft_refused():
+    """The decision stopped being a draft since the form was checked: refused (403,
+    saying so), nothing written."""
+    try:
+        yield
+    except DomainError as error:
+        if error.template != Messages.NOT_EDITABLE:
+            raise
+        raise PermissionDenied(error.message) from error
 
 
 class DecisionContentAdmin(DraftContentAdmin):
@@ -240,6 +255,23 @@ class DecisionAdmin(DecisionContentAdmin):
         if db_field.name == "shared_with" and field is not None:
             field.label_from_instance = person_name
         return field
+
+    def save_model(self, request, obj, form, change):
+        """A change (or a version from the history put back): the row locked and still
+        a draft, only the form's own fields taken from what was posted, never its
+        state, reference, times or version; a new version of it. Its inlines, saved
+        next in the same transaction, are under the same lock."""
+        if not change:
+            return super().save_model(request, obj, form, change)
+        columns = {field.name for field in Decision._meta.concrete_fields}
+        with _no_longer_a_draft_refused():
+            decision_fields_save(
+                user=request.user,
+                decision=obj,
+                fields=[name for name in form.fields if name in columns],
+                reason="Changed in the back office",
+            )
+        return None
 
     inlines = [
         RecommendationInline,

@@ -1,4 +1,8 @@
-"""Funding in the admin: to look at, never a second way to write.
+"""Funding in the admin: to look at (records managers may only view it). A
+superuser's correction of a draft's money is saved as the drafting services save a
+draft's content (decision_part_save: its row lock, a new version), though without
+the budget step's sums; nothing is added to or changed in the money of a decision
+past drafting.
 
 Money of an approved decision changes only through an amending decision, and
 commitments are recorded on the work page through ``commitment_create``.

@@ -18,6 +18,7 @@ from decisions.services.conversation import comment_add
 from decisions.services.declarations import declaration_confirm, declarations_set
 from decisions.services.drafting import (
     decision_create,
+    decision_fields_save,
     decision_lock_for_edit,
     decision_part_save,
     decision_public_access_set,
@@ -57,6 +58,7 @@ __all__ = [
     "decision_approve",
     "decision_clear",
     "decision_create",
+    "decision_fields_save",
     "decision_import_approved",
     "decision_link_create",
     "decision_link_remove",

@@ -122,8 +122,29 @@ def decision_part_save(*, user: User, decision: Decision, part: models.Model, re
     it is no longer a draft, and counted as a new version of it. (An approval relies
     on it: content that changed writes the row it compares.)"""
     locked = _lock_draft(decision)
+    if part.pk is not None and any(f.name == "version" for f in part._meta.concrete_fields):
+        # A new version of the part too, counted from the one stored (a form built
+        # from an older one, an officer's or a version from the history, is refused
+        # or saved on top of it, never silently over it).
+        stored = type(part).objects.filter(pk=part.pk).values_list("version", flat=True).first()
+        part.version = (stored or 0) + 1
     save_audited(part, user=user, reason=reason)
     decision_touch(locked, user=user, reason=reason)
+
+
+@transaction.atomic
+def decision_fields_save(
+    *, user: User, decision: Decision, fields: list[str], reason: str
+) -> Decision:
+    """A draft's own `fields` as changed outside the drafting pages (the back office,
+    or a version from its history put back there): taken from `decision` onto the
+    row as it is now, locked and still a draft; nothing else of the row (its state,
+    reference, times, version) is taken. A new version of it."""
+    locked = _lock_draft(decision)
+    for name in fields:
+        setattr(locked, name, getattr(decision, name))
+    decision_touch(locked, user=user, reason=reason)
+    return locked
 
 
 def decision_touch(decision: Decision, *, user: User, reason: str) -> None:
