@@ -30,19 +30,6 @@ from decisions.services import decision_fields_save, decision_part_save
 from decisions.workflow import event_action_choices, event_action_label
 
 
-def decision_of(obj) -> Decision | None:
-    """The decision an admin object belongs to (for the frozen-content rule)."""
-    if obj is None:
-        return None
-    if isinstance(obj, Decision):
-        return obj
-    if isinstance(obj, Paragraph):
-        return obj.section.decision
-    if isinstance(obj, DecisionLink):
-        return obj.source
-    return getattr(obj, "decision", None)
-
-
 def frozen_message(decision: Decision) -> str:
     return (
         f"{decision.reference or 'This decision'} is "
@@ -50,22 +37,34 @@ def frozen_message(decision: Decision) -> str:
     )
 
 
-# The fields through which a part of a decision names it (directly or through
-# another part: a paragraph's section, an allocation's budget line).
-OWNER_FIELDS = ("decision", "section", "source", "set_by", "line", "envelope", "movement")
-
-
 class DraftContentAdmin(NoRevertAdmin):
     """A part of a decision's content: added or changed only while the decision is a
     draft, and saved as the drafting services save (decision_part_save: under the
     draft's row lock, a new version of it); never deleted."""
 
-    def owning_decision(self, obj) -> Decision | None:
-        return decision_of(obj)
+    # How a part names its decision: the first of these paths the object has, read
+    # attribute by attribute (a paragraph through its section). Its first step is the
+    # form field that chose the decision, beside which a refusal is said.
+    owner_paths: tuple[str, ...] = ("decision", "section.decision", "source")
 
-    def _part_of(self, obj) -> Decision | None:
-        # A decision's own row is not a part of it: its own admin saves it.
-        return None if obj is None or isinstance(obj, Decision) else self.owning_decision(obj)
+    def _owner(self, obj) -> tuple[str, Decision] | None:
+        """(the field that names it, the decision) for a part; None for a decision's
+        own row (its own admin saves it) or a part not yet given one."""
+        if obj is None or isinstance(obj, Decision):
+            return None
+        for path in self.owner_paths:
+            target = obj
+            for attribute in path.split("."):
+                target = getattr(target, attribute, None)
+            if target is not None:
+                return path.split(".")[0], target
+        return None
+
+    def owning_decision(self, obj) -> Decision | None:
+        if isinstance(obj, Decision):
+            return obj
+        owner = self._owner(obj)
+        return owner[1] if owner else None
 
     def has_change_permission(self, request, obj=None):
         decision = self.owning_decision(obj)
@@ -78,25 +77,28 @@ class DraftContentAdmin(NoRevertAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        part_of = self._part_of
+        owner_of = self._owner
 
         class DraftOnlyForm(form):
             def _post_clean(self):
                 super()._post_clean()
                 if self._errors:  # (whose decision it is may be what is missing)
                     return
-                decision = part_of(self.instance)
-                if decision is not None and not decision.is_editable:
+                owner = owner_of(self.instance)
+                if owner is not None and not owner[1].is_editable:
+                    field, decision = owner
                     # Beside the field that chose the decision, when the form has it.
-                    field = next((name for name in OWNER_FIELDS if name in self.fields), None)
-                    self.add_error(field, frozen_message(decision))
+                    self.add_error(
+                        field if field in self.fields else None, frozen_message(decision)
+                    )
 
         return DraftOnlyForm
 
     def save_model(self, request, obj, form, change):
-        decision = self._part_of(obj)
-        if decision is None:
+        owner = self._owner(obj)
+        if owner is None:
             return super().save_model(request, obj, form, change)
+        decision = owner[1]
         if change and not form.has_changed():
             return None  # nothing to write
         verb = "changed" if change else "added"

@@ -25,16 +25,7 @@ from funding.models import (
 class FundingAdmin(DraftContentAdmin):
     """Money of an approved decision is changed only by amending decisions."""
 
-    def owning_decision(self, obj):
-        if obj is None:
-            return None
-        for path in ("decision", "set_by", "line.set_by", "envelope.decision", "movement.decision"):
-            target = obj
-            for attribute in path.split("."):
-                target = getattr(target, attribute, None)
-            if target is not None:
-                return target
-        return None
+    owner_paths = ("decision", "set_by", "line.set_by", "envelope.decision", "movement.decision")
 
 
 class AllocationInline(admin.TabularInline):
