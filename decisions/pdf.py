@@ -20,7 +20,10 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from core.collector import collector_paused
-from decisions import pdf_pydyf  # noqa: F401  (what it changes in pydyf: see there)
+from decisions import (  # noqa: F401  (what each changes in WeasyPrint and pydyf: see there)
+    pdf_glyphs,
+    pdf_pydyf,
+)
 from decisions.selectors import DecisionPage
 
 logger = logging.getLogger(__name__)
