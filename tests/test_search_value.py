@@ -44,3 +44,37 @@ def test_a_search_finds_and_ranks_its_matches_once_a_request(client, demo):
     # The keys of the newest matches, ranked, once; not again for the count or the page.
     assert len(matching) == 1, matching
     assert "ts_rank" in matching[0]
+
+
+@pytest.mark.django_db
+def test_a_filtered_search_tests_its_filters_once(client, demo):
+    word = "exploitation"
+    published = list(published_decisions().select_related("decision_type"))
+    texts = dict(DecisionSearch.objects.values_list("decision_id", "text"))
+    values = {d.pk: extensions.decision_value_pence(d) for d in published}
+    found_any = False
+    for key, _label, low, high in VALUE_BANDS:
+        for decision in published:
+            year, code = decision.approved_at.year, decision.decision_type.code
+            expected = sorted(
+                d.reference
+                for d in published
+                if word in texts[d.pk].lower()
+                and values[d.pk] >= low
+                and (high is None or values[d.pk] < high)
+                and d.approved_at.year == year
+                and d.decision_type.code == code
+            )
+            url = f"/decisions/?q={word}&type={code}&year={year}&value={key}"
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert response.status_code == 200
+            shown = sorted(d.reference for d in published if f">{d.reference}: " in response.text)
+            assert shown == expected, url
+            found_any = found_any or bool(expected)
+            # The filters chose the keys of the matches; the rows read back by key
+            # are not tested against them again.
+            (searching,) = [q["sql"] for q in queries.captured_queries if "@@" in q["sql"]]
+            assert searching.count('value_pence" >=') == 1, searching
+            assert searching.count('."code" = ') == 1, searching
+    assert found_any
