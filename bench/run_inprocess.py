@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass
 
 import psycopg
@@ -142,6 +143,18 @@ def pdf_pages(content: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page\b", content))
 
 
+def pdf_text_lines(content: bytes) -> int:
+    """Lines of text drawn in a PDF: WeasyPrint draws each line of a box as one text
+    object (`BT` ... `ET`) of a page's content stream."""
+    lines = 0
+    for start in re.finditer(rb"(?<!end)stream\r?\n", content):
+        with contextlib.suppress(zlib.error):
+            lines += len(
+                re.findall(rb"^BT$", zlib.decompressobj().decompress(content[start.end() :]), re.M)
+            )
+    return lines
+
+
 def _page_of_pcd_1620(times: int = 1):
     """PCD 1620's page; with `times` > 1 every Part 1 paragraph repeated that many
     times, in memory only: a long decision of the same mix of content (its budget
@@ -183,6 +196,9 @@ class PdfFigures:
     # The same at twice the length: whether the cost of a page grows with the length.
     longer_seconds: float = 0.0
     longer_pages: int = 0
+    # Lines of text drawn (pdf_text_lines): how full the pages are.
+    lines: int = 0
+    long_lines: int = 0
 
     @property
     def longer_per_page(self) -> float:
@@ -226,6 +242,8 @@ def pdf_renders(runs: int = PDF_RUNS, long_pages: int = 20) -> PdfFigures:
         times,
         statistics.median(longer_runs),
         pdf_pages(longer_content),
+        pdf_text_lines(content),
+        pdf_text_lines(long_content),
     )
 
 

@@ -238,6 +238,20 @@ def search_plan_section(probes, plans) -> Section:
     return section
 
 
+def _lines_note(pdf) -> str:
+    """How full the pages of each are, and the cost of a line of text: a page of
+    the long decision is all paragraphs, one of PCD 1620 also headings, tables,
+    signature boxes and a near-empty last page."""
+    if not (pdf.lines and pdf.long_lines):
+        return ""
+    return (
+        f"; lines of text a page: {number(pdf.long_lines / pdf.long_pages)} against "
+        f"PCD 1620's {number(pdf.lines / pdf.pages)}; a line: "
+        f"{number(pdf.long_seconds / pdf.long_lines * 1000)} ms against "
+        f"{number(pdf.seconds / pdf.lines * 1000)} ms"
+    )
+
+
 def pdf_section(pdf, approval) -> Section:
     section = Section(
         "In process: PDF rendering and approval",
@@ -261,7 +275,7 @@ def pdf_section(pdf, approval) -> Section:
             f"PCD 1620 with each Part 1 paragraph repeated {pdf.times}× (in memory, its "
             f"budget table once); median of {PDF_RUNS}, rendered in turn with PCD 1620; "
             f"repeated {2 * pdf.times}×: {pdf.longer_pages} pages, "
-            f"{number(pdf.longer_per_page)} s a page",
+            f"{number(pdf.longer_per_page)} s a page" + _lines_note(pdf),
         )
     )
     if isinstance(approval, str):

@@ -149,3 +149,15 @@ def test_the_lock_watch_sees_a_row_locked_from_another_connection(officer):
     watch.join(10)
     assert watch.polls > 2
     assert watch.lock_ms is not None and watch.lock_ms > 0
+
+
+@pytest.mark.parametrize("paragraphs", [1, 7])
+def test_the_lines_of_text_of_a_pdf_are_counted(paragraphs):
+    from bench.run_inprocess import pdf_pages, pdf_text_lines
+    from decisions import pdf
+
+    # One line each (short), a heading, and each page's footer (decision.css).
+    body = "".join(f"<p>Paragraph {number}.</p>" for number in range(paragraphs))
+    html = f"<!doctype html><html lang='en'><head><title>Lines {paragraphs}</title></head>"
+    content = pdf.html_to_pdf(f"{html}<body><h1>Heading</h1>{body}</body></html>")
+    assert pdf_text_lines(content) == paragraphs + 1 + pdf_pages(content)
