@@ -85,7 +85,7 @@ def search_published(
     the snippets of the rows shown are read by `with_snippets`, once the page is known.
     """
     q = (q or "").strip()[:200]
-    if not q or queryset.query.is_empty():
+    if not q:
         return queryset
     if connection.vendor == "postgresql":
         query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
