@@ -23,7 +23,12 @@ from core.errors import DomainError, Messages
 from core.storage import store_once
 from core.text import plain_text
 from decisions import extensions, policy
-from decisions.digest import decision_content_digest, record_seal, related_rows
+from decisions.digest import (
+    decision_content_digest,
+    record_seal,
+    related_rows,
+    sections_with_paragraphs,
+)
 from decisions.models import Decision, DecisionSearch, PublishedDocument, SignOff
 from decisions.services.events import event_record
 from decisions.workflow import State
@@ -39,7 +44,7 @@ def _search_parts(decision: Decision) -> tuple[str, str, str, str]:
     """Title, summary, body and an archived record's document text; from the content
     prefetched (full_decision), if it is."""
     body = [plain_text(r.text) for r in related_rows(decision, "recommendations", "position")]
-    for section in related_rows(decision, "sections", "kind"):
+    for section in sections_with_paragraphs(decision):
         body.append(section.heading)
         body += [plain_text(p.text) for p in related_rows(section, "paragraphs", "position")]
     # An archived record's signed original, as pdftotext read it: the least weight.
