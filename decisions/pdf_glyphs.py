@@ -41,16 +41,21 @@ _FONT_SIZE_FROM_STYLE = pango.pango_version() < 14802
 
 
 def _plain_runs(stream, first_line) -> list | None:
-    """The line's runs as (glyph item, font, font size, glyphs, widths, x offsets),
-    or None if any of them needs WeasyPrint's own drawing."""
+    """The line's runs as (glyph item, Pango font, font, font size, glyphs, widths,
+    x offsets), or None if any of them needs WeasyPrint's own drawing. A run in the
+    font of the run before shares its font (WeasyPrint asks for it only when the
+    font changes)."""
     runs = []
+    pango_font = font = font_size = None
     run = first_line.runs[0]
     while run != ffi.NULL:
         glyph_item = run.data
         run = run.next
         glyph_string = glyph_item.glyphs
         count = glyph_string.num_glyphs
-        font, font_size = stream.add_font(glyph_item.item.analysis.font)
+        if glyph_item.item.analysis.font != pango_font:
+            pango_font = glyph_item.item.analysis.font
+            font, font_size = stream.add_font(pango_font)
         if font.bitmap or font.svg or font.png or font.colr:
             return None
         ints = array("i")
@@ -61,7 +66,7 @@ def _plain_runs(stream, first_line) -> list | None:
         if raised or (glyphs and not 0 <= min(glyphs) <= max(glyphs) < _FIRST_SPECIAL_GLYPH):
             return None
         widths, x_offsets = ints[1::_INTS_PER_GLYPH], ints[2::_INTS_PER_GLYPH]
-        runs.append((glyph_item, font, font_size, glyphs, widths, x_offsets))
+        runs.append((glyph_item, pango_font, font, font_size, glyphs, widths, x_offsets))
     return runs
 
 
@@ -102,7 +107,9 @@ def _glyph_text(stream, pango_font, font, font_size: float, key: tuple[int, int,
 _glyph_texts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _run_text(stream, textbox, glyph_item, font, font_size, glyphs, widths, x_offsets) -> str:
+def _run_text(
+    stream, textbox, glyph_item, pango_font, font, font_size, glyphs, widths, x_offsets
+) -> str:
     """One run's glyphs as WeasyPrint writes them, from `<` on."""
     to_unicode = font.to_unicode
     if not to_unicode.keys() >= set(glyphs):
@@ -116,7 +123,6 @@ def _run_text(stream, textbox, glyph_item, font, font_size, glyphs, widths, x_of
     try:
         written = list(map(texts.__getitem__, keys))
     except KeyError:
-        pango_font = glyph_item.item.analysis.font
         for key in keys:  # in order: the font's widths are added as WeasyPrint adds them
             if key not in texts:
                 texts[key] = _glyph_text(stream, pango_font, font, font_size, key)
@@ -145,8 +151,7 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     stream.set_text_matrix(*matrix.values)
     previous_font = None
     text = ""
-    for glyph_item, font, font_size, glyphs, widths, x_offsets in runs:
-        pango_font = glyph_item.item.analysis.font
+    for glyph_item, pango_font, font, font_size, glyphs, widths, x_offsets in runs:
         if _FONT_SIZE_FROM_STYLE:
             font_size = textbox.style["font_size"]
         if pango_font != previous_font:
@@ -155,7 +160,9 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
                 stream.show_text(text)
             text = ""
             stream.set_font_size(font.hash, font_size)
-        text += _run_text(stream, textbox, glyph_item, font, font_size, glyphs, widths, x_offsets)
+        text += _run_text(
+            stream, textbox, glyph_item, pango_font, font, font_size, glyphs, widths, x_offsets
+        )
     stream.show_text(text)
     return []
 
