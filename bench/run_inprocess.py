@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import psycopg
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Min
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -92,6 +92,7 @@ def data_params() -> DataParams:
         .order_by("-n", "-financial_year")
         .first()
     )
+    earliest = Allocation.objects.aggregate(first=Min("financial_year"))["first"]
     text = "\n".join(
         Paragraph.objects.filter(
             section__decision__in=Decision.objects.by_slug(PAGE_SLUG)
@@ -105,6 +106,7 @@ def data_params() -> DataParams:
         ),
         type_code="PCD",
         rare_word=_rare_word(text or ""),
+        earliest_financial_year=format_financial_year(earliest) if earliest else "",
     )
 
 

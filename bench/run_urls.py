@@ -51,6 +51,9 @@ class DataParams:
     type_code: str
     rare_word: str
     value_band: str = "500k-2m"
+    # The first financial year any decision spends in: its few decisions are the
+    # oldest, at the far end of the list's order (the common year's are near its head).
+    earliest_financial_year: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,10 @@ def latency_probes(data: DataParams) -> list[tuple[str, list[Probe]]]:
                   query={"value": data.value_band}, target=FILTERS),
             Probe(f"Filter financial year {data.financial_year}", search,
                   query={"financial_year": data.financial_year}, target=FILTERS),
+            *([Probe(f"Filter financial year {data.earliest_financial_year} (the earliest)",
+                     search, query={"financial_year": data.earliest_financial_year},
+                     target=FILTERS)]
+              if data.earliest_financial_year not in ("", data.financial_year) else []),
             Probe(f"Filter year signed {data.year}", search, query={"year": data.year},
                   target=FILTERS),
             Probe(f"Filter type {data.type_code}", search, query={"type": data.type_code},

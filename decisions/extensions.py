@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
-
 if TYPE_CHECKING:
     from django.urls import URLPattern
 
@@ -40,9 +38,10 @@ class DecisionExtension:
         """The decision's value for the scheme of delegation."""
         return 0
 
-    def filter_financial_year(self, queryset: QuerySet, year: int) -> QuerySet | None:
-        """Decisions spending in this financial year (None: this app has no years)."""
-        return None
+    def financial_years(self, decision: Decision) -> set[int]:
+        """The financial years (start years) the decision spends in, for the public
+        list's financial-year filter (stored at approval with the search row)."""
+        return set()
 
     def submission_problems(self, decision: Decision) -> list[Problem]:
         return []
@@ -98,12 +97,8 @@ def decision_value_pence(decision: Decision) -> int:
     return sum(extension.value_pence(decision) for extension in _registry)
 
 
-def filter_financial_year(queryset: QuerySet, year: int) -> QuerySet:
-    for extension in _registry:
-        filtered = extension.filter_financial_year(queryset, year)
-        if filtered is not None:
-            return filtered
-    return queryset.none()
+def decision_financial_years(decision: Decision) -> set[int]:
+    return {year for extension in _registry for year in extension.financial_years(decision)}
 
 
 def submission_problems(decision: Decision) -> list[Problem]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
 from django.urls import URLPattern, path, reverse
 
 from core.money import format_money
@@ -42,8 +41,8 @@ class FundingExtension(DecisionExtension):
     def value_pence(self, decision: Decision) -> int:
         return selectors.decision_value_pence(decision)
 
-    def filter_financial_year(self, queryset: QuerySet, year: int) -> QuerySet:
-        return selectors.decisions_spending_in(queryset, year)
+    def financial_years(self, decision: Decision) -> set[int]:
+        return selectors.decision_financial_years(decision)
 
     def submission_problems(self, decision: Decision) -> list[Problem]:
         if selectors.movements_exceeding_source(decision):

@@ -262,13 +262,14 @@ def with_value(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
     )
 
 
-def decisions_spending_in(queryset: QuerySet[Decision], year: int) -> QuerySet[Decision]:
-    """Decisions with an allocation in this financial year (start year).
-
-    EXISTS, not a join with DISTINCT: each decision is tested once, in the list's
-    order, so a page stops at its 20th match instead of sorting every match first."""
-    spends = Allocation.objects.filter(line__set_by=OuterRef("pk"), financial_year=year)
-    return queryset.filter(Exists(spends))
+def decision_financial_years(decision: Decision) -> set[int]:
+    """The financial years in which the decision spends: those of the allocations of
+    the lines it sets (its own budget's and those its movements add). Fixed once it
+    is approved: a later decision's movement changes an allocation's amount, never
+    which years a line has."""
+    return set(
+        Allocation.objects.filter(line__set_by=decision).values_list("financial_year", flat=True)
+    )
 
 
 def movements_exceeding_source(decision: Decision) -> list[BudgetMovement]:

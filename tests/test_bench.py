@@ -75,7 +75,12 @@ def test_the_document_counts_targets_met_and_names_those_missed():
 
 def test_every_bench_url_resolves_to_its_view():
     data = DataParams(
-        last_page=5_000, year=2025, financial_year="2025/26", type_code="PCD", rare_word="x"
+        last_page=5_000,
+        year=2025,
+        financial_year="2025/26",
+        type_code="PCD",
+        rare_word="x",
+        earliest_financial_year="2022/23",
     )
     probes = [probe for _, probe, _ in pair_probes()]
     probes += [probe for _, section in latency_probes(data) for probe in section]
@@ -86,6 +91,12 @@ def test_every_bench_url_resolves_to_its_view():
     assert resolve(sitemap_url()).view_name == "open_data:sitemap"
     list_pages = [p.url() for _, s in latency_probes(data) for p in s if p.what.startswith("List")]
     assert list_pages == ["/decisions/", "/decisions/?page=100", "/decisions/?page=5000"]
+    # The common financial year and the earliest (its decisions at the list's far end).
+    years = [p.url() for _, s in latency_probes(data) for p in s if "financial year" in p.what]
+    assert years == [
+        "/decisions/?financial_year=2025%2F26",
+        "/decisions/?financial_year=2022%2F23",
+    ]
 
 
 def test_the_search_query_is_found_and_timed_in_explain_analyze(officer):

@@ -14,6 +14,7 @@ from decisions.models import (
     ArchivedRecord,
     Decision,
     DecisionEvent,
+    DecisionFinancialYear,
     DecisionLink,
     DecisionType,
     LinkKind,
@@ -298,6 +299,13 @@ CASES = {
     "appendix_sha256_hex": lambda w: Appendix.objects.filter(
         pk=Appendix.objects.create(decision=w.decision, position=1, title="a").pk
     ).update(sha256="not-hex"),
+    "decisionfinancialyear_unique": lambda w: [
+        DecisionFinancialYear.objects.create(decision=w.decision, financial_year=2026)
+        for _ in range(2)
+    ],
+    "decisionfinancialyear_year_valid": lambda w: DecisionFinancialYear.objects.create(
+        decision=w.decision, financial_year=1999
+    ),
     "budgetenvelope_total_not_negative": lambda w: BudgetEnvelope.objects.create(
         decision=w.other, description="x", funding_source="y", total_pence=-1
     ),

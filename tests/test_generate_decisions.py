@@ -15,6 +15,7 @@ from decisions.digest import decision_content_digest
 from decisions.models import (
     Decision,
     DecisionEvent,
+    DecisionFinancialYear,
     DecisionSearch,
     DecisionType,
     PublishedDocument,
@@ -63,16 +64,22 @@ def test_search_index_is_what_the_service_writes(generated):
     approved = list(_generated().filter(state=State.APPROVED).order_by("pk"))
     assert approved
     rows = DecisionSearch.objects.values_list("text", "vector", "value_pence")
+
+    def years(decision):
+        return sorted(decision.financial_years.values_list("financial_year", flat=True))
+
     for decision in approved:
-        stored = rows.get(decision=decision)
+        stored = rows.get(decision=decision), years(decision)
         with transaction.atomic():
             decision_search_index(decision=decision)
-            recomputed = rows.get(decision=decision)
+            recomputed = rows.get(decision=decision), years(decision)
             transaction.set_rollback(True)
         assert stored == recomputed, decision.reference
+    assert any(years(decision) for decision in approved)
     # Only approval indexes a decision.
     unapproved = _generated().exclude(state=State.APPROVED)
     assert not DecisionSearch.objects.filter(decision__in=unapproved).exists()
+    assert not DecisionFinancialYear.objects.filter(decision__in=unapproved).exists()
 
 
 def test_every_state_and_case_occurs(generated):

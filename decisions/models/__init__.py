@@ -24,7 +24,7 @@ from decisions.models.records import (
     PublishedDocument,
     SignOff,
 )
-from decisions.models.search import DecisionSearch, SearchVectorColumn
+from decisions.models.search import DecisionFinancialYear, DecisionSearch, SearchVectorColumn
 from decisions.models.types import DecisionType, SignOffRole, SignOffWording
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "ArchivedRecord",
     "Decision",
     "DecisionEvent",
+    "DecisionFinancialYear",
     "DecisionLink",
     "DecisionQuerySet",
     "DecisionSearch",

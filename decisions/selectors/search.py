@@ -9,13 +9,12 @@ from types import SimpleNamespace
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import BooleanField, Case, F, Func, QuerySet, TextField, When
+from django.db.models import BooleanField, Case, F, Func, Q, QuerySet, TextField, When
 from django.db.models.functions import Length, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from decisions import extensions
-from decisions.models import Decision, DecisionSearch
+from decisions.models import Decision, DecisionFinancialYear, DecisionSearch
 from decisions.selectors.sorting import ordering
 from decisions.services.publication import SEARCH_CONFIG
 
@@ -47,6 +46,17 @@ class _KeyInArray(Func):
 
     arg_joiner = " = ANY("
     template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
+class _InSetOnce(Func):
+    """`(condition) IS TRUE`, for `key IN (subquery)`: so written, PostgreSQL does not
+    turn it into a semi-join (which, under the list's LIMIT, it runs as a loop that
+    looks the set up once per listed row, in the list's order: slow when the matches
+    are far down the order) but reads the subquery once into a hash and tests each
+    row against it ("hashed SubPlan" in EXPLAIN)."""
+
+    template = "(%(expressions)s) IS TRUE"
     output_field = BooleanField()
 
 
@@ -225,10 +235,11 @@ class Filters:
 
 def count_limit(filters: Filters) -> int | None:
     """Where counting stops (DecisionPaginator's `limit`): a search ranks its newest
-    SEARCH_LIMIT + 1 matches only; the value and financial-year filters are computed
-    per decision from the budget tables, so counting all their matches reads every
-    published decision's budget: both say "more than 1,000" instead. The year and
-    type filters and the plain list read the order index only and count exactly."""
+    SEARCH_LIMIT + 1 matches only; the value and financial-year filters test each
+    decision against rows of another table (its search row's value, its years), so
+    counting all their matches tests every published decision: both say "more than
+    1,000" instead. The year and type filters and the plain list read the order
+    index only and count exactly."""
     if filters.q or filters.value_band or filters.financial_year:
         return SEARCH_LIMIT
     return None
@@ -241,7 +252,9 @@ def filter_published(queryset: QuerySet[Decision], filters: Filters) -> QuerySet
     if filters.type_code:
         queryset = queryset.filter(decision_type__code=filters.type_code)
     if filters.financial_year:
-        queryset = extensions.filter_financial_year(queryset, filters.financial_year)
+        # The years stored with the search row at approval: no budget table is read.
+        spending = DecisionFinancialYear.objects.filter(financial_year=filters.financial_year)
+        queryset = queryset.filter(_InSetOnce(Q(pk__in=spending.values("decision_id"))))
     if filters.value_band:
         # The value stored with the search row at approval: no budget table is read.
         # As a set of keys from its index (no vector read), not a condition on the

@@ -29,7 +29,13 @@ from decisions.digest import (
     related_rows,
     sections_with_paragraphs,
 )
-from decisions.models import Decision, DecisionSearch, PublishedDocument, SignOff
+from decisions.models import (
+    Decision,
+    DecisionFinancialYear,
+    DecisionSearch,
+    PublishedDocument,
+    SignOff,
+)
 from decisions.services.events import event_record
 from decisions.workflow import State
 
@@ -72,6 +78,7 @@ class SearchEntry:
     text: str
     vector: str | None
     value_pence: int = 0
+    financial_years: frozenset[int] = frozenset()
 
 
 def decision_search_entry(decision: Decision) -> SearchEntry:
@@ -88,12 +95,14 @@ def decision_search_entry(decision: Decision) -> SearchEntry:
         text="\n".join((title, summary, body, document) if document else (title, summary, body)),
         vector=vector,
         value_pence=extensions.decision_value_pence(decision),
+        financial_years=frozenset(extensions.decision_financial_years(decision)),
     )
 
 
 def decision_search_store(*, decision: Decision, entry: SearchEntry) -> None:
     """Write the decision's search row (derived data, not content: no history), new
-    or replacing the one it had, in one statement."""
+    or replacing the one it had, in one statement; and its financial years, replacing
+    any it had."""
     vector = None if entry.vector is None else Cast(Value(entry.vector), SearchVectorField())
     row = DecisionSearch(
         decision=decision, text=entry.text, vector=vector, value_pence=entry.value_pence
@@ -103,6 +112,16 @@ def decision_search_store(*, decision: Decision, entry: SearchEntry) -> None:
         update_conflicts=True,
         unique_fields=["decision"],
         update_fields=["text", "vector", "value_pence"],
+    )
+    DecisionFinancialYear.objects.filter(decision=decision).exclude(
+        financial_year__in=entry.financial_years
+    ).delete()
+    DecisionFinancialYear.objects.bulk_create(
+        [
+            DecisionFinancialYear(decision=decision, financial_year=year)
+            for year in sorted(entry.financial_years)
+        ],
+        ignore_conflicts=True,
     )
 
 

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 
 from decisions.models import (
     Decision,
+    DecisionFinancialYear,
     DecisionLink,
     DecisionType,
     OfficerDeclaration,
@@ -36,7 +37,7 @@ from funding.models import Allocation, BudgetEnvelope, BudgetLine
 # Parents before children (the order rows are copied in).
 MODELS = [
     Decision, Section, Paragraph, Recommendation, OfficerDeclaration, Part2, DecisionLink,
-    SignOff, BudgetEnvelope, BudgetLine, Allocation, PublishedDocument,
+    SignOff, BudgetEnvelope, BudgetLine, Allocation, PublishedDocument, DecisionFinancialYear,
 ]  # fmt: skip
 BATCH = 2_000
 

@@ -10,7 +10,14 @@ import random
 from typing import TYPE_CHECKING
 
 from core import signing
-from decisions.models import Decision, PublishedDocument, SectionKind, SignOff, SignOffRole
+from decisions.models import (
+    Decision,
+    DecisionFinancialYear,
+    PublishedDocument,
+    SectionKind,
+    SignOff,
+    SignOffRole,
+)
 from decisions.services.publication import WITHDRAW_PUBLICATION_ACTION
 from decisions.workflow import State
 from demo.generator.batch import Batch
@@ -56,6 +63,9 @@ def approval_write(rng: random.Random, plan: Plan, batch: Batch, *, digest: str,
     # moves no money between decisions).
     value = plan.content.envelope[2] if plan.content.envelope else 0
     batch.search.append((decision["id"], *search_parts(plan), value))
+    # Its financial years, as decision_search_store stores them: its lines' years.
+    for year in sorted({year for *_, allocations in plan.content.lines for year, _ in allocations}):
+        batch.new(DecisionFinancialYear, decision_id=decision["id"], financial_year=year)
     reference = plan.content.reference
     if context.render_left > 0:
         context.render_left -= 1

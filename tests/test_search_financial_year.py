@@ -1,0 +1,73 @@
+"""The financial-year filter of the public list reads the years stored with each
+decision at approval (issue 12), never the budget tables, and reads one year's
+decisions once (a hashed set), not once per listed decision."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.financial_years import format_financial_year
+from decisions.models import DecisionFinancialYear
+from decisions.selectors import published_decisions
+from decisions.selectors.search import Filters, filter_published
+from funding.models import Allocation
+
+
+def spending_years() -> dict[int, set[int]]:
+    """Each decision's years, read from the budget tables: the allocations of the
+    lines it sets (its own budget's and those its movements add)."""
+    years: dict[int, set[int]] = {}
+    for decision_id, year in Allocation.objects.values_list("line__set_by", "financial_year"):
+        years.setdefault(decision_id, set()).add(year)
+    return years
+
+
+@pytest.mark.django_db
+def test_each_published_decision_has_its_years_stored_as_approved(demo):
+    published = list(published_decisions())
+    years = spending_years()
+    stored: dict[int, set[int]] = {}
+    for decision_id, year in DecisionFinancialYear.objects.values_list(
+        "decision_id", "financial_year"
+    ):
+        stored.setdefault(decision_id, set()).add(year)
+    expected = {d.pk: years.get(d.pk, set()) for d in published}
+    assert {d.pk: stored.get(d.pk, set()) for d in published} == expected
+    # PCD 1406 spends over several years; PCD 1620 in those of the line it adds.
+    assert any(len(spent) > 1 for spent in expected.values())
+    assert sum(1 for spent in expected.values() if spent) >= 2
+    assert any(not spent for spent in expected.values())  # a decision with no budget
+
+
+@pytest.mark.django_db
+def test_the_filter_shows_the_decisions_spending_in_the_year_and_reads_no_budget_table(
+    client, demo
+):
+    published = list(published_decisions())
+    years = spending_years()
+    every_year = set().union(*years.values())
+    asked = sorted(every_year | {min(every_year) - 1, max(every_year) + 1})
+    found_any = False
+    for year in asked:
+        expected = sorted(d.reference for d in published if year in years.get(d.pk, set()))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/decisions/", {"financial_year": format_financial_year(year)})
+        assert response.status_code == 200
+        shown = sorted(d.reference for d in published if f">{d.reference}: " in response.text)
+        assert shown == expected, year
+        found_any = found_any or bool(expected)
+        assert not [q["sql"] for q in queries.captured_queries if '"funding_' in q["sql"]]
+    assert found_any
+
+
+@pytest.mark.django_db
+def test_a_year_is_read_once_into_a_set_not_once_per_listed_decision(demo):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's plan")
+    (year, *_) = DecisionFinancialYear.objects.values_list("financial_year", flat=True)
+    listed = filter_published(published_decisions(), Filters(financial_year=year))
+    plan = listed[:20].explain()
+    # A semi-join would look the year's rows up once for every decision in the list's
+    # order until it had 20: for a year whose decisions are old, all the newer ones.
+    assert "hashed SubPlan" in plan, plan
+    assert "Semi Join" not in plan, plan
