@@ -71,3 +71,23 @@ def test_a_year_is_read_once_into_a_set_not_once_per_listed_decision(demo):
     # order until it had 20: for a year whose decisions are old, all the newer ones.
     assert "hashed SubPlan" in plan, plan
     assert "Semi Join" not in plan, plan
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["financial_year={year}", "value=under-500k"])
+def test_a_filtered_list_finds_its_keys_once_and_reads_the_page_by_key(client, demo, query):
+    year = DecisionFinancialYear.objects.values_list("financial_year", flat=True).first()
+    query = query.format(year=format_financial_year(year))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/decisions/?{query}")
+    assert response.status_code == 200
+    filtering = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "decisionfinancialyear" in q["sql"] or '"value_pence" >=' in q["sql"]
+    ]
+    # One query tests the filter, reading keys only (from the order index): no whole
+    # row is read until the page's keys are known, and the count is of those keys.
+    assert len(filtering) == 1, filtering
+    assert filtering[0].startswith('SELECT "decisions_decision"."id" AS "pk" FROM'), filtering
+    assert not [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT")]

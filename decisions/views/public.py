@@ -90,14 +90,17 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     named = published_decision_for_reference(filters.q) if filters.q else None
     if named is not None:
         return redirect(named)
-    # A search's matches are found and ranked once (DecisionPaginator.keys); the
-    # filters alone count unordered and read the page's 20 in order, which is less.
-    rows = published_decisions() if filters.q else None
+    # Where counting stops at the first 1,001 (a search; the value and financial-year
+    # filters), their keys are found once, in order (DecisionPaginator.keys: for the
+    # filters, from the order index alone), and the page's 20 rows read by key: not
+    # counted, then walked again reading each decision's whole row until the page's
+    # 20 match (for a financial year whose decisions are old, 80,000 rows read).
+    limit = count_limit(filters)
     paginator = DecisionPaginator(
         filter_published(published_decisions(), filters),
         PAGE_SIZE,
-        limit=count_limit(filters),
-        rows=rows,
+        limit=limit,
+        rows=published_decisions() if limit else None,
     )
     page = paginator.get_page(request.GET.get("page"))
     searching = bool(filters.q.strip())
