@@ -259,12 +259,14 @@ def filter_published(queryset: QuerySet[Decision], filters: Filters) -> QuerySet
         # The value stored with the search row at approval: no budget table is read.
         # As a set of keys from its index (no vector read), not a condition on the
         # search row, which the planner would test with the words on every row in
-        # the band.
+        # the band; read once into a hash (`_InSetOnce`): as a join, the planner
+        # hashed the band against every published decision and sorted the matches
+        # (43 ms for 500k-2m at 100,000 decisions; 7 ms walking the order index).
         band = next(b for b in VALUE_BANDS if b[0] == filters.value_band)
         in_band = DecisionSearch.objects.filter(value_pence__gte=band[2])
         if band[3] is not None:
             in_band = in_band.filter(value_pence__lt=band[3])
-        queryset = queryset.filter(pk__in=in_band.values("decision_id"))
+        queryset = queryset.filter(_InSetOnce(Q(pk__in=in_band.values("decision_id"))))
     order = ordering(filters.sort, searching=bool(filters.q.strip()))
     if order:
         queryset = queryset.order_by(*order)
