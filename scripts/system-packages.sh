@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, only those missing:
-# libpq for psycopg, fonts for the PDF, poppler for PDF checks in tests (pdfsig too),
-# NSS's certutil for the certificate database pdfsig trusts, Chromium for browser
+# libpq for psycopg (libpq-dev: its headers and pg_config, to build psycopg's C
+# part), fonts for the PDF, poppler for PDF checks in tests (pdfsig too), NSS's
+# certutil for the certificate database pdfsig trusts, Chromium for browser
 # tests, nginx as the buffering proxy in front of gunicorn (deploy/nginx.conf,
 # tests/test_nginx.py).
 set -euo pipefail
@@ -9,7 +10,7 @@ set -euo pipefail
 if [ $# -gt 0 ]; then
   packages=("$@")
 else
-  packages=(libpq5 fonts-liberation2 fonts-dejavu-core poppler-utils libnss3-tools chromium nginx)
+  packages=(libpq5 libpq-dev fonts-liberation2 fonts-dejavu-core poppler-utils libnss3-tools chromium nginx)
 fi
 missing=()
 for package in "${packages[@]}"; do
