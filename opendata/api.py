@@ -27,7 +27,7 @@ from decisions.models import Decision
 from decisions.selectors import search
 from decisions.selectors.integrity import published_record_alert
 from decisions.selectors.paging import DecisionPaginator
-from opendata.selectors import api_decision, api_decisions
+from opendata.selectors import api_decision, api_decisions, api_rows
 from opendata.serializers import (
     SLUG_PATTERN,
     DecisionDetailSerializer,
@@ -91,8 +91,14 @@ class DecisionPagination(BasePagination):
         self.request = request
         filters = view.filters
         limited = any(filters.get(name) is not None for name in LIMITED_BY) or filters.get("q")
+        # Limited (a search, the financial year, a value range): the first 1,001
+        # matches' keys found once, in order, then the page's rows read by key, as the
+        # public list does; not counted, then walked again reading whole rows.
         paginator = DecisionPaginator(
-            queryset, self.page_size, limit=search.SEARCH_LIMIT if limited else None
+            queryset,
+            self.page_size,
+            limit=search.SEARCH_LIMIT if limited else None,
+            rows=api_rows() if limited else None,
         )
         try:
             self.page = paginator.page(view.filters["page"])

@@ -22,12 +22,18 @@ def signed_on(decision: Decision) -> date:
     return timezone.localtime(decision.approved_at).date()
 
 
+def api_rows() -> QuerySet[Decision]:
+    """Published decisions with `value_pence`: what a page of the API reads its rows
+    from once their keys are known (DecisionPaginator's `rows`)."""
+    return with_value(published_decisions())
+
+
 def api_decisions(params: dict[str, Any]) -> QuerySet[Decision]:
     """Published decisions with `value_pence`, filtered the way the public list
     filters (same selector, so the API and the list page agree), then by the API's
     own value range in pence."""
     queryset = filter_published(
-        with_value(published_decisions()),
+        api_rows(),
         Filters(
             q=params.get("q") or "",
             year=params.get("year"),

@@ -97,3 +97,19 @@ def test_a_filtered_list_finds_its_keys_once_and_reads_the_page_by_key(client, d
     assert len(filtering) == 1, filtering
     assert filtering[0].startswith('SELECT "decisions_decision"."id" AS "pk" FROM'), filtering
     assert not [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT")]
+
+
+@pytest.mark.django_db
+def test_the_api_finds_a_searchs_or_a_years_keys_once_and_reads_the_page_by_key(client, demo):
+    year = DecisionFinancialYear.objects.values_list("financial_year", flat=True).first()
+    for query, marker in (
+        (f"financial_year={format_financial_year(year)}", "decisionfinancialyear"),
+        ("q=exploitation", "@@"),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/api/decisions/?{query}")
+        assert response.status_code == 200
+        assert response.json()["count"] >= 1
+        testing = [q["sql"] for q in queries.captured_queries if marker in q["sql"]]
+        assert len(testing) == 1, testing
+        assert not [q for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT")]
