@@ -50,7 +50,8 @@ class DecisionSearch(models.Model):
 
 class DecisionFinancialYear(models.Model):
     """A financial year (by its start year) in which a decision spends, as approved:
-    derived at approval by `decision_search_store` with the search row, from the
+    derived data like the search row (so no history), written at approval by
+    `decision_search_store` with the search row, from the
     extensions (decisions.extensions.decision_financial_years), for the public list's
     financial-year filter. Rows keyed by year, so that the filter reads one year's
     decisions from this index once and tests each listed decision against that set,
