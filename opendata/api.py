@@ -27,7 +27,7 @@ from decisions.models import Decision
 from decisions.selectors import search
 from decisions.selectors.integrity import published_record_alert
 from decisions.selectors.paging import DecisionPaginator
-from opendata.selectors import api_decision, api_decisions, api_rows
+from opendata.selectors import api_count, api_decision, api_decisions, api_rows
 from opendata.serializers import (
     SLUG_PATTERN,
     DecisionDetailSerializer,
@@ -99,6 +99,7 @@ class DecisionPagination(BasePagination):
             self.page_size,
             limit=search.SEARCH_LIMIT if limited else None,
             rows=api_rows() if limited else None,
+            counted=api_count(filters),
         )
         try:
             self.page = paginator.page(view.filters["page"])

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from decisions.models import Decision
 from decisions.selectors import published_decision_by_slug, published_decisions
-from decisions.selectors.search import Filters, filter_published
+from decisions.selectors.search import Filters, filter_published, published_count
 from funding.models import Allocation
 from funding.selectors import decision_value_pence, with_value
 
@@ -28,19 +28,29 @@ def api_rows() -> QuerySet[Decision]:
     return with_value(published_decisions())
 
 
+def _filters(params: dict[str, Any]) -> Filters:
+    """The list page's filters the API shares (its value range is its own)."""
+    return Filters(
+        q=params.get("q") or "",
+        year=params.get("year"),
+        type_code=params.get("type") or "",
+        financial_year=params.get("financial_year"),
+    )
+
+
+def api_count(params: dict[str, Any]) -> int | None:
+    """The number of decisions `params` leave, when known without counting them
+    (`published_count`: no search, year, financial year or value range)."""
+    if params.get("min_value") is not None or params.get("max_value") is not None:
+        return None
+    return published_count(_filters(params))
+
+
 def api_decisions(params: dict[str, Any]) -> QuerySet[Decision]:
     """Published decisions with `value_pence`, filtered the way the public list
     filters (same selector, so the API and the list page agree), then by the API's
     own value range in pence."""
-    queryset = filter_published(
-        api_rows(),
-        Filters(
-            q=params.get("q") or "",
-            year=params.get("year"),
-            type_code=params.get("type") or "",
-            financial_year=params.get("financial_year"),
-        ),
-    )
+    queryset = filter_published(api_rows(), _filters(params))
     if params.get("min_value") is not None:
         queryset = queryset.filter(value_pence__gte=params["min_value"])
     if params.get("max_value") is not None:

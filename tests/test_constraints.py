@@ -21,6 +21,7 @@ from decisions.models import (
     OfficerDeclaration,
     Paragraph,
     Part2,
+    PublishedCount,
     PublishedDocument,
     Recommendation,
     Section,
@@ -306,6 +307,12 @@ CASES = {
     "decisionfinancialyear_year_valid": lambda w: DecisionFinancialYear.objects.create(
         decision=w.decision, financial_year=1999
     ),
+    "publishedcount_unique_group": lambda w: [
+        PublishedCount.objects.create(
+            decision_type=w.decision.decision_type, visible_from=dt.date(2030, 1, 1)
+        )
+        for _ in range(2)
+    ],
     "budgetenvelope_total_not_negative": lambda w: BudgetEnvelope.objects.create(
         decision=w.other, description="x", funding_source="y", total_pence=-1
     ),

@@ -24,7 +24,12 @@ from decisions.models.records import (
     PublishedDocument,
     SignOff,
 )
-from decisions.models.search import DecisionFinancialYear, DecisionSearch, SearchVectorColumn
+from decisions.models.search import (
+    DecisionFinancialYear,
+    DecisionSearch,
+    PublishedCount,
+    SearchVectorColumn,
+)
 from decisions.models.types import DecisionType, SignOffRole, SignOffWording
 
 __all__ = [
@@ -50,6 +55,7 @@ __all__ = [
     "OfficerDeclaration",
     "Paragraph",
     "Part2",
+    "PublishedCount",
     "PublishedDocument",
     "Recommendation",
     "SearchVectorColumn",

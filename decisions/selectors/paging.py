@@ -23,6 +23,9 @@ class DecisionPaginator(Paginator):
     the count stops at `limit` + 1, `more` says whether there were more matches than
     the pages show, and a page is a plain slice (an OFFSET below `limit`); or, given
     `rows` (the same decisions, unfiltered), the keys are read once (`keys`).
+
+    With `counted` (the number of matches, known without counting them: the plain
+    list's, from `published_count`), no COUNT is run.
     """
 
     def __init__(
@@ -32,10 +35,12 @@ class DecisionPaginator(Paginator):
         *,
         limit: int | None = None,
         rows: QuerySet | None = None,
+        counted: int | None = None,
     ):
         super().__init__(object_list, per_page)
         self.limit = limit
         self.rows = rows
+        self.counted = counted
 
     @cached_property
     def keys(self) -> list | None:
@@ -52,6 +57,8 @@ class DecisionPaginator(Paginator):
         """The matches counted: all of them, or at most `limit` + 1."""
         if self.keys is not None:
             return len(self.keys)
+        if self.counted is not None:
+            return self.counted
         if self.limit is None:
             return self.object_list.count()
         # Unordered: how many of the first `limit` + 1 there are does not depend on

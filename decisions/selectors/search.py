@@ -9,12 +9,13 @@ from types import SimpleNamespace
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import BooleanField, Case, F, Func, Q, QuerySet, TextField, When
-from django.db.models.functions import Length, Substr
+from django.db.models import BooleanField, Case, F, Func, Q, QuerySet, Sum, TextField, When
+from django.db.models.functions import Coalesce, Length, Substr
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from decisions.models import Decision, DecisionFinancialYear, DecisionSearch
+from decisions.models import Decision, DecisionFinancialYear, DecisionSearch, PublishedCount
 from decisions.selectors.sorting import ordering
 from decisions.services.publication import SEARCH_CONFIG
 
@@ -243,6 +244,23 @@ def count_limit(filters: Filters) -> int | None:
     if filters.q or filters.value_band or filters.financial_year:
         return SEARCH_LIMIT
     return None
+
+
+def published_count(filters: Filters) -> int | None:
+    """How many published decisions `filters` leave, without counting them, when only
+    the type (or nothing) filters them: the sum of PublishedCount's rows for today
+    (a few dozen rows, kept exact by PostgreSQL's triggers; counting the ~83,000
+    entries of the order index took 15-23 ms of the plain list's ~40 at 100,000
+    decisions). None otherwise, and on SQLite, which has no triggers: the paginator
+    counts the matches."""
+    if filters.q or filters.year or filters.value_band or filters.financial_year:
+        return None
+    if connection.vendor != "postgresql":
+        return None
+    counts = PublishedCount.objects.filter(visible_from__lte=timezone.localdate())
+    if filters.type_code:
+        counts = counts.filter(decision_type__code=filters.type_code)
+    return counts.aggregate(total=Coalesce(Sum("decisions"), 0))["total"]
 
 
 def filter_published(queryset: QuerySet[Decision], filters: Filters) -> QuerySet[Decision]:

@@ -42,7 +42,7 @@ from decisions.selectors.published_files import (
     record_verified,
     record_verified_remember,
 )
-from decisions.selectors.search import count_limit, filter_published
+from decisions.selectors.search import count_limit, filter_published, published_count
 from decisions.selectors.sorting import LIMIT_NOTES
 
 PAGE_SIZE = 20
@@ -101,6 +101,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         PAGE_SIZE,
         limit=limit,
         rows=published_decisions() if limit else None,
+        counted=published_count(filters),
     )
     page = paginator.get_page(request.GET.get("page"))
     searching = bool(filters.q.strip())
