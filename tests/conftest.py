@@ -20,32 +20,6 @@ from tests.backends import (  # noqa: F401 (fixtures, and the hook marking both 
 )
 from tests.factories import UserFactory
 
-# The slowest files first. `make test` hands each pytest-xdist worker whole files
-# (--dist loadfile) in the order they are collected, which is alphabetical: a slow
-# file late in the alphabet started last and ran on alone while the other workers
-# had nothing left (the last 2% of a run took about 3 of its 21.5 minutes on a
-# 2-core machine). Longest first, the run ends with the short files, spread over
-# every worker. The seconds are each file's in a clean `.ci/run` (--durations).
-SLOW_FILES_FIRST = (
-    "test_access_matrix.py",  # 141 s, one test
-    "test_query_counts.py",  # 120 s to build its two datasets, then ~200 short tests
-    "test_open_data.py",  # 88 s
-    "test_browser_sweep.py",  # 70 s set-up, then a page a test at two widths
-    "test_browser_drafting.py",  # 78 s
-    "test_two_instances.py",  # 51 s
-    "test_browser_journeys.py",  # 53 s
-    "test_pdf_page_breaks.py",  # 47 s
-    "test_public_pages.py",  # 47 s
-    "test_concurrency.py",  # 39 s
-    "test_backup.py",  # 39 s
-)
-
-
-def pytest_collection_modifyitems(config, items) -> None:
-    rank = {name: position for position, name in enumerate(SLOW_FILES_FIRST)}
-    # Stable: the tests of a file keep their order, as do the other files.
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
-
 
 @pytest.fixture(autouse=True)
 def _plain_static_files(settings):
