@@ -248,11 +248,12 @@ def count_limit(filters: Filters) -> int | None:
 
 def published_count(filters: Filters) -> int | None:
     """How many published decisions `filters` leave, without counting them, when only
-    the type (or nothing) filters them: the sum of PublishedCount's rows for today
-    (a few dozen rows, kept exact by PostgreSQL's triggers; counting the ~83,000
-    entries of the order index took 15-23 ms of the plain list's ~40 at 100,000
-    decisions). None otherwise, and on SQLite, which has no triggers: the paginator
-    counts the matches."""
+    the type (or nothing) filters them: the sum of PublishedCount's rows public by
+    today (a row per type and deferral end date, kept exact by PostgreSQL's
+    triggers: 2,222 rows summed in about a millisecond at 100,000 decisions, where
+    counting the ~83,000 entries of the order index took 15-23 ms of the plain
+    list's ~40). None otherwise, and on SQLite, which has no triggers: the
+    paginator counts the matches."""
     if filters.q or filters.year or filters.value_band or filters.financial_year:
         return None
     if connection.vendor != "postgresql":
