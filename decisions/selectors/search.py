@@ -254,7 +254,7 @@ def published_count(filters: Filters) -> int | None:
     counting the ~83,000 entries of the order index took 15-23 ms of the plain
     list's ~40). None otherwise, and on SQLite, which has no triggers: the
     paginator counts the matches."""
-    if filters.q or filters.year or filters.value_band or filters.financial_year:
+    if count_limit(filters) is not None or filters.year:
         return None
     if connection.vendor != "postgresql":
         return None
