@@ -200,6 +200,12 @@ APPEND_ONLY_TABLES = [
     "transparency_decisionleaf",
 ]
 
+# Tables only PostgreSQL's own triggers write, through functions that run as the
+# owner (SECURITY DEFINER): the application role may only read them. The public
+# list's counts, so that no one with the application's credentials can make the
+# site show a count its decisions do not add up to.
+TRIGGER_WRITTEN_TABLES = ["decisions_publishedcount"]
+
 # --- Authentication -----------------------------------------------------------
 
 PASSWORD_HASHERS = [

@@ -2,7 +2,8 @@
 
 The web processes connect (DATABASE_URL) as a role that owns nothing. It reads and
 writes ordinary tables, but on the append-only tables (settings.APPEND_ONLY_TABLES,
-the decision event log first) it may only SELECT and INSERT. Owning no table, it
+the decision event log first) it may only SELECT and INSERT, and the tables only
+triggers write (settings.TRIGGER_WRITTEN_TABLES) it may only SELECT. Owning no table, it
 cannot ALTER one (so cannot disable a trigger), and not being a superuser it cannot
 set session_replication_role (which would skip triggers).
 
@@ -18,6 +19,7 @@ from django.db import connections, transaction
 
 ORDINARY_TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 APPEND_ONLY_TABLE_PRIVILEGES = "SELECT, INSERT"
+TRIGGER_WRITTEN_TABLE_PRIVILEGES = "SELECT"
 SEQUENCE_PRIVILEGES = "USAGE, SELECT"
 
 
@@ -98,6 +100,10 @@ def append_only_tables() -> list[str]:
     return list(getattr(settings, "APPEND_ONLY_TABLES", []))
 
 
+def trigger_written_tables() -> list[str]:
+    return list(getattr(settings, "TRIGGER_WRITTEN_TABLES", []))
+
+
 def app_role_grant(*, role: str, alias: str = "default") -> dict[str, list[str]]:
     """Give `role` exactly the application's rights, from nothing, in one transaction
     (so running it again changes nothing). Returns the tables by privilege set."""
@@ -111,13 +117,17 @@ def app_role_grant(*, role: str, alias: str = "default") -> dict[str, list[str]]
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
         )
         tables = [name for (name,) in cursor.fetchall()]
-        append_only = append_only_tables()
-        missing = sorted(set(append_only) - set(tables))
-        if missing:
-            raise RoleError(
-                f"APPEND_ONLY_TABLES names tables that do not exist: {', '.join(missing)}. "
-                "Run migrate first, or correct the setting."
-            )
+        append_only, trigger_written = append_only_tables(), trigger_written_tables()
+        for setting, names in (
+            ("APPEND_ONLY_TABLES", append_only),
+            ("TRIGGER_WRITTEN_TABLES", trigger_written),
+        ):
+            missing = sorted(set(names) - set(tables))
+            if missing:
+                raise RoleError(
+                    f"{setting} names tables that do not exist: {', '.join(missing)}. "
+                    "Run migrate first, or correct the setting."
+                )
         cursor.execute("SELECT current_schema(), current_database()")
         schema, database = cursor.fetchone()
         s = _quote(connection, schema)
@@ -129,6 +139,8 @@ def app_role_grant(*, role: str, alias: str = "default") -> dict[str, list[str]]
         cursor.execute(f"GRANT {ORDINARY_TABLE_PRIVILEGES} ON ALL TABLES IN SCHEMA {s} TO {q}")
         for table in append_only:
             cursor.execute(f"REVOKE UPDATE, DELETE ON {_quote(connection, table)} FROM {q}")
+        for table in trigger_written:
+            cursor.execute(f"REVOKE INSERT, UPDATE, DELETE ON {_quote(connection, table)} FROM {q}")
         cursor.execute(f"GRANT {SEQUENCE_PRIVILEGES} ON ALL SEQUENCES IN SCHEMA {s} TO {q}")
         # Tables a later migration creates are usable at once; `migrate` re-runs this
         # grant afterwards so a new append-only table loses UPDATE and DELETE.
@@ -142,5 +154,8 @@ def app_role_grant(*, role: str, alias: str = "default") -> dict[str, list[str]]
         )
     return {
         APPEND_ONLY_TABLE_PRIVILEGES: append_only,
-        ORDINARY_TABLE_PRIVILEGES: [t for t in tables if t not in append_only],
+        TRIGGER_WRITTEN_TABLE_PRIVILEGES: trigger_written,
+        ORDINARY_TABLE_PRIVILEGES: [
+            t for t in tables if t not in append_only and t not in trigger_written
+        ],
     }

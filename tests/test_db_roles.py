@@ -14,15 +14,17 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from core.db_roles import connect_as_owner
-from decisions.models import Decision, DecisionEvent
+from decisions.models import Decision, DecisionEvent, PublishedCount
 from decisions.services import decision_update
-from tests.factories import draft_decision
+from tests.factories import approved_decision, draft_decision
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 EVENTS = DecisionEvent._meta.db_table
+COUNTS = PublishedCount._meta.db_table
 UPDATE = f"UPDATE {EVENTS} SET comment = 'forged'"  # noqa: S608 (a model's table name)
 DELETE = f"DELETE FROM {EVENTS}"  # noqa: S608
 
@@ -123,12 +125,45 @@ def _tables() -> list[str]:
 def test_exact_rights_on_every_table(app_role):
     call_command("db_app_role", role=app_role, stdout=open("/dev/null", "w"))  # noqa: SIM115
     append_only = set(settings.APPEND_ONLY_TABLES)
+    trigger_written = set(settings.TRIGGER_WRITTEN_TABLES)
     assert EVENTS in append_only
+    assert COUNTS in trigger_written
     tables = _tables()
-    assert append_only <= set(tables)
+    assert append_only | trigger_written <= set(tables)
     for table in tables:
-        expected = {"SELECT", "INSERT"} | (set() if table in append_only else {"UPDATE", "DELETE"})
+        if table in trigger_written:
+            expected = {"SELECT"}
+        elif table in append_only:
+            expected = {"SELECT", "INSERT"}
+        else:
+            expected = {"SELECT", "INSERT", "UPDATE", "DELETE"}
         assert _privileges(app_role, table) == expected, table
+
+
+def test_only_the_triggers_write_the_counts_the_app_role_reads(app_role, officer):
+    """The published counts: the application role is refused any write of its own,
+    and its decision writes still change them (the triggers run as the owner)."""
+    call_command("db_app_role", role=app_role, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with _app_connects_as(app_role):
+        kept = approved_decision(user=officer, title="Counted by the owner's trigger")
+        withdrawn = approved_decision(user=officer, title="Withdrawn by a plain update")
+        Decision.objects.filter(pk=withdrawn.pk).update(
+            publication_withdrawn_at=timezone.now(), publication_withdrawal_reason="Test"
+        )
+    published = Decision.objects.published().count()
+    assert Decision.objects.published().filter(pk=kept.pk).exists()
+    assert not Decision.objects.published().filter(pk=withdrawn.pk).exists()
+    with _connect(app_role) as conn:
+        total = f"SELECT coalesce(sum(decisions), 0) FROM {COUNTS}"  # noqa: S608 (a model's table)
+        assert conn.execute(total).fetchone()[0] == published
+        for statement in (
+            f"UPDATE {COUNTS} SET decisions = decisions + 1",  # noqa: S608
+            f"DELETE FROM {COUNTS}",  # noqa: S608
+            f"INSERT INTO {COUNTS} (decision_type_id, visible_from, decisions) "  # noqa: S608
+            f"SELECT decision_type_id, visible_from, 1 FROM {COUNTS}",
+        ):
+            assert "permission denied" in _refused(conn, statement)
+        assert conn.execute(total).fetchone()[0] == published
 
 
 def test_grant_is_idempotent_and_removes_hand_made_grants(app_role):
@@ -189,6 +224,11 @@ def test_refuses_an_unknown_role_or_append_only_table(app_role, settings):
     with pytest.raises(CommandError, match="no_such_table"):
         call_command("db_app_role", role=app_role)
     assert _privileges(app_role, EVENTS) == set()
+    settings.APPEND_ONLY_TABLES = [EVENTS]
+    settings.TRIGGER_WRITTEN_TABLES = [COUNTS, "no_such_count"]
+    with pytest.raises(CommandError, match=r"TRIGGER_WRITTEN_TABLES names .*no_such_count"):
+        call_command("db_app_role", role=app_role)
+    assert _privileges(app_role, COUNTS) == set()
 
 
 def test_migrate_runs_as_the_owner_and_grants_the_app_role(app_role, settings):

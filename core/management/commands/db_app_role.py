@@ -13,7 +13,8 @@ from core.db_roles import RoleError, app_role_grant, connect_as_owner
 class Command(BaseCommand):
     help = (
         "Grant the application's PostgreSQL role SELECT, INSERT, UPDATE, DELETE on "
-        "ordinary tables and only SELECT, INSERT on the append-only tables."
+        "ordinary tables, only SELECT, INSERT on the append-only tables and only "
+        "SELECT on the tables triggers write."
     )
 
     def add_arguments(self, parser):
@@ -39,3 +40,4 @@ class Command(BaseCommand):
         for privileges, tables in granted.items():
             self.stdout.write(f"{role}: {privileges} on {len(tables)} tables")
         self.stdout.write(f"Append-only: {', '.join(settings.APPEND_ONLY_TABLES)}")
+        self.stdout.write(f"Written by triggers only: {', '.join(settings.TRIGGER_WRITTEN_TABLES)}")
