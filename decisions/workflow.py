@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.roles import Role
+
+# Each person's home: their work list.
+HOME = "drafting:home"
 
 
 class State(models.TextChoices):
@@ -52,7 +56,8 @@ class Transition:
     # The form the actor fills in (a dotted path: forms import the models).
     form: str = "decisions.forms_review.ActionForm"
     # Where the actor goes next: officers to their task list, reviewers back to
-    # the decision they acted on.
+    # the decision they acted on, or to their home (HOME) when the step takes the
+    # decision out of their sight (returned to the officer, it is a draft again).
     after: str = "drafting:review"
     # "final": only the decision type's final approver may take it (approve,
     # reject); "forward": only when someone else approves (the CE's signature
@@ -84,7 +89,13 @@ class Transition:
         return self.success_message.format(
             approver=decision.decision_type.approver_title,
             publication=_publication_phrase(decision),
+            title=decision.title,
         )
+
+    def after_url(self, decision) -> str:
+        if self.after == HOME:
+            return reverse(HOME)
+        return reverse(self.after, kwargs={"pk": decision.pk})
 
     def consequences_for(self, decision) -> list[str]:
         approver = decision.decision_type.approver_title
@@ -199,8 +210,9 @@ TRANSITIONS: dict[str, Transition] = {
                 State.CLEARED: Role.CHIEF_EXECUTIVE,
                 State.AWAITING_APPROVAL: Role.DMPC,
             },
-            success_message="Returned to the officer.",
+            success_message="Returned to the officer: {title}.",
             form=_FORMS + "CommentRequiredForm",
+            after=HOME,
             comment_required=True,
             notify="officers",
             button="secondary",

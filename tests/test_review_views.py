@@ -190,7 +190,8 @@ def test_every_workflow_action_is_tried_through_the_views():
 def test_every_action_through_the_views_answers_302_403_409_or_404(
     client, people, type_code, state
 ):
-    """Through HTTP: the expected actor's action redirects and writes one event; anyone
+    """Through HTTP: the expected actor's action redirects to a page they may open and
+    writes one event; anyone
     else gets 403 (or 404 if the decision is not theirs to see); an action the state
     does not allow gets 409 (or 404). Refusals write nothing."""
     from decisions.services import ACTION_SERVICES
@@ -215,6 +216,8 @@ def test_every_action_through_the_views_answers_302_403_409_or_404(
             )
             if name == expected:
                 assert response.status_code == 302, (state, action, name)
+                # Where the step sends its actor opens for them (no dead end).
+                assert client.get(response.url).status_code == 200, (action, response.url)
                 assert DecisionEvent.objects.filter(decision=decision).count() == events + 1
                 assert DecisionEvent.objects.filter(decision=decision).latest("pk").action == (
                     action

@@ -90,7 +90,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
         return _overview_page(request, decision, submit_form=form, errors=errors)
     transition = TRANSITIONS["submit"]
     messages.success(request, transition.success_message_for(decision))
-    return redirect(transition.after, pk=decision.pk)
+    return redirect(transition.after_url(decision))
 
 
 def _overview_page(

@@ -126,7 +126,7 @@ def _act(request: HttpRequest, decision: Decision, action: str) -> HttpResponse:
         return refused_response(request, decision, error)
     decision.refresh_from_db()
     messages.success(request, transition.success_message_for(decision))
-    return redirect(transition.after, pk=decision.pk)
+    return redirect(transition.after_url(decision))
 
 
 def _allowed(request, pk: int, action: str) -> tuple[Decision, HttpResponse | None]:
