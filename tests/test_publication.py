@@ -186,6 +186,10 @@ def test_withdrawn_record_answers_410_with_its_reason(client, demo, pcd_1406):
         {"reason": "Published in error: superseded figures."},
     )
     assert response.status_code == 302
+    # The records manager's pages of it say where it stands: approved, and withdrawn.
+    for address in (response.url, f"/work/decisions/{pcd_1406.pk}/review/"):
+        caption = page_text(client.get(address))
+        assert "Approved, withdrawn from publication" in caption, address
     client.logout()
     response = client.get("/decisions/pcd-1406/")
     assert response.status_code == 410

@@ -105,6 +105,15 @@ def state_label(state: str, decision_type: DecisionType) -> str:
     return State(state).label if state in State.values else state
 
 
+def decision_stage(decision) -> str:
+    """Where a decision stands, in words: its stage, and whether its publication was
+    withdrawn (it stays approved, but the public no longer sees it)."""
+    stage = state_label(decision.state, decision.decision_type)
+    if decision.publication_withdrawn_at:
+        return f"{stage}, withdrawn from publication"
+    return stage
+
+
 def role_title(role: str, decision_type: DecisionType) -> str:
     """A role as its title: the type's approver title for its final approver, the
     signing title for a signer, else the role's name ("Head of Service")."""
@@ -465,7 +474,7 @@ def decision_integrity(decision: Decision, *, include_part2: bool = False) -> In
         edits = decision_edits(decision, include_part2=include_part2)
         changed_since = [edit for edit in edits if edit.when > first and edit.changes_content]
     return IntegrityReport(
-        stage=state_label(decision.state, decision_type),
+        stage=decision_stage(decision),
         events=[_entry(event, decision_type) for event in events],
         signatures=signatures,
         verdict=verdict,
