@@ -52,7 +52,7 @@ def describe(subscription: Subscription, *, followed_public: bool = True) -> str
         return f"changes to {decision.reference}: {decision.title}"
     form = selectors.search_form(subscription.query)
     form.is_valid()
-    parts = selectors.search_description(form)
+    parts = selectors.search_description(form, in_sentence=True)
     return "new decisions" + (f" ({'; '.join(parts)})" if parts else "")
 
 

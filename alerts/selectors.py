@@ -50,21 +50,28 @@ def canonical_query(form: DecisionFilterForm) -> str:
     return data.urlencode()
 
 
-def search_description(form: DecisionFilterForm) -> list[str]:
-    """The search in words, one item per filter ("Matching ‘knife crime’", ...)."""
+def search_description(form: DecisionFilterForm, *, in_sentence: bool = False) -> list[str]:
+    """The search in words, one item per filter ("Matching ‘knife crime’", ...): as a
+    list's items, or, ``in_sentence``, to follow words ("new decisions (matching
+    ‘knife crime’)"), our own words then starting in lower case (a type's name keeps
+    its capitals)."""
+
+    def ours(words: str) -> str:
+        return words[0].lower() + words[1:] if in_sentence else words
+
     cleaned = getattr(form, "cleaned_data", {})
     labels = {name: dict(form.fields[name].choices) for name in ("type", "value")}
     parts = []
     if cleaned.get("q"):
-        parts.append(f"Matching ‘{cleaned['q']}’")
+        parts.append(ours(f"Matching ‘{cleaned['q']}’"))
     if cleaned.get("year"):
-        parts.append(f"Signed in {cleaned['year']}")
+        parts.append(ours(f"Signed in {cleaned['year']}"))
     if cleaned.get("type"):
         parts.append(labels["type"].get(cleaned["type"], cleaned["type"]))
     if cleaned.get("value"):
-        parts.append(f"Value: {labels['value'].get(cleaned['value'], '')}")
+        parts.append(ours(f"Value: {labels['value'].get(cleaned['value'], '')}"))
     if cleaned.get("financial_year"):
-        parts.append(f"Spending in {format_financial_year(cleaned['financial_year'])}")
+        parts.append(ours(f"Spending in {format_financial_year(cleaned['financial_year'])}"))
     return parts
 
 

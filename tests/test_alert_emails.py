@@ -86,7 +86,7 @@ def test_a_search_alert_s_emails_are_html_too_and_readable_in_the_browser(office
     assert_same_words(confirmation)
     page = web_view(client, confirmation)
     asked = "Someone, probably you, asked for email alerts about new decisions"
-    assert f"{asked} (Matching ‘lighthouse’)" in page
+    assert f"{asked} (matching ‘lighthouse’)" in page
     assert "opening the confirmation link in the email" in page
 
     matching = publish(officer, records_manager, 5102, "Lighthouse keepers programme")

@@ -288,3 +288,26 @@ def test_a_decision_approved_before_the_alert_is_news_when_its_deferral_ends(
         call_command("send_alerts")
     (alert,) = alerts_sent()
     assert "Quay plan" in alert.body and "Quay repairs" not in alert.body
+
+
+@pytest.mark.django_db
+def test_a_search_reads_as_a_list_and_inside_a_sentence():
+    """Listed on the sign-up page, each filter starts with a capital; inside the
+    sentence of the emails ("alerts about new decisions (…)") our own words do not,
+    and a decision type keeps its name."""
+    from alerts.selectors import search_description, search_form
+
+    form = search_form("q=lighthouse&year=2026&type=PCD&financial_year=2025%2F26")
+    assert form.is_valid(), form.errors
+    assert search_description(form) == [
+        "Matching ‘lighthouse’",
+        "Signed in 2026",
+        "DMPC Decisions (PCD)",
+        "Spending in 2025/26",
+    ]
+    assert search_description(form, in_sentence=True) == [
+        "matching ‘lighthouse’",
+        "signed in 2026",
+        "DMPC Decisions (PCD)",
+        "spending in 2025/26",
+    ]
