@@ -12,7 +12,9 @@ from core.errors import DomainError, Messages
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2099
-_PATTERN = re.compile(r"^\s*(\d{4})\s*/\s*(\d{2}|\d{4})\s*$")
+# What people write for one: 2024/25, 2024/2025, 2024-25, 2024–25, 2024 to 2025 (the
+# budget grid's own words), and 2024/5 (as the paper forms do).
+_PATTERN = re.compile(r"^\s*(\d{4})\s*(?:/|-|–|—|to)\s*(\d{1,2}|\d{4})\s*$", re.IGNORECASE)
 
 
 def format_financial_year(start_year: int) -> str:
@@ -20,13 +22,15 @@ def format_financial_year(start_year: int) -> str:
 
 
 def parse_financial_year(text: str, *, field: str | None = None) -> int:
-    """`2024/25` (or `2024/2025`) -> 2024; anything else raises DomainError."""
+    """`2024/25` (or `2024/2025`, `2024-25`, `2024 to 2025`, `2024/5`) -> 2024;
+    anything else raises DomainError."""
     match = _PATTERN.match(str(text))
     if not match:
         raise DomainError(Messages.FINANCIAL_YEAR_INVALID, field=field)
     start, end = int(match[1]), match[2]
     expected_end = start + 1
-    valid = int(end) == expected_end % 100 if len(end) == 2 else int(end) == expected_end
+    # The end year as written: its last digit, last two, or all four.
+    valid = int(end) == expected_end % 10 ** len(end)
     if not valid or not FIRST_YEAR <= start <= LAST_YEAR:
         raise DomainError(Messages.FINANCIAL_YEAR_INVALID, field=field)
     return start

@@ -34,7 +34,7 @@ def test_reader_finds_pcd_1620_and_follows_the_amends_link(page, live_demo):
     [
         "/decisions/",
         "/decisions/?q=host+borough",
-        "/decisions/?financial_year=2024-25&year=1066",
+        "/decisions/?financial_year=2024-26&year=1066",
         "/decisions/pcd-1620/",
         "/decisions/pcd-1406/",
         "/decisions/ceod-1/",

@@ -106,13 +106,17 @@ def test_financial_year_renders_as_a_pair(start, label):
     assert parse_financial_year(label) == start
 
 
-@pytest.mark.parametrize("text", ["2024/2025", " 2024 / 25 "])
+@pytest.mark.parametrize(
+    "text",
+    ["2024/2025", " 2024 / 25 ", "2024-25", "2024–25", "2024 to 2025", "2024 TO 25", "2024/5"],
+)
 def test_financial_year_accepts_long_and_spaced_forms(text):
     assert parse_financial_year(text) == 2024
 
 
 @pytest.mark.parametrize(
-    "text", ["2024/26", "2024-25", "2024", "24/25", "2024/5", "1999/00", "2025/24", "", "FY24"]
+    "text",
+    ["2024/26", "2024-26", "2024", "24/25", "2024/6", "2024/025", "1999/00", "2025/24", "", "FY24"],
 )
 def test_financial_year_rejects_invalid_pairs(text):
     with pytest.raises(DomainError) as error:

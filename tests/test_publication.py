@@ -136,7 +136,7 @@ def test_filters(client, demo):
     assert refs(financial_year="2025/26") == ["PCD 1620"]
     assert refs(value="10m-plus") == ["PCD 1406"]
     assert refs(value="500k-2m") == ["PCD 1620"]
-    response = client.get("/decisions/", {"financial_year": "2025-26", "year": "1066"})
+    response = client.get("/decisions/", {"financial_year": "2025-27", "year": "1066"})
     assert response.status_code == 200
     text = page_text(response)
     assert "Enter a financial year as two consecutive years" in text

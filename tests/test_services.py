@@ -268,7 +268,7 @@ def test_allocations_must_add_up_to_their_line(officer):
     ("allocations", "template"),
     [
         ({"2024/26": 100_00}, Messages.FINANCIAL_YEAR_INVALID),
-        ({"2024-25": 100_00}, Messages.FINANCIAL_YEAR_INVALID),
+        ({"2024-26": 100_00}, Messages.FINANCIAL_YEAR_INVALID),
         ({"2024/25": 50_00, 2024: 50_00}, Messages.FINANCIAL_YEAR_REPEATED),
         ({"2024/25": -100_00}, Messages.MONEY_NEGATIVE),
     ],
