@@ -18,7 +18,8 @@ from django_tasks import task
 from accounts.models import User
 from core.tasks import retried
 from decisions.models import Decision
-from decisions.workflow import ROLE_PERMISSION, TRANSITIONS, State, next_role
+from decisions.selectors.history import state_label
+from decisions.workflow import ROLE_PERMISSION, TRANSITIONS, next_role
 
 
 def users_with_permission(permission: str) -> list[User]:
@@ -80,19 +81,24 @@ def transition_email_send(
         return
     actor = User.objects.get(pk=actor_id)
     label = decision.reference or "A draft decision"
-    step = TRANSITIONS[action].label_for(decision)
+    transition = TRANSITIONS[action]
+    step = transition.label_for(decision)
+    # "with the Head of Service", "awaiting approval by the Deputy Mayor…": the stage
+    # as it would end a sentence (its own capitals kept).
+    stage = state_label(state, decision.decision_type)
     # Reviewers open the review page; officers their task list.
     page = "drafting:review" if TRANSITIONS[action].notify == "next" else "drafting:overview"
     path = reverse(page, kwargs={"pk": decision.pk})
     body = (
         f"{label} – {decision.title}\n\n"
         f"{actor.display_name} chose: {step}.\n"
-        f"It is now {State(state).label.lower()}.\n"
+        f"It is now {stage[0].lower()}{stage[1:]}.\n"
         + (f"\nComment: {comment}\n" if comment else "")
         + f"\nOpen it: {settings.SITE_URL}{path}\n"
     )
     EmailMessage(
-        subject=f"{label}: {step[0].lower()}{step[1:]} by {actor.display_name}",
+        subject=f"{decision.reference or decision.title}: "
+        f"{transition.past_participle} by {actor.display_name}",
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=sorted({person.email for person in people}),

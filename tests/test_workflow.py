@@ -177,6 +177,9 @@ def test_full_journey_signs_digests_and_notifies(people):
     assert decision.reference.startswith("PCD ")
     # The Head of Service is told; the drafter, though holding that role too, is not.
     assert mail.outbox[0].to == ["head@example.org"]
+    drafter = people["drafter"].display_name
+    assert mail.outbox[0].subject == f"{decision.reference}: submitted by {drafter}"
+    assert "It is now with the Head of Service.\n" in mail.outbox[0].body
     decision = decision_clear(user=people["head"], decision=decision)
     head_row = decision.declarations.get(kind="head_of_service")
     assert head_row.is_confirmed and head_row.confirmed_by == people["head"]
@@ -194,7 +197,9 @@ def test_full_journey_signs_digests_and_notifies(people):
     assert [sorted(m.to) for m in mail.outbox] == [
         ["drafter@example.org", "drafting_dmpc@example.org"]
     ]
-    assert "approve" in mail.outbox[0].subject.lower()
+    dmpc = people["dmpc"].display_name
+    assert mail.outbox[0].subject == f"{decision.reference}: approved by {dmpc}"
+    assert "It is now approved.\n" in mail.outbox[0].body
 
 
 def test_return_needs_a_comment_and_undoes_confirmations(people):
