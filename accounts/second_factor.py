@@ -11,6 +11,7 @@ one out of every page but the code pages (``SecondFactorMiddleware``).
 from __future__ import annotations
 
 import re
+import time
 from base64 import b32encode
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -22,6 +23,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import login as otp_login
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import Role
@@ -45,6 +47,10 @@ CODE_FORMAT = "Enter the code as 6 digits, like 123456."
 CODE_WRONG = (
     "The code is not right. Check you are using the code for Decision records in your "
     "authenticator app, and enter the code it shows now."
+)
+CODE_USED = (
+    "That code has been used already: each code works once. Wait for your "
+    "authenticator app to show a new code, then enter it."
 )
 CODE_THROTTLED = "Wait {wait} before trying another code."
 NO_DEVICE = "Set up your authenticator app before you sign."
@@ -103,6 +109,15 @@ def _throttle_wait(device: TOTPDevice) -> int | None:
     return max(1, int((locked_until - timezone.now()).total_seconds() + 0.999))
 
 
+def _already_used(device: TOTPDevice, code: str) -> bool:
+    """Whether ``code`` is right for the device but at or before the last time step
+    it accepted (django-otp refuses a code twice: someone who signed in and then
+    signs at once has typed the same code again, not a wrong one)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return totp.verify(int(code), device.tolerance) and totp.t() <= device.last_t
+
+
 def _check(*, device: TOTPDevice, code: str) -> None:
     """Verify ``code`` against ``device`` under a row lock, so two requests cannot both
     use one code, and a code at or before the last one used (last_t) is refused."""
@@ -112,11 +127,12 @@ def _check(*, device: TOTPDevice, code: str) -> None:
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
         wait = _throttle_wait(device)
         verified = wait is None and device.verify_token(code)
+        used = wait is None and not verified and _already_used(device, code)
     if wait is not None:
         wait_words = f"{wait} second{'' if wait == 1 else 's'}"
         raise SecondFactorError(CODE_THROTTLED.format(wait=wait_words))
     if not verified:
-        raise SecondFactorError(CODE_WRONG)
+        raise SecondFactorError(CODE_USED if used else CODE_WRONG)
 
 
 def second_factor_verify(

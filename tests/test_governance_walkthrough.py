@@ -247,6 +247,7 @@ def test_second_factor_messages_are_whole_sentences():
         second_factor.CODE_REQUIRED,
         second_factor.CODE_FORMAT,
         second_factor.CODE_WRONG,
+        second_factor.CODE_USED,
         second_factor.CODE_THROTTLED.format(wait="3 seconds"),
         second_factor.NO_DEVICE,
     ):

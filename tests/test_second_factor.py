@@ -26,6 +26,7 @@ from accounts.roles import Role
 from accounts.second_factor import (
     CODE_FORMAT,
     CODE_REQUIRED,
+    CODE_USED,
     CODE_WRONG,
     USER_ADMINISTRATOR_GROUP,
     second_factor_required,
@@ -190,7 +191,9 @@ def test_a_code_already_used_is_refused(client, dmpc):
         other = type(client)()
         password_sign_in(other, dmpc)
         response = other.post(TWO_FACTOR, {"code": code})
-        assert response.status_code == 200 and CODE_WRONG in page_text(response)
+        # Refused, saying why: not a wrong code, a used one.
+        assert response.status_code == 200 and CODE_USED in page_text(response)
+        assert CODE_WRONG not in page_text(response)
         assert other.get("/work/").status_code == 302
 
 
@@ -334,7 +337,8 @@ def test_a_code_used_to_sign_in_cannot_sign(client, reviewers, officer):
         assert client.post(TWO_FACTOR, {"code": code})["Location"] == "/work/"
         url = reverse("drafting:act", kwargs={"pk": decision.pk, "action": "sign"})
         response = client.post(url, {"confirm": "on", "password": PASSWORD, "code": code})
-    assert CODE_WRONG in page_text(response)
+    # The right code, used already: the page says to wait for the next one.
+    assert CODE_USED in page_text(response) and CODE_WRONG not in page_text(response)
     decision.refresh_from_db()
     assert decision.state == "cleared"
 
