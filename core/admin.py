@@ -1,8 +1,12 @@
 """What every back-office page of audited records shares."""
 
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.financial_years import format_financial_year
+from core.money import format_money
 
 # Kept by the application for itself (optimistic locking, one-time form tokens): a
 # number like "Version: 19" means nothing to the people reading the back office.
@@ -18,6 +22,30 @@ def without_internal_fields(model, exclude) -> tuple[str, ...]:
 def person_name(user) -> str:
     """A person as people know them (their full name), not their username."""
     return user.display_name if user is not None else ""
+
+
+def money_column(field: str, description: str):
+    """A list column showing a pence field as money ("£15,400,000", not 1540000000),
+    sorted by the field."""
+
+    @admin.display(description=description, ordering=field)
+    def column(obj) -> str:
+        return format_money(getattr(obj, field))
+
+    column.__name__ = f"{field}_as_money"
+    return column
+
+
+def financial_year_column(field: str = "financial_year", description: str = "Financial year"):
+    """A list column showing a financial year as written ("2024/25", not 2024)."""
+
+    @admin.display(description=description, ordering=field)
+    def column(obj) -> str:
+        value = getattr(obj, field)
+        return "" if value is None else format_financial_year(value)
+
+    column.__name__ = f"{field}_as_written"
+    return column
 
 
 class NoRevertAdmin(SimpleHistoryAdmin):

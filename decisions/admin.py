@@ -7,7 +7,7 @@ import contextlib
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
-from core.admin import NoRevertAdmin, person_name, without_internal_fields
+from core.admin import NoRevertAdmin, money_column, person_name, without_internal_fields
 from core.errors import DomainError, Messages
 from decisions import policy
 from decisions.models import (
@@ -194,7 +194,13 @@ DECISION_TYPE_RULE_FIELDS = (
 
 @admin.register(DecisionType)
 class DecisionTypeAdmin(NoRevertAdmin):
-    list_display = ("code", "name", "final_approver", "delegation_limit_pence", "last_number")
+    list_display = (
+        "code",
+        "name",
+        "final_approver",
+        money_column("delegation_limit_pence", "Delegation limit"),
+        "last_number",
+    )
     readonly_fields = DECISION_TYPE_RULE_FIELDS
 
     def has_add_permission(self, request):

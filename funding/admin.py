@@ -10,7 +10,7 @@ commitments are recorded on the work page through ``commitment_create``.
 
 from django.contrib import admin
 
-from core.admin import NoRevertAdmin
+from core.admin import NoRevertAdmin, financial_year_column, money_column
 from decisions.admin import DraftContentAdmin
 from funding.models import (
     Allocation,
@@ -42,29 +42,40 @@ class AllocationInline(admin.TabularInline):
 
 @admin.register(BudgetEnvelope)
 class BudgetEnvelopeAdmin(FundingAdmin):
-    list_display = ("description", "decision", "total_pence", "funding_source")
+    list_display = (
+        "description",
+        "decision",
+        money_column("total_pence", "Total"),
+        "funding_source",
+    )
 
 
 @admin.register(BudgetLine)
 class BudgetLineAdmin(FundingAdmin):
-    list_display = ("envelope", "route", "amount_pence", "set_by", "active")
+    list_display = ("envelope", "route", money_column("amount_pence", "Amount"), "set_by", "active")
     list_filter = ("route", "active")
     inlines = [AllocationInline]
 
 
 @admin.register(Allocation)
 class AllocationAdmin(FundingAdmin):
-    list_display = ("line", "financial_year", "amount_pence")
+    list_display = ("line", financial_year_column(), money_column("amount_pence", "Amount"))
 
 
 @admin.register(BudgetMovement)
 class BudgetMovementAdmin(FundingAdmin):
-    list_display = ("decision", "source_line", "target_line", "amount_pence", "applied_at")
+    list_display = (
+        "decision",
+        "source_line",
+        "target_line",
+        money_column("amount_pence", "Amount"),
+        "applied_at",
+    )
 
 
 @admin.register(BudgetMovementYear)
 class BudgetMovementYearAdmin(FundingAdmin):
-    list_display = ("movement", "financial_year", "amount_pence")
+    list_display = ("movement", financial_year_column(), money_column("amount_pence", "Amount"))
 
 
 @admin.register(Commitment)
@@ -72,7 +83,13 @@ class CommitmentAdmin(NoRevertAdmin):
     """Read-only: commitments are recorded on the decision's commitments page, which
     calls ``commitment_create`` (its checks and its audit reason)."""
 
-    list_display = ("counterparty", "kind", "line", "max_value_pence", "awarded_on")
+    list_display = (
+        "counterparty",
+        "kind",
+        "line",
+        money_column("max_value_pence", "Maximum value"),
+        "awarded_on",
+    )
 
     def has_add_permission(self, request):
         return False

@@ -259,3 +259,31 @@ def test_back_office_index_names_models_plainly_and_itself_once(
     assert "Sign-off wordings" in text and "Sign-offs" in text
     assert "Budget moves by financial year" in text
     assert "Sign off" not in text and "Budget movement years" not in text
+
+
+def test_money_and_financial_years_in_back_office_lists_read_as_on_the_site(records_client):
+    """Pounds with commas and years as 2024/25, as every other page writes them: not a
+    column "Amount pence" of 1540000000 or a year 2024."""
+    from funding.models import Allocation, BudgetLine
+
+    def pounds(pence: int) -> str:
+        assert pence % 100 == 0, pence  # the demo's money is in whole pounds
+        return f"£{pence // 100:,}"
+
+    response = records_client.get(_url(BudgetLine, "changelist"))
+    lines = BudgetLine.objects.all()
+    assert lines
+    assert sorted(_cells(response, "amount_pence_as_money")) == sorted(
+        pounds(line.amount_pence) for line in lines
+    )
+    assert "Amount pence" not in page_text(response)
+
+    response = records_client.get(_url(Allocation, "changelist"))
+    allocations = Allocation.objects.all()
+    assert allocations
+    assert sorted(_cells(response, "financial_year_as_written")) == sorted(
+        f"{a.financial_year}/{(a.financial_year + 1) % 100:02d}" for a in allocations
+    )
+    assert sorted(_cells(response, "amount_pence_as_money")) == sorted(
+        pounds(a.amount_pence) for a in allocations
+    )
