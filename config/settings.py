@@ -71,7 +71,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     # Background work (emails, imports) on Django's tasks API, queued in PostgreSQL.
     "django_tasks",
-    "django_tasks_db",
+    "core.tasks_app.BackgroundTasksConfig",  # django_tasks_db, named for the back office
     "core",
     "accounts",
     "decisions",

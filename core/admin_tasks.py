@@ -10,9 +10,25 @@ from django_tasks_db.models import DBTaskResult
 
 from core.tasks import task_retry
 
+# Each task, as the people reading the back office know what it does.
+TASK_WORDS = {
+    "transition_email_send": "Email about a workflow step",
+    "email_send": "Email",
+    "checkpoint_after_approval": "Transparency checkpoint after an approval",
+    "archive_import_run": "Import of an archived record",
+}
+
 
 class TaskResultAdmin(DBTaskResultAdmin):
     actions = ["queue_again"]
+    list_display = tuple(
+        "task_in_words" if name == "task_name" else name for name in DBTaskResultAdmin.list_display
+    )
+
+    @admin.display(description="Task", ordering="task_path")
+    def task_in_words(self, obj) -> str:
+        name = obj.task_path.rsplit(".", 1)[-1]
+        return TASK_WORDS.get(name, name.replace("_", " ").capitalize())
 
     def has_queue_again_permission(self, request) -> bool:
         return request.user.has_perm("django_tasks_database.view_dbtaskresult")

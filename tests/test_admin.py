@@ -259,6 +259,35 @@ def test_back_office_index_names_models_plainly_and_itself_once(
     assert "Sign-off wordings" in text and "Sign-offs" in text
     assert "Budget moves by financial year" in text
     assert "Sign off" not in text and "Budget movement years" not in text
+    assert "Background tasks" in text and "Tasks Database Backend" not in text
+
+
+def test_background_tasks_are_named_in_words(client, back_office_records_manager, officer):
+    """The task list says what each task does, not its function's name."""
+    from django_tasks_db.models import DBTaskResult
+
+    from core.admin_tasks import TASK_WORDS
+    from decisions.services import decision_submit
+    from tests.factories import complete_draft
+
+    decision_submit(user=officer, decision=complete_draft(user=officer))  # queues an email
+    names = {
+        path.rsplit(".", 1)[-1] for path in DBTaskResult.objects.values_list("task_path", flat=True)
+    }
+    assert "transition_email_send" in names
+    client.force_login(back_office_records_manager)
+    response = client.get(_url(DBTaskResult, "changelist"))
+    assert response.status_code == 200
+    assert _cells(response, "task_in_words") == ["Email about a workflow step"]
+    assert "transition_email_send" not in page_text(response)
+    # Every task the code defines has its words.
+    from core.mail import email_send
+    from decisions.notifications import transition_email_send
+    from decisions.services.archive_queue import archive_import_run
+    from transparency.tasks import checkpoint_after_approval
+
+    tasks = (email_send, transition_email_send, archive_import_run, checkpoint_after_approval)
+    assert {task.name for task in tasks} == set(TASK_WORDS)
 
 
 def test_money_and_financial_years_in_back_office_lists_read_as_on_the_site(records_client):
