@@ -157,7 +157,7 @@ def test_administrators_see_a_failed_import_and_queuing_it_again_imports_once(
     admin = UserFactory(role=Role.RECORDS_MANAGER, is_staff=True)
     client.force_login(admin)
     listing = client.get("/admin/django_tasks_database/dbtaskresult/?status=FAILED")
-    assert "archive_import_run" in listing.content.decode()
+    assert "Import of an archived record" in listing.content.decode()
     (failed,) = tasks(TaskResultStatus.FAILED)
     client.post(
         "/admin/django_tasks_database/dbtaskresult/",

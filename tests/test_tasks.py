@@ -108,7 +108,8 @@ def test_a_records_manager_sees_failed_tasks_and_queues_one_again(
     client.force_login(records_manager)
     listing = client.get("/admin/django_tasks_database/dbtaskresult/?status=FAILED")
     assert listing.status_code == 200
-    assert "email_send" in listing.content.decode()
+    cell = '<td class="field-task_in_words">Email about a workflow step</td>'
+    assert cell in listing.content.decode()
     detail = client.get(f"/admin/django_tasks_database/dbtaskresult/{failed.pk}/change/")
     assert "SMTPServerDisconnected" in detail.content.decode()  # the traceback
 
