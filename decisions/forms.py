@@ -130,8 +130,9 @@ class ParagraphForm(ItemVersionedForm):
     text = _text(
         "Paragraph",
         "Enter the paragraph",
-        help_text="Markdown-light: *emphasis*, **bold**, [links](https://…), lists with - or "
-        "(a), (b), (c) on their own lines, and simple tables.",
+        help_text="You can use *stars* for emphasis, **two stars** for bold, "
+        "[words](https://…) for a link, lines starting with - or (a), (b), (c) for lists, "
+        "and simple tables.",
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     budget_table_follows = forms.BooleanField(

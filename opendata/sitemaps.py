@@ -81,5 +81,12 @@ class PublishedDecisionsSitemap(LimitedSitemap):
 SITEMAPS: dict[str, Any] = {
     "list": PagesSitemap("decisions:list"),
     "decisions": PublishedDecisionsSitemap,
-    "pages": PagesSitemap("open_data:index", "open_data:accessibility", "open_data:privacy"),
+    "pages": PagesSitemap(
+        "funding:financial_years",
+        "transparency:index",
+        "verify",
+        "open_data:index",
+        "open_data:accessibility",
+        "open_data:privacy",
+    ),
 }
