@@ -24,13 +24,13 @@ def person_name(user) -> str:
     return user.display_name if user is not None else ""
 
 
-def money_column(field: str, description: str):
+def money_column(field: str, description: str, *, empty: str | None = None):
     """A list column showing a pence field as money ("£15,400,000", not 1540000000),
-    sorted by the field."""
+    sorted by the field; ``empty`` where it has none (else the admin's dash)."""
 
-    @admin.display(description=description, ordering=field)
-    def column(obj) -> str:
-        return format_money(getattr(obj, field))
+    @admin.display(description=description, ordering=field, empty_value=empty)
+    def column(obj) -> str | None:
+        return format_money(getattr(obj, field)) or None
 
     column.__name__ = f"{field}_as_money"
     return column

@@ -15,9 +15,45 @@ import unicodedata
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _markdown.enable("table")
+
+
+# Markdown that officers do not mean but type or paste (a "# " line, a heading
+# underlined with dashes, a line indented four spaces, "> " quotes, a "---" rule)
+# renders here as what the form has: paragraphs. The tags it would make otherwise are
+# not allowed (ALLOWED_TAGS) and were stripped to bare text beside the paragraphs,
+# which the PDF cannot place in a paragraph's column (it has no box around a
+# paragraph's text: static/pdf/decision.css).
+def _paragraph_open(self, tokens, idx, options, env) -> str:
+    return "<p>"
+
+
+def _paragraph_close(self, tokens, idx, options, env) -> str:
+    return "</p>\n"
+
+
+def _code_as_paragraph(self, tokens, idx, options, env) -> str:
+    lines = [escapeHtml(line.strip()) for line in tokens[idx].content.strip("\n").split("\n")]
+    return "<p>" + "\n".join(lines) + "</p>\n"
+
+
+def _nothing(self, tokens, idx, options, env) -> str:
+    return ""
+
+
+for _rule, _render in {
+    "heading_open": _paragraph_open,
+    "heading_close": _paragraph_close,
+    "code_block": _code_as_paragraph,
+    "fence": _code_as_paragraph,
+    "blockquote_open": _nothing,
+    "blockquote_close": _nothing,
+    "hr": _nothing,
+}.items():
+    _markdown.add_render_rule(_rule, _render)
 _inline_markdown = MarkdownIt("commonmark", {"html": False})
 
 ALLOWED_TAGS = {

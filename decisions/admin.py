@@ -198,7 +198,7 @@ class DecisionTypeAdmin(NoRevertAdmin):
         "code",
         "name",
         "final_approver",
-        money_column("delegation_limit_pence", "Delegation limit"),
+        money_column("delegation_limit_pence", "Delegation limit", empty="No limit"),
         "last_number",
     )
     readonly_fields = DECISION_TYPE_RULE_FIELDS

@@ -19,7 +19,7 @@ from accounts.models import User
 from core.tasks import retried
 from decisions.models import Decision
 from decisions.selectors.history import state_label
-from decisions.workflow import ROLE_PERMISSION, TRANSITIONS, next_role
+from decisions.workflow import ROLE_PERMISSION, TRANSITIONS, State, next_role
 
 
 def users_with_permission(permission: str) -> list[User]:
@@ -84,15 +84,20 @@ def transition_email_send(
     transition = TRANSITIONS[action]
     step = transition.label_for(decision)
     # "with the Head of Service", "awaiting approval by the Deputy Mayor…": the stage
-    # as it would end a sentence (its own capitals kept).
+    # as it would end a sentence (its own capitals kept); a returned one is a draft again.
     stage = state_label(state, decision.decision_type)
+    where = (
+        "back with the officer, as a draft"
+        if state == State.DRAFT
+        else stage[0].lower() + stage[1:]
+    )
     # Reviewers open the review page; officers their task list.
     page = "drafting:review" if TRANSITIONS[action].notify == "next" else "drafting:overview"
     path = reverse(page, kwargs={"pk": decision.pk})
     body = (
         f"{label} – {decision.title}\n\n"
         f"{actor.display_name} chose: {step}.\n"
-        f"It is now {stage[0].lower()}{stage[1:]}.\n"
+        f"It is now {where}.\n"
         + (f"\nComment: {comment}\n" if comment else "")
         + f"\nOpen it: {settings.SITE_URL}{path}\n"
     )

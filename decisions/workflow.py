@@ -89,7 +89,7 @@ class Transition:
         return self.success_message.format(
             approver=decision.decision_type.approver_title,
             publication=_publication_phrase(decision),
-            title=decision.title,
+            reference=decision.reference or decision.title,
         )
 
     def after_url(self, decision) -> str:
@@ -210,7 +210,7 @@ TRANSITIONS: dict[str, Transition] = {
                 State.CLEARED: Role.CHIEF_EXECUTIVE,
                 State.AWAITING_APPROVAL: Role.DMPC,
             },
-            success_message="Returned to the officer: {title}.",
+            success_message="{reference} returned to the officer.",
             form=_FORMS + "CommentRequiredForm",
             after=HOME,
             comment_required=True,

@@ -233,7 +233,8 @@ def test_returned_edited_and_resubmitted(page, live_demo):
     assert old_text in main_text(page)
     page.get_by_label("Comment for the officer").fill(comment)
     page.locator("main").get_by_role("button", name=re.compile(r"^Return")).click()
-    assert f"Returned to the officer: {draft.title}." in main_text(page)
+    draft.refresh_from_db()
+    assert f"{draft.reference} returned to the officer." in main_text(page)
     assert page.url == f"{base}/work/"  # their home: the draft is no longer theirs to see
 
     sign_in_as(page, base, "officer")

@@ -57,7 +57,8 @@ def test_decision_goes_from_officer_to_approved_with_a_return(page, live_demo):
     section = page.get_by_role("region", name="Return to the officer")
     section.get_by_label("Comment for the officer").fill("Add the equality figures to 8.1.")
     section.get_by_role("button", name="Return to the officer").click()
-    assert "Returned to the officer: Knife crime prevention grants." in page.inner_text("main")
+    draft.refresh_from_db()
+    assert f"{draft.reference} returned to the officer." in page.inner_text("main")
     assert page.url == f"{base}/work/"
 
     sign_in_as(page, base, "officer")

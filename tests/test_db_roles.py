@@ -163,6 +163,13 @@ def test_only_the_triggers_write_the_counts_the_app_role_reads(app_role, officer
             f"SELECT decision_type_id, visible_from, 1 FROM {COUNTS}",
         ):
             assert "permission denied" in _refused(conn, statement)
+        # Nor through the owner's trigger functions, attached to a table of its own.
+        conn.execute(f"CREATE TEMP TABLE forged (LIKE {Decision._meta.db_table})")
+        assert "permission denied for function" in _refused(
+            conn,
+            "CREATE TRIGGER forged AFTER INSERT ON forged REFERENCING NEW TABLE AS written "
+            "FOR EACH STATEMENT EXECUTE FUNCTION decisions_published_count_insert()",
+        )
         assert conn.execute(total).fetchone()[0] == published
 
 

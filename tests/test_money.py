@@ -108,7 +108,17 @@ def test_financial_year_renders_as_a_pair(start, label):
 
 @pytest.mark.parametrize(
     "text",
-    ["2024/2025", " 2024 / 25 ", "2024-25", "2024–25", "2024 to 2025", "2024 TO 25", "2024/5"],
+    [
+        "2024/2025",
+        " 2024 / 25 ",
+        "2024-25",
+        "2024–25",
+        "2024\u221225",
+        "2024\u201125",
+        "2024 to 2025",
+        "2024 TO 25",
+        "2024/5",
+    ],
 )
 def test_financial_year_accepts_long_and_spaced_forms(text):
     assert parse_financial_year(text) == 2024

@@ -47,6 +47,8 @@ RICH_TEXTS = [
     + "Turnstone, words enough to wrap in the second column of the table " * 3
     + "|",
     "1. Whimbrel numbered\n2. numbered two\n\n   Greenshank, a loose paragraph",
+    "# Sandpiper heading the officer did not mean\n\nKnot words after it.",
+    "    Stint, a line indented as pasted from Word\n    and its next line",
 ]
 POINTS_PER_MM = 72 / 25.4
 A4_WIDTH = 210 * POINTS_PER_MM
@@ -94,7 +96,17 @@ def test_a_paragraphs_text_is_indented_beside_its_number_and_the_sections_blocks
         left.setdefault(word.strip(",.;:"), x)
     numbers = left["1.1"]
     text = numbers + 12 * POINTS_PER_MM
-    for word in ("Kestrel", "Heron", "Plover", "(a)", "Redshank", "Curlew"):
+    for word in (
+        "Kestrel",
+        "Heron",
+        "Plover",
+        "(a)",
+        "Redshank",
+        "Curlew",
+        "Sandpiper",
+        "Knot",
+        "Stint",
+    ):
         assert left[word] == pytest.approx(text, abs=0.5), word
     # Lists and tables indent their items and cells further, from the text's edge.
     for word in ("Dunlin", "Avocet", "Whimbrel", "Greenshank"):

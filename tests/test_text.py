@@ -38,3 +38,28 @@ def test_pasted_word_text_keeps_its_paragraphs():
 
 def test_plain_text_separates_blocks():
     assert plain_text("A *b*\n\n(a) c\n(b) d") == "A b\n(a) c\n(b) d"
+
+
+def test_markdown_officers_do_not_mean_renders_as_paragraphs():
+    """Headings, a heading underlined with dashes, indented lines (pasted from Word),
+    quotes, rules and fenced blocks: every word kept, each block a paragraph (their
+    own tags are not allowed, and left bare text that no page or PDF styles)."""
+    import re
+
+    html = render_markdown(
+        "# Title words\n\nBackground\n----------\nThe plan.\n\n"
+        "    indented line\n    and another\n\n"
+        "> quoted words\n\n---\n\n```\nfenced words\n```\n\nEnd."
+    )
+    blocks = re.findall(r'<p class="govuk-body">(.*?)</p>', html, re.S)
+    assert blocks == [
+        "Title words",
+        "Background",
+        "The plan.",
+        "indented line\nand another",
+        "quoted words",
+        "fenced words",
+        "End.",
+    ]
+    # Nothing outside a paragraph but the line breaks between them.
+    assert re.sub(r'<p class="govuk-body">.*?</p>', "", html, flags=re.S).strip() == ""

@@ -166,6 +166,8 @@ def test_return_and_rejection_tell_the_officers(people):
             ["drafter@example.org", "drafting_dmpc@example.org"]
         ]
         assert "Fix 3.1" in mail.outbox[0].body
+        where = {"return": "back with the officer, as a draft", "reject": "rejected"}[ending]
+        assert f"It is now {where}.\n" in mail.outbox[0].body
 
 
 def test_full_journey_signs_digests_and_notifies(people):

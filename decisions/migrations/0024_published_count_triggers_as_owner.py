@@ -3,7 +3,8 @@
 # them by writing decisions, may only read the count table (TRIGGER_WRITTEN_TABLES,
 # `manage.py db_app_role`). As PostgreSQL advises for such functions, the schemas
 # they look names up in are fixed: this one, then pg_temp last, so a temporary table
-# cannot stand in for the count table.
+# cannot stand in for the count table; and no one but the owner may attach them to
+# a table.
 from django.db import migrations
 
 FUNCTIONS = [
@@ -22,12 +23,17 @@ def run_as_owner(apps, schema_editor):
             f"ALTER FUNCTION {function} SECURITY DEFINER "
             f"SET search_path = {schema_editor.quote_name(schema)}, pg_temp"
         )
+        # Only the owner may attach them to a table: anyone may by default, and a
+        # role could then fire one as the owner from a table of its own. (A trigger's
+        # function is checked for EXECUTE when the trigger is made, not when it fires.)
+        schema_editor.execute(f"REVOKE EXECUTE ON FUNCTION {function} FROM PUBLIC")
 
 
 def run_as_invoker(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for function in FUNCTIONS:
+        schema_editor.execute(f"GRANT EXECUTE ON FUNCTION {function} TO PUBLIC")
         schema_editor.execute(f"ALTER FUNCTION {function} SECURITY INVOKER RESET search_path")
 
 
