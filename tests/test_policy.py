@@ -4,6 +4,7 @@ services accept; decisions never imports funding or transparency; each workflow 
 
 import ast
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -154,7 +155,7 @@ def test_every_workflow_step_is_whole():
         assert transition.action == action
         assert transition.label and transition.past_participle and transition.success_message
         assert import_string(transition.form)
-        assert reverse(transition.after, kwargs={"pk": 1})
+        assert transition.after_url(SimpleNamespace(pk=1, reference="PCD 1", title="T"))
         assert transition.notify in ("", "next", "officers")
         assert transition.confirms in ("", "head_of_service", "sign_off")
         assert transition.button in ("", "secondary", "warning")
