@@ -12,10 +12,9 @@ from core.errors import DomainError, Messages
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2099
-# What people write for one: 2024/25, 2024/2025, 2024-25, 2024–25, 2024 to 2025 (the
-# budget grid's own words), and 2024/5 (as the paper forms do).
-# Hyphens and dashes as word processors and PDFs give them: hyphen-minus, hyphen,
-# non-breaking hyphen, figure dash, en and em dashes, minus sign.
+# What people write for one: 2024/25, 2024/2025, 2024-25 (with any hyphen or dash a
+# word processor or PDF gives: hyphen, non-breaking hyphen, figure, en and em dashes,
+# minus sign), 2024 to 2025 (the budget grid's own words), 2024/5 (the paper forms').
 _PATTERN = re.compile(
     r"^\s*(\d{4})\s*(?:/|[-\u2010\u2011\u2012\u2013\u2014\u2212]|to)\s*(\d{1,2}|\d{4})\s*$",
     re.IGNORECASE,

@@ -92,7 +92,7 @@ def transition_email_send(
         else stage[0].lower() + stage[1:]
     )
     # Reviewers open the review page; officers their task list.
-    page = "drafting:review" if TRANSITIONS[action].notify == "next" else "drafting:overview"
+    page = "drafting:review" if transition.notify == "next" else "drafting:overview"
     path = reverse(page, kwargs={"pk": decision.pk})
     body = (
         f"{label} – {decision.title}\n\n"
